@@ -19,3 +19,35 @@ public class Philox4x32Tests
     internal static uint[] Parse(string words) =>
         words.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => Convert.ToUInt32(w, 16)).ToArray();
 }
+
+public class PhiloxKeyTests
+{
+    [Fact]
+    public void FromSeed_SplitsLowAndHighWords()
+    {
+        Assert.Equal(new PhiloxKey(0x89ABCDEF, 0x01234567), PhiloxKey.FromSeed(0x0123456789ABCDEF));
+    }
+
+    [Fact]
+    public void Fold_SameName_SameKey_DifferentNames_DifferentKeys()
+    {
+        var k = PhiloxKey.FromSeed(42);
+        Assert.Equal(k.Fold("layer1.weight"), k.Fold("layer1.weight"));
+        var names = new[] { "", "a", "b", "a\0", "layer1.weight", "layer1.weigh", "layer1.weight\0", "12345678", "123456789", "层.权重" };
+        var keys = names.Select(n => k.Fold(n)).ToHashSet();
+        Assert.Equal(names.Length, keys.Count);
+        Assert.NotEqual(k.Fold("x"), PhiloxKey.FromSeed(43).Fold("x"));
+    }
+
+    [Fact]
+    public void Fold_GoldenValues_PinTheDerivation()
+    {
+        // Recomputed by hand from the documented chain: absorb the zero-padded 8-byte piece "w\0\0\0\0\0\0\0" then the DONE block.
+        var k = PhiloxKey.FromSeed(0);
+        var (x0, x1, _, _) = Philox4x32.Block(0x77, 0, 0, PhiloxKey.NameTag, 0, 0);
+        var (y0, y1, _, _) = Philox4x32.Block(1, 0, 1, PhiloxKey.DoneTag, x0 ^ 0x77, x1);
+        Assert.Equal(new PhiloxKey(y0, y1), k.Fold("w"));
+        var (e0, e1, _, _) = Philox4x32.Block(0, 0, 0, PhiloxKey.DoneTag, 0, 0);
+        Assert.Equal(new PhiloxKey(e0, e1), k.Fold(""));
+    }
+}

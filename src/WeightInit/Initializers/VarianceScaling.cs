@@ -34,10 +34,14 @@ public sealed record VarianceScaling(double Scale = 1.0, FanMode Mode = FanMode.
     public double Scale { get; } = Scale > 0 && double.IsFinite(Scale) ? Scale
         : throw new ArgumentOutOfRangeException(nameof(Scale), Scale, $"The scale must be a finite number > 0; got {Scale}.");
 
+    /// <summary>When set, fans follow this library's convention (e.g. Caffe's blob fans) whatever the shape's own convention.</summary>
+    public FanConvention? Convention { get; init; }
+
     /// <summary>The variance Var(W) = scale / n for a tensor of this shape.</summary>
     public double VarianceFor(WeightShape shape)
     {
-        double fan = shape.Fans.Select(Mode);
+        ArgumentNullException.ThrowIfNull(shape);
+        double fan = (Convention is { } c ? shape.WithConvention(c) : shape).Fans.Select(Mode);
         if (!(fan > 0))
             throw new ArgumentException($"The {Mode} of shape {shape} ({shape.Layout}) is {fan}; variance scaling needs a positive fan.");
         return Scale / fan;
@@ -58,5 +62,5 @@ public sealed record VarianceScaling(double Scale = 1.0, FanMode Mode = FanMode.
 
     /// <inheritdoc/>
     public override string Spec =>
-        $"variance_scaling(scale={Scale.ToString("R", CultureInfo.InvariantCulture)}, mode={SpecText.Of(Mode)}, distribution={SpecText.Of(Distribution)})";
+        $"variance_scaling(scale={Scale.ToString("R", CultureInfo.InvariantCulture)}, mode={SpecText.Of(Mode)}, distribution={SpecText.Of(Distribution)}{(Convention is { } c ? $", fans={c.ToString().ToLowerInvariant()}" : "")})";
 }

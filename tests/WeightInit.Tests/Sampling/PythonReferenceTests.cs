@@ -30,9 +30,11 @@ def fold(key, name):
     y = philox((len(b) & MASK, len(b) >> 32, n, 0x444F4E45), k)
     return (y[0], y[1])
 def words(key, count, stream=0):
+    # group g: word 64g + 16c + l is output word c of block 16g + l
     out = []
-    for b in range((count + 3) // 4):
-        out.extend(philox((b & MASK, b >> 32, stream, 0), key))
+    for g in range((count + 63) // 64):
+        blocks = [philox(((16*g + l) & MASK, (16*g + l) >> 32, stream, 0), key) for l in range(16)]
+        out.extend(blocks[l][c] for c in range(4) for l in range(16))
     return out[:count]
 """;
 
@@ -62,10 +64,10 @@ u = (np.array(w, dtype=np.uint32) >> np.uint32(8)).astype(np.float32) * np.float
 f = low + span * u
 print(' '.join(str(int(x)) for x in f.view(np.uint32)))
 d = []
-for g in range(256 // 16):
-    ws = w[16*g:16*g+16]
-    for j in range(8):
-        U = (ws[j] << 21) | (ws[j + 8] >> 11)
+for h in range(256 // 32):
+    ws = w[32*h:32*h+32]
+    for j in range(16):
+        U = (ws[j] << 21) | (ws[j + 16] >> 11)
         d.append(np.float64(-0.3) + (np.float64(0.7) - np.float64(-0.3)) * (np.float64(U) * 2.0**-53))
 print(' '.join(str(int(x)) for x in np.array(d).view(np.uint64)))
 """);
@@ -87,21 +89,21 @@ import math
 key = ({{Key.K0}}, {{Key.K1}})
 w = words(key, 512)
 f = [0.0] * 512
-for g in range(512 // 16):
-    for j in range(8):
-        wa, wb = w[16*g + j], w[16*g + j + 8]
+for h in range(512 // 32):
+    for j in range(16):
+        wa, wb = w[32*h + j], w[32*h + j + 16]
         u1 = (wa >> 1) * 2.0**-31 + 2.0**-32
         theta = 2 * math.pi * (wb >> 8) / 2.0**24
         r = math.sqrt(-2 * math.log(u1))
-        f[16*g + j] = r * math.cos(theta); f[16*g + j + 8] = r * math.sin(theta)
+        f[32*h + j] = r * math.cos(theta); f[32*h + j + 16] = r * math.sin(theta)
 print(' '.join(repr(x) for x in f))
 d = [0.0] * 256
-for g in range(512 // 16):
-    ws = w[16*g:16*g+16]; U = [(ws[j] << 21) | (ws[j + 8] >> 11) for j in range(8)]
-    for j in range(4):
-        u1 = U[j] * 2.0**-53 + 2.0**-54; theta = 2 * math.pi * U[j + 4] / 2.0**53
+for g in range(512 // 64):
+    ws = w[64*g:64*g+64]; U = [(ws[32*(j // 16) + j % 16] << 21) | (ws[32*(j // 16) + j % 16 + 16] >> 11) for j in range(32)]
+    for j in range(16):
+        u1 = U[j] * 2.0**-53 + 2.0**-54; theta = 2 * math.pi * U[j + 16] / 2.0**53
         r = math.sqrt(-2 * math.log(u1))
-        d[8*g + j] = r * math.cos(theta); d[8*g + j + 4] = r * math.sin(theta)
+        d[32*g + j] = r * math.cos(theta); d[32*g + j + 16] = r * math.sin(theta)
 print(' '.join(repr(x) for x in d))
 """);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -131,10 +133,10 @@ a, b = {{alpha.ToString("R", CultureInfo.InvariantCulture)}}, float('{{beta.ToSt
 mpmath.mp.dps = 400 if (b < -8 or a > 8) else 50
 w = words(key, 256)
 out = []
-for g in range(256 // 16):
-    ws = w[16*g:16*g+16]
-    for j in range(8):
-        U = (ws[j] << 21) | (ws[j + 8] >> 11)
+for h in range(256 // 32):
+    ws = w[32*h:32*h+32]
+    for j in range(16):
+        U = (ws[j] << 21) | (ws[j + 16] >> 11)
         u = mpmath.mpf((U | 1)) * mpmath.mpf(2) ** -53
         pa = mpmath.ncdf(a); pb = mpmath.ncdf(b) if b != float('inf') else mpmath.mpf(1)
         p = pa + u * (pb - pa)

@@ -28,4 +28,11 @@ public class OracleTests
     {
         Assert.Equal("6", Python.Run("import numpy as np\nprint(int(np.arange(4).sum()))").Trim());
     }
+
+    [OracleFact(Oracle.FashionMnist)]
+    public void FashionMnistFiles_Installed_ListsTheFourIdxFiles()
+    {
+        var names = Oracle.FashionMnistFiles().Select(Path.GetFileName).Order().ToList();
+        Assert.Equal(["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"], names);
+    }
 }

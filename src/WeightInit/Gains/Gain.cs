@@ -32,7 +32,18 @@ public static class Gain
     /// <c>leaky_relu</c> without a parameter has slope 0.01, as in PyTorch.</param>
     /// <exception cref="ArgumentException">PyTorch has no gain for the activation (e.g. gelu, prelu); the message lists the names it has.</exception>
     /// <example><c>Gain.PyTorch(Activation.Parse("leaky_relu"))</c> = √(2/1.0001) ≈ 1.41414.</example>
-    public static double PyTorch(Activation activation)
+    public static double PyTorch(Activation activation) =>
+        activation is { IsBuiltIn: true, Name: "relu" or "leaky_relu" } ? Math.Sqrt(PyTorchSquared(activation)) : PyTorchSquared(activation) switch
+        {
+            1.0 => 1.0,
+            _ when activation.Name == "tanh" => PyTorchTanh,
+            _ => PyTorchSelu,
+        };
+
+    /// <summary>The square of <see cref="PyTorch"/>, computed without rounding a square root: relu 2, leaky_relu 2/(1 + s²), tanh 25/9, selu 9/16, the rest 1.</summary>
+    /// <remarks>This is the variance numerator He/Kaiming initialization uses (Var(W) = gain²/fan).</remarks>
+    /// <exception cref="ArgumentException">PyTorch has no gain for the activation.</exception>
+    public static double PyTorchSquared(Activation activation)
     {
         ArgumentNullException.ThrowIfNull(activation);
         if (activation.IsBuiltIn)
@@ -42,14 +53,14 @@ public static class Gain
                 case "linear" or "conv1d" or "conv2d" or "conv3d" or "conv_transpose1d" or "conv_transpose2d" or "conv_transpose3d" or "sigmoid":
                     return 1;
                 case "tanh":
-                    return PyTorchTanh;
+                    return 25.0 / 9.0;
                 case "relu":
-                    return Math.Sqrt(2.0);
+                    return 2.0;
                 case "leaky_relu":
                     double s = activation.Parameter!.Value;
-                    return Math.Sqrt(2.0 / (1 + s * s));
+                    return 2.0 / (1 + s * s);
                 case "selu":
-                    return PyTorchSelu;
+                    return PyTorchSelu * PyTorchSelu;
             }
         }
         throw new ArgumentException(

@@ -1,0 +1,251 @@
+using System.Buffers;
+using System.Numerics;
+
+namespace WeightInit.LinearAlgebra;
+
+/// <summary>
+/// Blocked Householder QR, A = Q·R, with the sign convention that makes Q Haar-distributed when A has independent
+/// standard normal entries: the thin Q (m × min(m, n)) and R (min(m, n) × n) are returned with diag(R) ≥ 0.
+/// Deterministic: the same bits at every thread count and on every SIMD path.
+/// </summary>
+/// <remarks>
+/// <para><b>Method.</b> LAPACK's <c>geqrf</c> + <c>orgqr</c> in compact-WY form (Schreiber &amp; Van Loan 1989): columns are
+/// factored in panels of 32 by unblocked reflectors (<c>larfg</c>: β = −sign(α)·‖x‖, τ = (β − α)/β, v = x/(α − β));
+/// each panel's reflectors are combined into I − V·T·Vᵀ (<c>larft</c>) and applied to the trailing columns, and
+/// later accumulated into Q from the last panel back, with three <see cref="Gemm"/> calls each.</para>
+/// <para><b>Sign fix.</b> Householder QR leaves the signs of diag(R) to the algorithm, which biases Q; Mezzadri (2007),
+/// "How to generate random matrices from the classical compact groups", Notices AMS 54(5), shows that with
+/// s = sign(diag R), sign(0) = +1, the product Q·diag(s) is Haar-distributed on O(m) (and, for m &gt; n, uniform on the
+/// Stiefel manifold). This is what <c>torch.nn.init.orthogonal_</c> and the Saxe et al. (2014) orthogonal initializer do.
+/// R is replaced by diag(s)·R, so Q·R = A still holds.</para>
+/// <para><b>Determinism.</b> Every reduction runs in a fixed order (norms and dot products sequentially over rows, the
+/// trailing updates through <see cref="Gemm"/>, whose per-element accumulation order is fixed); the only SIMD is
+/// lane-wise fused multiply-add. Norms are scaled by the column's largest magnitude, so no intermediate overflows.</para>
+/// </remarks>
+public static class HouseholderQr
+{
+    /// <summary>Panel width: the k of the trailing GEMMs. 32 balances the unblocked panel work (∝ m·n·32) against GEMM efficiency.</summary>
+    internal const int PanelWidth = 32;
+
+    /// <summary>Factors a row-major m×n single-precision matrix as A = Q·R with diag(R) ≥ 0 (see the type remarks).</summary>
+    /// <param name="a">A, row-major, <paramref name="rows"/> × <paramref name="columns"/> (leading dimension = columns); not modified.</param>
+    /// <param name="rows">m ≥ 1.</param>
+    /// <param name="columns">n ≥ 1.</param>
+    /// <param name="q">Receives the thin Q, row-major m × min(m, n), with orthonormal columns.</param>
+    /// <param name="r">Receives R, row-major min(m, n) × n, upper trapezoidal with nonnegative diagonal; pass an empty span to skip it.</param>
+    /// <param name="diagonalSigns">Receives s = sign(diag R) of the unadjusted Householder factorization (±1, sign(0) = +1), the diagonal
+    /// by which Q was multiplied; pass an empty span to skip it.</param>
+    /// <param name="maxDegreeOfParallelism">Most threads for the GEMM updates; −1 for all processors. Does not change the result.</param>
+    public static void Decompose(ReadOnlySpan<float> a, int rows, int columns, Span<float> q, Span<float> r, Span<float> diagonalSigns,
+        int maxDegreeOfParallelism = -1)
+        => Decompose<float>(Gemm.FastestPath, a, rows, columns, q, r, diagonalSigns, maxDegreeOfParallelism);
+
+    /// <summary>Factors a row-major m×n double-precision matrix as A = Q·R with diag(R) ≥ 0 (see the type remarks).</summary>
+    /// <param name="a">A, row-major, <paramref name="rows"/> × <paramref name="columns"/> (leading dimension = columns); not modified.</param>
+    /// <param name="rows">m ≥ 1.</param>
+    /// <param name="columns">n ≥ 1.</param>
+    /// <param name="q">Receives the thin Q, row-major m × min(m, n), with orthonormal columns.</param>
+    /// <param name="r">Receives R, row-major min(m, n) × n, upper trapezoidal with nonnegative diagonal; pass an empty span to skip it.</param>
+    /// <param name="diagonalSigns">Receives s = sign(diag R) of the unadjusted Householder factorization (±1, sign(0) = +1), the diagonal
+    /// by which Q was multiplied; pass an empty span to skip it.</param>
+    /// <param name="maxDegreeOfParallelism">Most threads for the GEMM updates; −1 for all processors. Does not change the result.</param>
+    public static void Decompose(ReadOnlySpan<double> a, int rows, int columns, Span<double> q, Span<double> r, Span<double> diagonalSigns,
+        int maxDegreeOfParallelism = -1)
+        => Decompose<double>(Gemm.FastestPath, a, rows, columns, q, r, diagonalSigns, maxDegreeOfParallelism);
+
+    /// <summary>The factorization on a chosen SIMD path (tests compare paths; the bits are the same on all).</summary>
+    internal static void Decompose<T>(SimdPath path, ReadOnlySpan<T> a, int m, int n, Span<T> q, Span<T> r, Span<T> signs, int dop)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        bool vectorize = path != SimdPath.Scalar;
+        Validate(a.Length, m, n, q.Length, r.Length, signs.Length, dop);
+        int kmin = Math.Min(m, n);
+        int nb = Math.Min(PanelWidth, kmin);
+        T[] wBuffer = ArrayPool<T>.Shared.Rent(m * n);
+        T[] tauBuffer = ArrayPool<T>.Shared.Rent(kmin);
+        T[] vBuffer = ArrayPool<T>.Shared.Rent(m * nb);
+        T[] tBuffer = ArrayPool<T>.Shared.Rent(nb * nb);
+        T[] yBuffer = ArrayPool<T>.Shared.Rent(nb * n);
+        T[] zBuffer = ArrayPool<T>.Shared.Rent(nb * n);
+        T[] rowBuffer = ArrayPool<T>.Shared.Rent(n);
+        try
+        {
+            Span<T> w = wBuffer.AsSpan(0, m * n), tau = tauBuffer.AsSpan(0, kmin), v = vBuffer.AsSpan(0, m * nb);
+            Span<T> t = tBuffer.AsSpan(0, nb * nb), y = yBuffer.AsSpan(0, nb * n), z = zBuffer.AsSpan(0, nb * n);
+            Span<T> row = rowBuffer.AsSpan(0, n);
+            a[..(m * n)].CopyTo(w);
+
+            // Factor: W ← R above the diagonal, reflectors below it (LAPACK geqrf layout).
+            for (int j = 0; j < kmin; j += nb)
+            {
+                int jb = Math.Min(nb, kmin - j), mj = m - j, nt = n - j - jb;
+                FactorPanel(w, m, n, j, jb, tau, row, vectorize);
+                if (nt == 0) continue;
+                BuildV(w, m, n, j, jb, v);
+                BuildT(v[..(mj * jb)], mj, jb, tau.Slice(j, jb), t[..(jb * jb)], row, vectorize);
+                // Trailing columns C ← (I − V·T·Vᵀ)ᵀ·C = C − V·(Tᵀ·(Vᵀ·C)).
+                Span<T> trailing = w[(j * n + j + jb)..];
+                Gemm.Multiply(path, Transpose.Transposed, Transpose.None, jb, nt, mj, T.One, v, jb, trailing, n, T.Zero, y, nt, dop);
+                Gemm.Multiply(path, Transpose.Transposed, Transpose.None, jb, nt, jb, T.One, t, jb, y, nt, T.Zero, z, nt, dop);
+                Gemm.Multiply(path, Transpose.None, Transpose.None, mj, nt, jb, -T.One, v, jb, z, nt, T.One, trailing, n, dop);
+            }
+
+            // Q = H₀·H₁·…·H_{k−1}·[I; 0], applied from the last panel back so each step touches only rows and columns ≥ j (LAPACK orgqr).
+            Span<T> qm = q[..(m * kmin)];
+            qm.Clear();
+            for (int i = 0; i < kmin; i++) qm[i * kmin + i] = T.One;
+            for (int j = (kmin - 1) / nb * nb; j >= 0; j -= nb)
+            {
+                int jb = Math.Min(nb, kmin - j), mj = m - j, qc = kmin - j;
+                BuildV(w, m, n, j, jb, v);
+                BuildT(v[..(mj * jb)], mj, jb, tau.Slice(j, jb), t[..(jb * jb)], row, vectorize);
+                Span<T> block = qm[(j * kmin + j)..];
+                Gemm.Multiply(path, Transpose.Transposed, Transpose.None, jb, qc, mj, T.One, v, jb, block, kmin, T.Zero, y, qc, dop);
+                Gemm.Multiply(path, Transpose.None, Transpose.None, jb, qc, jb, T.One, t, jb, y, qc, T.Zero, z, qc, dop);
+                Gemm.Multiply(path, Transpose.None, Transpose.None, mj, qc, jb, -T.One, v, jb, z, qc, T.One, block, kmin, dop);
+            }
+
+            // Mezzadri's fix: Q ← Q·diag(s), R ← diag(s)·R, s = sign(diag R) with sign(0) = +1.
+            for (int i = 0; i < kmin; i++)
+            {
+                T s = w[i * n + i] < T.Zero ? -T.One : T.One;
+                if (!signs.IsEmpty) signs[i] = s;
+                if (s < T.Zero)
+                    for (int p = 0; p < m; p++) qm[p * kmin + i] = -qm[p * kmin + i];
+                if (r.IsEmpty) continue;
+                Span<T> rRow = r.Slice(i * n, n);
+                rRow[..i].Clear();
+                for (int c = i; c < n; c++) rRow[c] = s * w[i * n + c];
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(wBuffer);
+            ArrayPool<T>.Shared.Return(tauBuffer);
+            ArrayPool<T>.Shared.Return(vBuffer);
+            ArrayPool<T>.Shared.Return(tBuffer);
+            ArrayPool<T>.Shared.Return(yBuffer);
+            ArrayPool<T>.Shared.Return(zBuffer);
+            ArrayPool<T>.Shared.Return(rowBuffer);
+        }
+    }
+
+    private static void Validate(int aLength, int m, int n, int qLength, int rLength, int signsLength, int dop)
+    {
+        if (m < 1 || n < 1)
+            throw new ArgumentOutOfRangeException(m < 1 ? "rows" : "columns", m < 1 ? m : n,
+                $"QR needs a matrix with at least one row and one column; got {m}×{n}.");
+        if ((long)m * n > Array.MaxLength)
+            throw new ArgumentOutOfRangeException("rows", m, $"A {m}×{n} matrix has more elements than an array can hold.");
+        int kmin = Math.Min(m, n);
+        if (aLength < m * n)
+            throw new ArgumentException($"A is {m}×{n} = {m * n} elements, but the span holds {aLength}.", "a");
+        if (qLength < m * kmin)
+            throw new ArgumentException($"Q is {m}×{kmin} = {m * kmin} elements (rows × min(rows, columns)), but the span holds {qLength}.", "q");
+        if (rLength != 0 && rLength < kmin * n)
+            throw new ArgumentException($"R is {kmin}×{n} = {kmin * n} elements (min(rows, columns) × columns), but the span holds {rLength}; pass an empty span to skip R.", "r");
+        if (signsLength != 0 && signsLength < kmin)
+            throw new ArgumentException($"The diagonal signs need min(rows, columns) = {kmin} elements, but the span holds {signsLength}; pass an empty span to skip them.", "diagonalSigns");
+        if (dop == 0 || dop < -1)
+            throw new ArgumentOutOfRangeException("maxDegreeOfParallelism", dop,
+                "The maximum degree of parallelism must be a positive thread count, or -1 for all processors.");
+    }
+
+    /// <summary>Unblocked QR (LAPACK geqr2) of columns j .. j+jb−1, rows j .. m−1, of the row-major m×n matrix W.</summary>
+    private static void FactorPanel<T>(Span<T> w, int m, int n, int j, int jb, Span<T> tau, Span<T> work, bool vectorize)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = j; i < j + jb; i++)
+        {
+            // larfg on x = W[i.., i]: H·x = β·e₁ with H = I − τ·v·vᵀ, v₀ = 1.
+            T alpha = w[i * n + i];
+            T xNorm = ColumnNorm(w, n, i + 1, m, i);
+            if (xNorm == T.Zero)
+            {
+                tau[i] = T.Zero; // H = I; the column is already reduced.
+                continue;
+            }
+            T norm = Hypot(alpha, xNorm);
+            T beta = alpha >= T.Zero ? -norm : norm;
+            tau[i] = (beta - alpha) / beta;
+            T inv = T.One / (alpha - beta);
+            for (int p = i + 1; p < m; p++) w[p * n + i] *= inv;
+            w[i * n + i] = beta;
+
+            // Apply H to the panel's remaining columns: u = τ·(vᵀ·W), W ← W − v·u.
+            int c0 = i + 1, width = j + jb - c0;
+            if (width == 0) continue;
+            Span<T> u = work[..width];
+            w.Slice(i * n + c0, width).CopyTo(u);
+            for (int p = i + 1; p < m; p++) LaneMath.MultiplyAdd(w[p * n + i], w.Slice(p * n + c0, width), u, vectorize);
+            for (int c = 0; c < width; c++) u[c] *= tau[i];
+            LaneMath.MultiplyAdd(-T.One, u, w.Slice(i * n + c0, width), vectorize);
+            for (int p = i + 1; p < m; p++) LaneMath.MultiplyAdd(-w[p * n + i], u, w.Slice(p * n + c0, width), vectorize);
+        }
+    }
+
+    /// <summary>‖W[first..end, column]‖₂, scaled by the largest magnitude so squares neither overflow nor underflow to zero.</summary>
+    private static T ColumnNorm<T>(Span<T> w, int n, int first, int end, int column) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T scale = T.Zero;
+        for (int p = first; p < end; p++) scale = T.Max(scale, T.Abs(w[p * n + column]));
+        if (scale == T.Zero || !T.IsFinite(scale)) return scale;
+        T inv = T.One / scale, sum = T.Zero;
+        for (int p = first; p < end; p++)
+        {
+            T x = w[p * n + column] * inv;
+            sum = T.FusedMultiplyAdd(x, x, sum);
+        }
+        return scale * T.Sqrt(sum);
+    }
+
+    /// <summary>√(x² + y²) from +, ×, ÷ and √ only (all correctly rounded), so it is the same on every platform.</summary>
+    private static T Hypot<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        x = T.Abs(x);
+        y = T.Abs(y);
+        T big = T.Max(x, y), small = T.Min(x, y);
+        if (big == T.Zero) return T.Zero;
+        T ratio = small / big;
+        return big * T.Sqrt(T.FusedMultiplyAdd(ratio, ratio, T.One));
+    }
+
+    /// <summary>Copies panel j's reflectors into a dense (m−j)×jb row-major V with the implicit unit diagonal and zeros above it.</summary>
+    private static void BuildV<T>(Span<T> w, int m, int n, int j, int jb, Span<T> v) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int p = 0; p < m - j; p++)
+        {
+            Span<T> vRow = v.Slice(p * jb, jb);
+            int below = Math.Min(p, jb); // columns c < p hold reflector entries
+            w.Slice((j + p) * n + j, below).CopyTo(vRow);
+            if (p < jb)
+            {
+                vRow[p] = T.One;
+                vRow[(p + 1)..].Clear();
+            }
+        }
+    }
+
+    /// <summary>Upper-triangular T with H₀·…·H_{jb−1} = I − V·T·Vᵀ (LAPACK larft, forward, column-wise), stored densely jb×jb.</summary>
+    private static void BuildT<T>(Span<T> v, int mj, int jb, ReadOnlySpan<T> tau, Span<T> t, Span<T> work, bool vectorize)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        t.Clear();
+        for (int i = 0; i < jb; i++)
+        {
+            if (tau[i] == T.Zero) continue; // H_i = I: column i of T stays zero.
+            // z = −τᵢ·V[:, 0..i)ᵀ·vᵢ over rows ≥ i (vᵢ is zero above row i), then T[0..i, i] = T[0..i, 0..i]·z.
+            Span<T> z = work[..i];
+            z.Clear();
+            for (int p = i; p < mj; p++) LaneMath.MultiplyAdd(v[p * jb + i], v.Slice(p * jb, i), z, vectorize);
+            for (int c = 0; c < i; c++) z[c] *= -tau[i];
+            for (int p = 0; p < i; p++)
+            {
+                T sum = T.Zero;
+                for (int c = p; c < i; c++) sum = T.FusedMultiplyAdd(t[p * jb + c], z[c], sum);
+                t[p * jb + i] = sum;
+            }
+            t[i * jb + i] = tau[i];
+        }
+    }
+}

@@ -57,32 +57,30 @@ public static class HouseholderQr
     internal static void Decompose<T>(SimdPath path, ReadOnlySpan<T> a, int m, int n, Span<T> q, Span<T> r, Span<T> signs, int dop)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        bool vectorize = path != SimdPath.Scalar;
         Validate(a.Length, m, n, q.Length, r.Length, signs.Length, dop);
         int kmin = Math.Min(m, n);
         int nb = Math.Min(PanelWidth, kmin);
+        int panels = (kmin + nb - 1) / nb;
         T[] wBuffer = ArrayPool<T>.Shared.Rent(m * n);
         T[] tauBuffer = ArrayPool<T>.Shared.Rent(kmin);
         T[] vBuffer = ArrayPool<T>.Shared.Rent(m * nb);
-        T[] tBuffer = ArrayPool<T>.Shared.Rent(nb * nb);
+        T[] tBuffer = ArrayPool<T>.Shared.Rent(panels * nb * nb);
         T[] yBuffer = ArrayPool<T>.Shared.Rent(nb * n);
         T[] zBuffer = ArrayPool<T>.Shared.Rent(nb * n);
-        T[] rowBuffer = ArrayPool<T>.Shared.Rent(n);
         try
         {
             Span<T> w = wBuffer.AsSpan(0, m * n), tau = tauBuffer.AsSpan(0, kmin), v = vBuffer.AsSpan(0, m * nb);
-            Span<T> t = tBuffer.AsSpan(0, nb * nb), y = yBuffer.AsSpan(0, nb * n), z = zBuffer.AsSpan(0, nb * n);
-            Span<T> row = rowBuffer.AsSpan(0, n);
+            Span<T> y = yBuffer.AsSpan(0, nb * n), z = zBuffer.AsSpan(0, nb * n);
             a[..(m * n)].CopyTo(w);
 
-            // Factor: W ← R above the diagonal, reflectors below it (LAPACK geqrf layout).
+            // Factor: W ← R on and above the diagonal, reflectors below it (LAPACK geqrf layout); T of each panel kept for Q.
             for (int j = 0; j < kmin; j += nb)
             {
                 int jb = Math.Min(nb, kmin - j), mj = m - j, nt = n - j - jb;
-                FactorPanel(w, m, n, j, jb, tau, row, vectorize);
+                Span<T> t = tBuffer.AsSpan(j / nb * nb * nb, jb * jb);
+                FactorPanel(w, m, n, j, jb, tau, v[..(mj * jb)], t, path);
                 if (nt == 0) continue;
                 BuildV(w, m, n, j, jb, v);
-                BuildT(v[..(mj * jb)], mj, jb, tau.Slice(j, jb), t[..(jb * jb)], row, vectorize);
                 // Trailing columns C ← (I − V·T·Vᵀ)ᵀ·C = C − V·(Tᵀ·(Vᵀ·C)).
                 Span<T> trailing = w[(j * n + j + jb)..];
                 Gemm.Multiply(path, Transpose.Transposed, Transpose.None, jb, nt, mj, T.One, v, jb, trailing, n, T.Zero, y, nt, dop);
@@ -94,11 +92,11 @@ public static class HouseholderQr
             Span<T> qm = q[..(m * kmin)];
             qm.Clear();
             for (int i = 0; i < kmin; i++) qm[i * kmin + i] = T.One;
-            for (int j = (kmin - 1) / nb * nb; j >= 0; j -= nb)
+            for (int j = (panels - 1) * nb; j >= 0; j -= nb)
             {
                 int jb = Math.Min(nb, kmin - j), mj = m - j, qc = kmin - j;
+                Span<T> t = tBuffer.AsSpan(j / nb * nb * nb, jb * jb);
                 BuildV(w, m, n, j, jb, v);
-                BuildT(v[..(mj * jb)], mj, jb, tau.Slice(j, jb), t[..(jb * jb)], row, vectorize);
                 Span<T> block = qm[(j * kmin + j)..];
                 Gemm.Multiply(path, Transpose.Transposed, Transpose.None, jb, qc, mj, T.One, v, jb, block, kmin, T.Zero, y, qc, dop);
                 Gemm.Multiply(path, Transpose.None, Transpose.None, jb, qc, jb, T.One, t, jb, y, qc, T.Zero, z, qc, dop);
@@ -126,7 +124,6 @@ public static class HouseholderQr
             ArrayPool<T>.Shared.Return(tBuffer);
             ArrayPool<T>.Shared.Return(yBuffer);
             ArrayPool<T>.Shared.Return(zBuffer);
-            ArrayPool<T>.Shared.Return(rowBuffer);
         }
     }
 
@@ -151,53 +148,97 @@ public static class HouseholderQr
                 "The maximum degree of parallelism must be a positive thread count, or -1 for all processors.");
     }
 
-    /// <summary>Unblocked QR (LAPACK geqr2) of columns j .. j+jb−1, rows j .. m−1, of the row-major m×n matrix W.</summary>
-    private static void FactorPanel<T>(Span<T> w, int m, int n, int j, int jb, Span<T> tau, Span<T> work, bool vectorize)
+    /// <summary>
+    /// Unblocked QR (LAPACK geqr2) of columns j .. j+jb−1, rows j .. m−1, of the row-major m×n matrix W, on a column-major copy
+    /// of the panel so every reflector operation runs over contiguous memory; also forms the panel's T (LAPACK larft,
+    /// forward, column-wise: H₀·…·H_{jb−1} = I − V·T·Vᵀ), stored densely jb×jb.
+    /// </summary>
+    private static void FactorPanel<T>(Span<T> w, int m, int n, int j, int jb, Span<T> tau, Span<T> panel, Span<T> t, SimdPath path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        for (int i = j; i < j + jb; i++)
+        bool vectorize = path != SimdPath.Scalar;
+        int mj = m - j;
+        for (int p = 0; p < mj; p++)
+            for (int c = 0; c < jb; c++) panel[c * mj + p] = w[(j + p) * n + j + c];
+
+        for (int i = 0; i < jb; i++)
         {
-            // larfg on x = W[i.., i]: H·x = β·e₁ with H = I − τ·v·vᵀ, v₀ = 1.
-            T alpha = w[i * n + i];
-            T xNorm = ColumnNorm(w, n, i + 1, m, i);
+            // larfg on x = column i from its diagonal down: H·x = β·e₁ with H = I − τ·v·vᵀ, v₀ = 1.
+            Span<T> column = panel.Slice(i * mj, mj);
+            Span<T> below = column[(i + 1)..];
+            T alpha = column[i];
+            T xNorm = Norm(below, path);
             if (xNorm == T.Zero)
             {
-                tau[i] = T.Zero; // H = I; the column is already reduced.
+                tau[j + i] = T.Zero; // H = I: the column is already reduced.
                 continue;
             }
             T norm = Hypot(alpha, xNorm);
             T beta = alpha >= T.Zero ? -norm : norm;
-            tau[i] = (beta - alpha) / beta;
-            T inv = T.One / (alpha - beta);
-            for (int p = i + 1; p < m; p++) w[p * n + i] *= inv;
-            w[i * n + i] = beta;
+            T tauI = (beta - alpha) / beta;
+            tau[j + i] = tauI;
+            LaneMath.Scale(below, T.One / (alpha - beta), vectorize);
+            column[i] = beta;
 
-            // Apply H to the panel's remaining columns: u = τ·(vᵀ·W), W ← W − v·u.
-            int c0 = i + 1, width = j + jb - c0;
-            if (width == 0) continue;
-            Span<T> u = work[..width];
-            w.Slice(i * n + c0, width).CopyTo(u);
-            for (int p = i + 1; p < m; p++) LaneMath.MultiplyAdd(w[p * n + i], w.Slice(p * n + c0, width), u, vectorize);
-            for (int c = 0; c < width; c++) u[c] *= tau[i];
-            LaneMath.MultiplyAdd(-T.One, u, w.Slice(i * n + c0, width), vectorize);
-            for (int p = i + 1; p < m; p++) LaneMath.MultiplyAdd(-w[p * n + i], u, w.Slice(p * n + c0, width), vectorize);
+            // Apply H to the panel's later columns: d = vᵀ·y, y ← y − τ·d·v.
+            for (int c = i + 1; c < jb; c++)
+            {
+                Span<T> other = panel.Slice(c * mj, mj);
+                T u = tauI * (other[i] + LaneMath.FixedOrderDot<T>(below, other[(i + 1)..], path));
+                other[i] -= u;
+                LaneMath.MultiplyAdd(-u, below, other[(i + 1)..], vectorize);
+            }
+        }
+
+        for (int p = 0; p < mj; p++)
+            for (int c = 0; c < jb; c++) w[(j + p) * n + j + c] = panel[c * mj + p];
+
+        // T: column i is τᵢ on the diagonal and T[0..i, 0..i]·(−τᵢ·V[:, 0..i]ᵀ·vᵢ) above it.
+        t.Clear();
+        Span<T> z = stackalloc T[PanelWidth];
+        for (int i = 0; i < jb; i++)
+        {
+            T tauI = tau[j + i];
+            if (tauI == T.Zero) continue; // H_i = I: column i of T stays zero.
+            ReadOnlySpan<T> vi = panel.Slice(i * mj + i + 1, mj - i - 1);
+            for (int c = 0; c < i; c++)
+            {
+                // vᵢ is 1 at row i and zero above, so V[:, c]ᵀ·vᵢ = V[i, c] + Σ_{p>i} V[p, c]·vᵢ[p].
+                ReadOnlySpan<T> vc = panel.Slice(c * mj, mj);
+                z[c] = -tauI * (vc[i] + LaneMath.FixedOrderDot(vc[(i + 1)..], vi, path));
+            }
+            for (int p = 0; p < i; p++)
+            {
+                T sum = T.Zero;
+                for (int c = p; c < i; c++) sum = T.FusedMultiplyAdd(t[p * jb + c], z[c], sum);
+                t[p * jb + i] = sum;
+            }
+            t[i * jb + i] = tauI;
         }
     }
 
-    /// <summary>‖W[first..end, column]‖₂, scaled by the largest magnitude so squares neither overflow nor underflow to zero.</summary>
-    private static T ColumnNorm<T>(Span<T> w, int n, int first, int end, int column) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>‖x‖₂: the fixed-order dot x·x when that is safely in range, else rescaled by the largest magnitude.</summary>
+    private static T Norm<T>(ReadOnlySpan<T> x, SimdPath path) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        T sumOfSquares = LaneMath.FixedOrderDot(x, x, path);
+        // Squares lose relative precision below the normal range (÷ ε guards partial sums) and overflow above it.
+        if (T.IsFinite(sumOfSquares) && (sumOfSquares == T.Zero || sumOfSquares >= T.CreateTruncating(MinimumSafeSumOfSquares<T>())))
+            return T.Sqrt(sumOfSquares);
         T scale = T.Zero;
-        for (int p = first; p < end; p++) scale = T.Max(scale, T.Abs(w[p * n + column]));
+        foreach (T value in x) scale = T.Max(scale, T.Abs(value));
         if (scale == T.Zero || !T.IsFinite(scale)) return scale;
         T inv = T.One / scale, sum = T.Zero;
-        for (int p = first; p < end; p++)
+        foreach (T value in x)
         {
-            T x = w[p * n + column] * inv;
-            sum = T.FusedMultiplyAdd(x, x, sum);
+            T scaled = value * inv;
+            sum = T.FusedMultiplyAdd(scaled, scaled, sum);
         }
         return scale * T.Sqrt(sum);
     }
+
+    /// <summary>Smallest normal number divided by the machine epsilon: sums of squares above it carry full relative precision.</summary>
+    private static double MinimumSafeSumOfSquares<T>() where T : unmanaged, IFloatingPointIeee754<T>
+        => typeof(T) == typeof(float) ? Math.ScaleB(1.0, -126 + 23) : Math.ScaleB(1.0, -1022 + 52);
 
     /// <summary>√(x² + y²) from +, ×, ÷ and √ only (all correctly rounded), so it is the same on every platform.</summary>
     private static T Hypot<T>(T x, T y) where T : unmanaged, IFloatingPointIeee754<T>
@@ -223,29 +264,6 @@ public static class HouseholderQr
                 vRow[p] = T.One;
                 vRow[(p + 1)..].Clear();
             }
-        }
-    }
-
-    /// <summary>Upper-triangular T with H₀·…·H_{jb−1} = I − V·T·Vᵀ (LAPACK larft, forward, column-wise), stored densely jb×jb.</summary>
-    private static void BuildT<T>(Span<T> v, int mj, int jb, ReadOnlySpan<T> tau, Span<T> t, Span<T> work, bool vectorize)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        t.Clear();
-        for (int i = 0; i < jb; i++)
-        {
-            if (tau[i] == T.Zero) continue; // H_i = I: column i of T stays zero.
-            // z = −τᵢ·V[:, 0..i)ᵀ·vᵢ over rows ≥ i (vᵢ is zero above row i), then T[0..i, i] = T[0..i, 0..i]·z.
-            Span<T> z = work[..i];
-            z.Clear();
-            for (int p = i; p < mj; p++) LaneMath.MultiplyAdd(v[p * jb + i], v.Slice(p * jb, i), z, vectorize);
-            for (int c = 0; c < i; c++) z[c] *= -tau[i];
-            for (int p = 0; p < i; p++)
-            {
-                T sum = T.Zero;
-                for (int c = p; c < i; c++) sum = T.FusedMultiplyAdd(t[p * jb + c], z[c], sum);
-                t[p * jb + i] = sum;
-            }
-            t[i * jb + i] = tau[i];
         }
     }
 }

@@ -7,7 +7,7 @@ namespace WeightInit.Tests.LinearAlgebra;
 public class HouseholderQrSimdTests
 {
     [Theory]
-    [InlineData(70, 45)]
+    [InlineData(90, 70)]
     [InlineData(33, 80)]
     public void Decompose_ScalarAndFastestPath_BitIdentical(int m, int n)
     {

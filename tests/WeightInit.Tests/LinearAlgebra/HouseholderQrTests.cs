@@ -9,9 +9,9 @@ public class HouseholderQrTests
 
     public static TheoryData<int, int> Shapes() => new()
     {
-        { 1, 1 }, { 2, 2 }, { 5, 5 }, { 67, 67 }, // square, including more than two panels of 32
-        { 100, 37 }, { 70, 33 }, { 9, 1 },         // tall
-        { 20, 45 }, { 37, 100 }, { 1, 7 },         // wide
+        { 1, 1 }, { 2, 2 }, { 5, 5 }, { 67, 67 }, // square, including a second panel (width 64)
+        { 100, 37 }, { 140, 66 }, { 9, 1 },        // tall
+        { 20, 45 }, { 66, 140 }, { 1, 7 },         // wide
     };
 
     internal static double[] Gaussian(int count, int seed)

@@ -68,6 +68,12 @@ public static class Init
     /// <summary>Glorot &amp; Bengio's "standard" heuristic U[−1/√n_in, 1/√n_in] (their eq. 1).</summary>
     public static GlorotStandard GlorotStandard() => new();
 
+    /// <summary>Haar-orthogonal (semi-)orthogonal matrix times the gain; see <see cref="Initializers.Orthogonal"/>.</summary>
+    public static Orthogonal Orthogonal(double gain = 1) => new(gain);
+
+    /// <summary>Delta-orthogonal convolution kernel; see <see cref="Initializers.DeltaOrthogonal"/>.</summary>
+    public static DeltaOrthogonal DeltaOrthogonal(double gain = 1) => new(gain);
+
     /// <summary>All zeros.</summary>
     public static Constant Zeros() => new(0);
 

@@ -68,6 +68,10 @@ public static class InitializerRegistry
              new("unit", [], "sigma (absolute when a/b are given)", "sigma | absolute")])
         { Create = a => a.TruncatedNormal() },
         new("identity", ["eye", "Identity"], "gain·I (2-D)", [Gain]) { Create = a => new Identity(a.Number("gain", 1)) },
+        new("orthogonal", ["Orthogonal", "saxe"], "gain·Q, Q Haar-orthogonal (QR with sign fix); rows = dim 0 (PyTorch layout) or cols = last dim (Keras layout)", [Gain])
+        { Create = a => new Orthogonal(a.GainValue("gain")) },
+        new("delta_orthogonal", ["DeltaOrthogonal"], "zero kernel with gain·Q (out × in, orthonormal columns) at the centre", [Gain])
+        { Create = a => new DeltaOrthogonal(a.GainValue("gain")) },
         new("dirac", ["Dirac"], "identity convolution per group", [new("groups", [], "1", "groups dividing dim 0")]) { Create = a => new Dirac(a.Integer("groups", 1)) },
         new("bilinear", ["Bilinear"], "(1−|x/f−c|)(1−|y/f−c|), f = ⌈K/2⌉, c = (K−1)/(2f)", [new("legacy", [], "false", "pre-2017 Caffe / MXNet off-centre formula")])
         { Create = a => new Bilinear(a.Boolean("legacy", false)) },

@@ -1,3 +1,4 @@
+using WeightInit.Sampling;
 using WeightInit.Initializers;
 using WeightInit.Random;
 using WeightInit.Shapes;
@@ -90,5 +91,105 @@ public class StructuredInitializerTests
         var part = new float[whole.Length - 13];
         init.Fill(Key, shape, part, 7);
         Assert.Equal(whole.Skip(7).Take(part.Length), part);
+    }
+}
+
+public class OrthogonalTests
+{
+    private static readonly PhiloxKey Key = PhiloxKey.FromSeed(5).Fold("orthogonal");
+
+    private static double[,] Gram(double[] m, int rows, int cols, bool ofRows)
+    {
+        int n = ofRows ? rows : cols, len = ofRows ? cols : rows;
+        var g = new double[n, n];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double s = 0;
+                for (int k = 0; k < len; k++)
+                    s += ofRows ? m[i * cols + k] * m[j * cols + k] : m[k * cols + i] * m[k * cols + j];
+                g[i, j] = s;
+            }
+        return g;
+    }
+
+    [Theory]
+    [InlineData(30, 30)]
+    [InlineData(50, 20)]
+    [InlineData(20, 50)]
+    [InlineData(1, 7)]
+    public void Orthogonal_Float64_GramIsGainSquaredIdentity(int rows, int cols)
+    {
+        var w = new Orthogonal(2).CreateDouble(Key, WeightShape.OutIn(rows, cols));
+        bool ofRows = rows <= cols;
+        var g = Gram(w, rows, cols, ofRows);
+        int n = Math.Min(rows, cols);
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++)
+                Assert.Equal(i == j ? 4.0 : 0.0, g[i, j], 1e-12);
+    }
+
+    [Fact]
+    public void Orthogonal_ConvolutionFlattening_PyTorchRowsKerasColumns()
+    {
+        // PyTorch [8, 4, 3, 3]: M is 8 × 36 with orthonormal rows. Keras [3, 3, 4, 8]: M is 36 × 8 with orthonormal columns.
+        var torch = new Orthogonal().CreateDouble(Key, WeightShape.OutIn(8, 4, 3, 3));
+        Assert.Equal((8, 36), Orthogonal.MatrixView(WeightShape.OutIn(8, 4, 3, 3)));
+        var gt = Gram(torch, 8, 36, ofRows: true);
+        for (int i = 0; i < 8; i++) Assert.Equal(1.0, gt[i, i], 1e-12);
+        var keras = new Orthogonal().CreateDouble(Key, new WeightShape([3, 3, 4, 8], WeightLayout.KernelInOut));
+        var gk = Gram(keras, 36, 8, ofRows: false);
+        for (int i = 0; i < 8; i++)
+            for (int j = 0; j < 8; j++)
+                Assert.Equal(i == j ? 1.0 : 0.0, gk[i, j], 1e-12);
+    }
+
+    [Fact]
+    public void Orthogonal_SignFix_DiagonalOfQTransposeA_Positive()
+    {
+        // With the sign fix, Q = A·R⁻¹ with diag(R) > 0: every column of Q has a positive inner product with the same column of A.
+        const int n = 12;
+        var q = Orthogonal.Matrix(Key, n, n, 1);
+        var a = new double[n * n];
+        new NormalDistribution(0, 1).Fill(Key, a);
+        for (int j = 0; j < n; j++)
+        {
+            double dot = 0;
+            for (int i = 0; i < n; i++) dot += q[i * n + j] * a[i * n + j];
+            Assert.True(dot > 0, $"column {j}");
+        }
+    }
+
+    [Fact]
+    public void Orthogonal_Haar_FirstEntryVariance()
+    {
+        // For Haar Q on O(n), each entry has mean 0 and variance 1/n; over 400 keys the sample variance of Q[0,0]
+        // has standard error ≈ √(2/400)/n (entries are nearly Gaussian): allow 6 of them.
+        const int n = 16, keys = 400;
+        var x = new double[keys];
+        for (int s = 0; s < keys; s++) x[s] = Orthogonal.Matrix(PhiloxKey.FromSeed((ulong)s), n, n, 1)[0];
+        double mean = x.Average(), variance = x.Sum(v => v * v) / keys;
+        Assert.True(Math.Abs(mean) < 6 * Math.Sqrt(1.0 / n / keys), $"mean {mean}");
+        Assert.True(Math.Abs(variance - 1.0 / n) < 6 * Math.Sqrt(2.0 / keys) / n, $"variance {variance}");
+    }
+
+    [Fact]
+    public void DeltaOrthogonal_CentreSliceOrthonormalColumns_ZerosElsewhere()
+    {
+        var shape = WeightShape.OutIn(6, 4, 3, 3);
+        var w = new DeltaOrthogonal().CreateDouble(Key, shape);
+        var slice = new double[24];
+        for (int o = 0; o < 6; o++)
+            for (int i = 0; i < 4; i++)
+                for (int k = 0; k < 9; k++)
+                {
+                    double v = w[(o * 4 + i) * 9 + k];
+                    if (k == 4) slice[o * 4 + i] = v; else Assert.Equal(0.0, v);
+                }
+        var g = Gram(slice, 6, 4, ofRows: false);
+        for (int i = 0; i < 4; i++)
+            for (int j = 0; j < 4; j++)
+                Assert.Equal(i == j ? 1.0 : 0.0, g[i, j], 1e-12);
+        Assert.Contains("out ≥ in", Assert.Throws<ArgumentException>(() => new DeltaOrthogonal().CreateDouble(Key, WeightShape.OutIn(2, 4, 3, 3))).Message);
     }
 }

@@ -71,8 +71,8 @@ public static class AxisTicks
         }
 
         // Halving first keeps the span finite for data near ±double.MaxValue.
-        double span = (dataMax / 2 - dataMin / 2) * 2;
-        var (mantissa, exponent) = NiceStep(span / targetIntervals);
+        double halfSpan = dataMax / 2 - dataMin / 2;
+        var (mantissa, exponent) = NiceStep(halfSpan / targetIntervals * 2);
         double step = mantissa * ChartFormat.Pow10(exponent);
 
         double kLow = fixedRange ? Math.Ceiling(dataMin / step - MultipleSlack) : Math.Floor(dataMin / step + MultipleSlack);
@@ -81,11 +81,16 @@ public static class AxisTicks
         var values = new List<double>();
         for (double k = kLow; k <= kHigh; k++)
         {
-            values.Add(TickValue(k, mantissa, exponent));
+            double value = TickValue(k, mantissa, exponent);
+            if (double.IsFinite(value))
+            {
+                values.Add(value);
+            }
         }
 
-        double min = fixedRange ? dataMin : values[0];
-        double max = fixedRange ? dataMax : values[^1];
+        // Widening past ±double.MaxValue is impossible; such an end stays at the data.
+        double min = fixedRange || values.Count == 0 || values[0] > dataMin ? dataMin : values[0];
+        double max = fixedRange || values.Count == 0 || values[^1] < dataMax ? dataMax : values[^1];
         double largest = values.Count == 0 ? 0 : Math.Max(Math.Abs(values[0]), Math.Abs(values[^1]));
         bool scientific = largest >= 1e6 || exponent < -4;
         var ticks = values
@@ -274,14 +279,13 @@ public static class AxisTicks
 
     private static string LinearLabel(double value, int stepExponent, bool scientific)
     {
-        if (value == 0)
+        if (scientific)
         {
-            return "0";
+            // 15 significant digits drop the last-ulp noise of k·m·10^e; zero has no exponent to show.
+            return value == 0 ? "0" : ChartFormat.Scientific(value, 15);
         }
 
-        return scientific
-            ? ChartFormat.Scientific(value, 15)
-            : value.ToString("F" + Math.Max(0, -stepExponent).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        return value.ToString("F" + Math.Max(0, -stepExponent).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
     }
 
     private static int FloorMod(int a, int b) => ((a % b) + b) % b;

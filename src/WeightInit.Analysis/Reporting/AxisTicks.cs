@@ -52,6 +52,23 @@ public static class AxisTicks
         };
     }
 
+    /// <summary>
+    /// The 1-2-5 step nearest to <paramref name="roughStep"/> (thresholds 1.5, 3, 7 as in Heckbert's loose labelling),
+    /// which keeps the tick count near the target where rounding up could halve it.
+    /// </summary>
+    private static (int Mantissa, int Exponent) NearestNiceStep(double roughStep)
+    {
+        int e = ChartFormat.Decade(roughStep);
+        double fraction = roughStep / ChartFormat.Pow10(e);
+        return fraction switch
+        {
+            < 1.5 => (1, e),
+            < 3 => (2, e),
+            < 7 => (5, e),
+            _ => (1, e + 1),
+        };
+    }
+
     /// <summary>Nice ticks for a linear axis.</summary>
     /// <param name="dataMin">Smallest value to show (finite).</param>
     /// <param name="dataMax">Largest value to show (finite, ≥ <paramref name="dataMin"/>).</param>
@@ -72,7 +89,7 @@ public static class AxisTicks
 
         // Halving first keeps the span finite for data near ±double.MaxValue.
         double halfSpan = dataMax / 2 - dataMin / 2;
-        var (mantissa, exponent) = NiceStep(halfSpan / targetIntervals * 2);
+        var (mantissa, exponent) = NearestNiceStep(halfSpan / targetIntervals * 2);
         double step = mantissa * ChartFormat.Pow10(exponent);
 
         double kLow = fixedRange ? Math.Ceiling(dataMin / step - MultipleSlack) : Math.Floor(dataMin / step + MultipleSlack);
@@ -133,9 +150,10 @@ public static class AxisTicks
 
         int decades = kHigh - kLow;
         int stride = 1;
-        if (decades > maxLabels)
+        if (decades + 1 > maxLabels)
         {
-            var (mantissa, exponent) = NiceStep((double)decades / maxLabels);
+            // About decades/stride + 1 labels, so a stride of decades/(maxLabels − 1) or more keeps within maxLabels.
+            var (mantissa, exponent) = NiceStep((double)decades / (maxLabels - 1));
             stride = (int)(mantissa * ChartFormat.Pow10(exponent));
         }
 
@@ -201,7 +219,7 @@ public static class AxisTicks
         int stride = 1;
         if (jMax + 1 > maxLabels)
         {
-            var (mantissa, exponent) = NiceStep((double)(jMax + 1) / maxLabels);
+            var (mantissa, exponent) = NiceStep((double)jMax / (maxLabels - 1));
             stride = (int)(mantissa * ChartFormat.Pow10(exponent));
         }
 
@@ -239,7 +257,7 @@ public static class AxisTicks
         var set = options.Scale switch
         {
             AxisScale.Log10 => Log10(min, max, Math.Max(targetIntervals + 1, 4), fixedRange),
-            AxisScale.SymLog => SymLog(min, max, options.SymLogLinearWidth, Math.Max(targetIntervals / 2 + 1, 3), fixedRange),
+            AxisScale.SymLog => SymLog(min, max, options.SymLogLinearWidth, Math.Max(targetIntervals + 1, 4), fixedRange),
             _ => Linear(min, max, targetIntervals, fixedRange),
         };
         if (fixedRange || (options.Min is null && options.Max is null))

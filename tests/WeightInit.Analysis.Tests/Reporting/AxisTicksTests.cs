@@ -50,10 +50,11 @@ public class AxisTicksTests
     [Fact]
     public void Linear_UnalignedData_WidensToEnclosingTicks()
     {
+        // Span 30 over 5 intervals: rough step 6, nearest 1-2-5 step 5; the ends widen to -10 and 25.
         var set = AxisTicks.Linear(-7, 23, targetIntervals: 5);
-        Assert.Equal(new[] { -10.0, 0, 10, 20, 30 }, set.Ticks.Select(t => t.Value));
-        Assert.Equal(new[] { "-10", "0", "10", "20", "30" }, set.Ticks.Select(t => t.Label));
-        Assert.Equal((-10.0, 30.0), (set.Min, set.Max));
+        Assert.Equal(new[] { -10.0, -5, 0, 5, 10, 15, 20, 25 }, set.Ticks.Select(t => t.Value));
+        Assert.Equal(new[] { "-10", "-5", "0", "5", "10", "15", "20", "25" }, set.Ticks.Select(t => t.Label));
+        Assert.Equal((-10.0, 25.0), (set.Min, set.Max));
     }
 
     [Fact]
@@ -61,7 +62,15 @@ public class AxisTicksTests
     {
         var set = AxisTicks.Linear(-7, 23, targetIntervals: 5, fixedRange: true);
         Assert.Equal((-7.0, 23.0), (set.Min, set.Max));
-        Assert.Equal(new[] { 0.0, 10, 20 }, set.Ticks.Select(t => t.Value));
+        Assert.Equal(new[] { -5.0, 0, 5, 10, 15, 20 }, set.Ticks.Select(t => t.Value));
+    }
+
+    [Fact]
+    public void Linear_RoughStepNearFive_TakesNearestNotNextStep()
+    {
+        // Span 2.5 over 4 intervals: rough step 0.625 is nearer 0.5 than 1.
+        var set = AxisTicks.Linear(0.45, 2.95, targetIntervals: 4, fixedRange: true);
+        Assert.Equal(new[] { 0.5, 1.0, 1.5, 2.0, 2.5 }, set.Ticks.Select(t => t.Value));
     }
 
     [Fact]

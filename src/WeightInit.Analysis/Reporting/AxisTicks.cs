@@ -256,7 +256,7 @@ public static class AxisTicks
         double max = options.Max ?? Math.Max(dataMax, options.Min ?? dataMax);
         var set = options.Scale switch
         {
-            AxisScale.Log10 => Log10(min, max, Math.Max(targetIntervals + 1, 4), fixedRange),
+            AxisScale.Log10 => Log10(min, max, Math.Max(targetIntervals + 3, 4), fixedRange),
             AxisScale.SymLog => SymLog(min, max, options.SymLogLinearWidth, Math.Max(targetIntervals + 1, 4), fixedRange),
             _ => Linear(min, max, targetIntervals, fixedRange),
         };

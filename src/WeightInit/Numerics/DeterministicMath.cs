@@ -9,22 +9,22 @@ namespace WeightInit.Numerics;
 /// </remarks>
 public static class DeterministicMath
 {
-    private const double Ln2Hi = 6.93147180369123816490e-01;
-    private const double Ln2Lo = 1.90821492927058770002e-10;
+    internal const double Ln2Hi = 6.93147180369123816490e-01;
+    internal const double Ln2Lo = 1.90821492927058770002e-10;
     private const double InvLn2 = 1.44269504088896338700e+00;
     private const double P1 = 1.66666666666666019037e-01;
     private const double P2 = -2.77777777770155933842e-03;
     private const double P3 = 6.61375632143793436117e-05;
     private const double P4 = -1.65339022054652515390e-06;
     private const double P5 = 4.13813679705723846039e-08;
-    private const double Lg1 = 6.666666666666735130e-01;
-    private const double Lg2 = 3.999999999940941908e-01;
-    private const double Lg3 = 2.857142874366239149e-01;
-    private const double Lg4 = 2.222219843214978396e-01;
-    private const double Lg5 = 1.818357216161805012e-01;
-    private const double Lg6 = 1.531383769920937332e-01;
-    private const double Lg7 = 1.479819860511658591e-01;
-    private const double Sqrt2 = 1.41421356237309504880;
+    internal const double Lg1 = 6.666666666666735130e-01;
+    internal const double Lg2 = 3.999999999940941908e-01;
+    internal const double Lg3 = 2.857142874366239149e-01;
+    internal const double Lg4 = 2.222219843214978396e-01;
+    internal const double Lg5 = 1.818357216161805012e-01;
+    internal const double Lg6 = 1.531383769920937332e-01;
+    internal const double Lg7 = 1.479819860511658591e-01;
+    internal const double Sqrt2 = 1.41421356237309504880;
 
     /// <summary>eˣ, correct to within 1 ulp; +∞ above 709.78, 0 below −745.13, NaN for NaN.</summary>
     public static double Exp(double x)

@@ -1,0 +1,268 @@
+using System.Globalization;
+using WeightInit.Sampling;
+using WeightInit.Shapes;
+
+namespace WeightInit.Initializers;
+
+/// <summary>One argument an initializer accepts in a spec.</summary>
+/// <param name="Name">The canonical key.</param>
+/// <param name="Aliases">Other accepted keys (PyTorch, Keras, Caffe spellings).</param>
+/// <param name="Default">The default, as text.</param>
+/// <param name="Description">What it means.</param>
+public sealed record InitializerParameter(string Name, IReadOnlyList<string> Aliases, string Default, string Description);
+
+/// <summary>A registry entry: the canonical name, its aliases, its arguments and how to build it.</summary>
+/// <param name="Name">The canonical name.</param>
+/// <param name="Aliases">Other accepted names.</param>
+/// <param name="Summary">One line: the formula.</param>
+/// <param name="Parameters">The accepted arguments.</param>
+public sealed record InitializerInfo(string Name, IReadOnlyList<string> Aliases, string Summary, IReadOnlyList<InitializerParameter> Parameters)
+{
+    internal Func<SpecArguments, Initializer> Create { get; init; } = _ => throw new InvalidOperationException();
+}
+
+/// <summary>Every initializer by name: canonical snake_case names plus PyTorch, Keras, JAX and Caffe spellings.</summary>
+/// <remarks>
+/// Names match ignoring case, '_' and '-' (so <c>GlorotUniform</c>, <c>glorot_uniform</c> and <c>glorot-uniform</c> are one name);
+/// Caffe's fillers carry the prefix <c>caffe.</c> because their semantics differ (its <c>xavier</c> is LeCun uniform).
+/// "normal" always means untruncated here: Keras's and JAX's <c>LecunNormal</c>, <c>GlorotNormal</c> and <c>HeNormal</c> are the
+/// <c>*_truncated_normal</c> entries, while the names <c>lecun_normal</c>, <c>glorot_normal</c>, <c>he_normal</c> follow PyTorch (untruncated).
+/// </remarks>
+public static class InitializerRegistry
+{
+    private static readonly InitializerParameter Gain = new("gain", [], "1", "multiplies the standard deviation (the variance by gain²)");
+    private static readonly InitializerParameter Slope = new("negative_slope", ["a", "slope", "alpha"], "0", "negative slope of the (leaky/P)ReLU after the layer");
+    private static readonly InitializerParameter ModeIn = new("mode", ["variance_norm"], "fan_in", "fan_in | fan_out | fan_avg");
+
+    /// <summary>All entries, in catalogue order.</summary>
+    public static IReadOnlyList<InitializerInfo> All { get; } =
+    [
+        new("variance_scaling", ["VarianceScaling"], "Var = scale / n_mode; uniform, normal or truncated normal (variance corrected)",
+            [new("scale", [], "1", "variance numerator"), ModeIn, new("distribution", [], "truncated_normal", "uniform | normal | truncated_normal (untruncated_normal = normal)"),
+             new("fans", ["convention"], "exact", "exact | pytorch | keras | jax | caffe | mxnet")])
+        { Create = a => new VarianceScaling(a.Number("scale", 1), a.Mode("mode", FanMode.FanIn), a.Distribution("distribution", VarianceDistribution.TruncatedNormal)) { Convention = a.Convention("fans") } },
+        new("lecun_uniform", ["LecunUniform"], "U(±√(3/n_in))", []) { Create = _ => Init.LeCunUniform() },
+        new("lecun_normal", [], "N(0, 1/n_in), untruncated", []) { Create = _ => Init.LeCunNormal() },
+        new("lecun_truncated_normal", [], "±2σ truncated normal, Var = 1/n_in", []) { Create = _ => Init.LeCunTruncatedNormal() },
+        new("glorot_uniform", ["xavier_uniform", "GlorotUniform", "xavier"], "U(±gain·√(6/(n_in+n_out)))", [Gain]) { Create = a => Init.GlorotUniform(a.Number("gain", 1)) },
+        new("glorot_normal", ["xavier_normal"], "N(0, gain²·2/(n_in+n_out)), untruncated", [Gain]) { Create = a => Init.GlorotNormal(a.Number("gain", 1)) },
+        new("glorot_truncated_normal", [], "±2σ truncated normal, Var = gain²·2/(n_in+n_out)", [Gain]) { Create = a => Init.GlorotTruncatedNormal(a.Number("gain", 1)) },
+        new("he_uniform", ["kaiming_uniform", "HeUniform"], "U(±√(6/((1+a²)·n_mode)))", [Slope, ModeIn]) { Create = a => Init.HeUniform(a.Number("negative_slope", 0), a.Mode("mode", FanMode.FanIn)) },
+        new("he_normal", ["kaiming_normal", "msra"], "N(0, 2/((1+a²)·n_mode)), untruncated", [Slope, ModeIn]) { Create = a => Init.HeNormal(a.Number("negative_slope", 0), a.Mode("mode", FanMode.FanIn)) },
+        new("he_truncated_normal", [], "±2σ truncated normal, Var = 2/((1+a²)·n_mode)", [Slope, ModeIn]) { Create = a => Init.HeTruncatedNormal(a.Number("negative_slope", 0), a.Mode("mode", FanMode.FanIn)) },
+        new("glorot_standard", ["standard"], "U(±1/√n_in), Glorot & Bengio's eq. 1", []) { Create = _ => Init.GlorotStandard() },
+        new("zeros", ["zero", "Zeros"], "0", []) { Create = _ => Init.Zeros() },
+        new("ones", ["one", "Ones"], "1", []) { Create = _ => Init.Ones() },
+        new("constant", ["Constant", "const"], "value", [new("value", ["val"], "0", "the value")]) { Create = a => new Constant(a.Number("value", 0)) },
+        new("uniform", ["RandomUniform", "random_uniform"], "U[low, high)",
+            [new("low", ["a", "minval", "min"], "0", "included lower end"), new("high", ["b", "maxval", "max"], "1", "excluded upper end")])
+        { Create = a => Init.Uniform(a.Number("low", 0), a.Number("high", 1)) },
+        new("normal", ["RandomNormal", "random_normal", "gaussian"], "N(mean, std²)",
+            [new("mean", [], "0", "mean"), new("std", ["stddev", "sigma"], "1", "standard deviation")])
+        { Create = a => Init.Normal(a.Number("mean", 0), a.Number("std", 1)) },
+        new("truncated_normal", ["trunc_normal", "TruncatedNormal"], "N(mean, std²) truncated to (lower, upper), no variance correction",
+            [new("mean", [], "0", "mean"), new("std", ["stddev", "sigma"], "1", "parent standard deviation"),
+             new("lower", ["a"], "-2", "lower bound"), new("upper", ["b"], "2", "upper bound"),
+             new("unit", [], "sigma (absolute when a/b are given)", "sigma | absolute")])
+        { Create = a => a.TruncatedNormal() },
+        new("identity", ["eye", "Identity"], "gain·I (2-D)", [Gain]) { Create = a => new Identity(a.Number("gain", 1)) },
+        new("dirac", ["Dirac"], "identity convolution per group", [new("groups", [], "1", "groups dividing dim 0")]) { Create = a => new Dirac(a.Integer("groups", 1)) },
+        new("bilinear", ["Bilinear"], "(1−|x/f−c|)(1−|y/f−c|), f = ⌈K/2⌉, c = (K−1)/(2f)", [new("legacy", [], "false", "pre-2017 Caffe / MXNet off-centre formula")])
+        { Create = a => new Bilinear(a.Boolean("legacy", false)) },
+        new("sparse", ["Sparse"], "⌈sparsity·rows⌉ zeros per column, others N(0, std²)",
+            [new("sparsity", [], "(required)", "fraction of zeros per column"), new("std", ["stddev"], "0.01", "std of the non-zeros")])
+        { Create = a => new Sparse(a.Number("sparsity", double.NaN), a.Number("std", 0.01)) },
+        new("caffe.constant", [], "Caffe constant filler", [new("value", [], "0", "the value")]) { Create = a => new Constant(a.Number("value", 0)) },
+        new("caffe.uniform", [], "Caffe uniform filler U[min, max)", [new("min", [], "0", "lower end"), new("max", [], "1", "upper end")])
+        { Create = a => Init.Uniform(a.Number("min", 0), a.Number("max", 1)) },
+        new("caffe.gaussian", [], "Caffe gaussian filler N(mean, std²), optional Bernoulli(sparse/num) mask",
+            [new("mean", [], "0", "mean"), new("std", [], "1", "standard deviation"), new("sparse", [], "-1", "expected non-zeros per output (−1: dense)")])
+        { Create = a => a.CaffeGaussian() },
+        new("caffe.positive_unitball", [], "U(0,1), each row divided by its sum", []) { Create = _ => new PositiveUnitBall() },
+        new("caffe.xavier", [], "U(±√(3/n)), n by variance_norm (default FAN_IN = LeCun uniform), Caffe blob fans",
+            [new("variance_norm", ["mode"], "FAN_IN", "FAN_IN | FAN_OUT | AVERAGE")])
+        { Create = a => Init.CaffeXavier(a.Mode("variance_norm", FanMode.FanIn)) },
+        new("caffe.msra", [], "N(0, 2/n), n by variance_norm (default FAN_IN), Caffe blob fans",
+            [new("variance_norm", ["mode"], "FAN_IN", "FAN_IN | FAN_OUT | AVERAGE")])
+        { Create = a => Init.CaffeMsra(a.Mode("variance_norm", FanMode.FanIn)) },
+        new("caffe.bilinear", [], "Caffe bilinear filler (the fixed, centred formula)", []) { Create = _ => new Bilinear() },
+    ];
+
+    private static readonly Dictionary<string, InitializerInfo> ByKey = BuildIndex();
+
+    private static Dictionary<string, InitializerInfo> BuildIndex()
+    {
+        var d = new Dictionary<string, InitializerInfo>();
+        foreach (var info in All)
+            foreach (var n in info.Aliases.Prepend(info.Name))
+                if (!d.TryAdd(Normalize(n), info) && !ReferenceEquals(d[Normalize(n)], info))
+                    throw new InvalidOperationException($"Duplicate initializer name {n}.");
+        return d;
+    }
+
+    /// <summary>The key names are compared by: lower case, without '_', '-' and spaces.</summary>
+    internal static string Normalize(string name) =>
+        new string(name.Where(c => c is not ('_' or '-' or ' ')).ToArray()).ToLowerInvariant();
+
+    /// <summary>The entry for a name or alias.</summary>
+    /// <exception cref="ArgumentException">Unknown name; the message lists the valid names.</exception>
+    public static InitializerInfo Find(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (ByKey.TryGetValue(Normalize(name), out var info)) return info;
+        throw new ArgumentException($"Unknown initializer '{name}'. Valid names: {string.Join(", ", All.Select(i => i.Name))} (aliases: {string.Join(", ", All.SelectMany(i => i.Aliases))}).");
+    }
+
+    /// <summary>Builds an initializer from a spec such as <c>kaiming_normal(a=0.25, mode=fan_out)</c>.</summary>
+    /// <exception cref="ArgumentException">Unknown name, unknown argument or bad value; the message names it and lists the valid choices.</exception>
+    public static Initializer Parse(string spec)
+    {
+        InitializerSpec parsed;
+        try { parsed = InitializerSpec.Parse(spec); }
+        catch (FormatException e) { throw new ArgumentException(e.Message, nameof(spec), e); }
+        var info = Find(parsed.Name);
+        var args = new SpecArguments(info, parsed);
+        var init = info.Create(args);
+        args.CheckAllUsed();
+        return init;
+    }
+}
+
+/// <summary>Reads typed arguments of a spec, accepting each parameter's aliases, and reports anything unknown.</summary>
+internal sealed class SpecArguments
+{
+    private readonly InitializerInfo _info;
+    private readonly InitializerSpec _spec;
+    private readonly Dictionary<string, string> _values = new();
+    private readonly HashSet<string> _used = new();
+
+    public SpecArguments(InitializerInfo info, InitializerSpec spec)
+    {
+        _info = info;
+        _spec = spec;
+        foreach (var (key, value) in spec.Arguments)
+        {
+            var canonical = Canonical(key)
+                ?? throw new ArgumentException($"{info.Name} has no argument '{key}'. Valid arguments: {Valid()}.");
+            if (!_values.TryAdd(canonical, value)) throw new ArgumentException($"{info.Name}: argument '{canonical}' is given twice.");
+        }
+    }
+
+    private string Valid() => _info.Parameters.Count == 0 ? "none" :
+        string.Join(", ", _info.Parameters.Select(p => p.Aliases.Count == 0 ? p.Name : $"{p.Name} ({string.Join(", ", p.Aliases)})"));
+
+    private string? Canonical(string key)
+    {
+        var k = InitializerRegistry.Normalize(key);
+        foreach (var p in _info.Parameters)
+            if (InitializerRegistry.Normalize(p.Name) == k || p.Aliases.Any(a => InitializerRegistry.Normalize(a) == k)) return p.Name;
+        return null;
+    }
+
+    public bool Has(string name) => _values.ContainsKey(name);
+
+    private string? Raw(string name)
+    {
+        _used.Add(name);
+        return _values.TryGetValue(name, out var v) ? v : null;
+    }
+
+    public double Number(string name, double fallback)
+    {
+        var raw = Raw(name);
+        if (raw is null)
+        {
+            if (double.IsNaN(fallback)) throw new ArgumentException($"{_info.Name} needs the argument '{name}'.");
+            return fallback;
+        }
+        var text = raw.Replace("√", "sqrt");
+        if (text.StartsWith("sqrt(", StringComparison.OrdinalIgnoreCase) && text.EndsWith(')')
+            && double.TryParse(text[5..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var inner))
+            return Math.Sqrt(inner);
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.IsFinite(x)) return x;
+        throw new ArgumentException($"{_info.Name}: argument '{name}' must be a finite number (or sqrt(x)); got '{raw}'.");
+    }
+
+    public int Integer(string name, int fallback)
+    {
+        var raw = Raw(name);
+        if (raw is null) return fallback;
+        if (int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var x)) return x;
+        throw new ArgumentException($"{_info.Name}: argument '{name}' must be an integer; got '{raw}'.");
+    }
+
+    public bool Boolean(string name, bool fallback)
+    {
+        var raw = Raw(name);
+        if (raw is null) return fallback;
+        return raw.ToLowerInvariant() switch
+        {
+            "true" or "1" or "yes" => true,
+            "false" or "0" or "no" => false,
+            _ => throw new ArgumentException($"{_info.Name}: argument '{name}' must be true or false; got '{raw}'."),
+        };
+    }
+
+    public FanMode Mode(string name, FanMode fallback)
+    {
+        var raw = Raw(name);
+        if (raw is null) return fallback;
+        return InitializerRegistry.Normalize(raw) switch
+        {
+            "fanin" or "in" => FanMode.FanIn,
+            "fanout" or "out" => FanMode.FanOut,
+            "fanavg" or "fanaverage" or "average" or "avg" => FanMode.FanAverage,
+            _ => throw new ArgumentException($"{_info.Name}: '{name}' must be fan_in, fan_out or fan_avg (Caffe: FAN_IN, FAN_OUT, AVERAGE); got '{raw}'."),
+        };
+    }
+
+    public VarianceDistribution Distribution(string name, VarianceDistribution fallback)
+    {
+        var raw = Raw(name);
+        if (raw is null) return fallback;
+        return InitializerRegistry.Normalize(raw) switch
+        {
+            "uniform" => VarianceDistribution.Uniform,
+            "normal" or "untruncatednormal" or "gaussian" => VarianceDistribution.Normal,
+            "truncatednormal" or "truncnormal" => VarianceDistribution.TruncatedNormal,
+            _ => throw new ArgumentException($"{_info.Name}: '{name}' must be uniform, normal or truncated_normal; got '{raw}'."),
+        };
+    }
+
+    public FanConvention? Convention(string name)
+    {
+        var raw = Raw(name);
+        if (raw is null || InitializerRegistry.Normalize(raw) == "exact") return null;
+        foreach (var c in Enum.GetValues<FanConvention>())
+            if (string.Equals(c.ToString(), raw, StringComparison.OrdinalIgnoreCase)) return c;
+        throw new ArgumentException($"{_info.Name}: '{name}' must be exact, {string.Join(", ", Enum.GetNames<FanConvention>().Select(n => n.ToLowerInvariant()))}; got '{raw}'.");
+    }
+
+    public RandomInitializer TruncatedNormal()
+    {
+        // PyTorch's trunc_normal_(a, b) bounds are absolute; lower/upper default to σ-units unless unit says otherwise.
+        bool absoluteByName = _spec.Arguments.Any(x => InitializerRegistry.Normalize(x.Key) is "a" or "b");
+        var unitRaw = Raw("unit");
+        BoundUnit unit = unitRaw is null ? (absoluteByName ? BoundUnit.Absolute : BoundUnit.StandardDeviations)
+            : InitializerRegistry.Normalize(unitRaw) switch
+            {
+                "sigma" or "std" or "stddev" or "standarddeviations" or "σ" => BoundUnit.StandardDeviations,
+                "absolute" or "abs" => BoundUnit.Absolute,
+                _ => throw new ArgumentException($"{_info.Name}: 'unit' must be sigma or absolute; got '{unitRaw}'."),
+            };
+        return Init.TruncatedNormal(Number("mean", 0), Number("std", 1), Number("lower", -2), Number("upper", 2), unit);
+    }
+
+    public Initializer CaffeGaussian()
+    {
+        double mean = Number("mean", 0), std = Number("std", 1);
+        int sparse = Integer("sparse", -1);
+        return sparse < 0 ? Init.Normal(mean, std) : new CaffeSparseGaussian(mean, std, sparse);
+    }
+
+    public void CheckAllUsed()
+    {
+        foreach (var k in _values.Keys)
+            if (!_used.Contains(k)) throw new ArgumentException($"{_info.Name} does not use the argument '{k}'. Valid arguments: {Valid()}.");
+    }
+}

@@ -1,0 +1,31 @@
+namespace WeightInit.Shapes;
+
+/// <summary>Which axes of a weight tensor hold the output channels, the input channels and the kernel (receptive field).</summary>
+/// <remarks>
+/// The layout is always stated by the caller: the same shape means different fans in different layouts
+/// (a Keras <c>[3, 3, 64, 128]</c> kernel and a PyTorch <c>[3, 3, 64, 128]</c> weight are different layers).
+/// <c>g</c> below is the number of groups passed next to the layout; <c>k…</c> are zero or more kernel axes.
+/// </remarks>
+public enum WeightLayout
+{
+    /// <summary><c>[out, in/g, k…]</c>: PyTorch <c>nn.Conv*d</c> and <c>nn.Linear</c> (rank 2), ONNX Conv and Gemm(transB=1), Caffe, MXNet, TorchSharp.</summary>
+    OutInKernel,
+
+    /// <summary><c>[k…, in/g, out]</c>: Keras / TensorFlow <c>Conv*D</c> and <c>Dense</c> (rank 2), Flax <c>Conv</c> (with <c>feature_group_count</c>) and <c>Dense</c>.</summary>
+    KernelInOut,
+
+    /// <summary><c>[in, out/g, k…]</c>: transposed convolution in PyTorch (<c>nn.ConvTranspose*d</c>), ONNX ConvTranspose, Caffe Deconvolution, MXNet Deconvolution.</summary>
+    InOutKernel,
+
+    /// <summary><c>[k…, out/g, in]</c>: transposed convolution in Keras / TensorFlow (<c>Conv*DTranspose</c>) and Flax <c>ConvTranspose(transpose_kernel=True)</c>.</summary>
+    KernelOutIn,
+
+    /// <summary><c>[k…, in, multiplier]</c>: Keras / TensorFlow <c>DepthwiseConv*D</c> (one filter bank of <c>multiplier</c> filters per input channel).</summary>
+    KernelInMultiplier,
+
+    /// <summary><c>[out, in]</c>, rank 2 only: a dense layer computing <c>x · Wᵀ</c> (PyTorch <c>nn.Linear</c>, ONNX Gemm with transB=1).</summary>
+    OutIn,
+
+    /// <summary><c>[in, out]</c>, rank 2 only: a dense layer computing <c>x · W</c> (Keras <c>Dense</c>, Flax / JAX <c>Dense</c>, ONNX MatMul).</summary>
+    InOut,
+}

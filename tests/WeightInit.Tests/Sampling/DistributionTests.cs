@@ -1,0 +1,118 @@
+using WeightInit.Numerics;
+using WeightInit.Sampling;
+
+namespace WeightInit.Tests.Sampling;
+
+public class DistributionTests
+{
+    private static readonly WeightInit.Random.PhiloxKey Key = SamplingCases.Key.Fold("edges");
+
+    [Fact]
+    public void Uniform_NarrowInterval_NeverReturnsUpperEnd()
+    {
+        // [1, 1 + 2⁻²⁰): only 16 float32 values lie inside, so low + span·u rounds onto High often; it must never be returned.
+        double high = 1 + Math.Pow(2, -20);
+        var d = new UniformDistribution(1, high);
+        var f = new float[1 << 16]; d.Fill(Key, f);
+        Assert.All(f, v => Assert.True(v >= 1f && v < high, $"{v:R}"));
+        Assert.Contains(f, v => v == MathF.BitDecrement((float)high));
+        var h = new Half[1 << 16]; new UniformDistribution(1, 1.0625).Fill(Key, h);
+        Assert.All(h, v => Assert.True((double)v >= 1 && (double)v < 1.0625, $"{v}"));
+        var b = new ushort[1 << 16]; new UniformDistribution(1, 1.03125).FillBFloat16Bits(Key, b);
+        Assert.All(b, v => Assert.True(v >= 0x3F80 && v < 0x3F84, $"{v:x4}"));
+    }
+
+    [Fact]
+    public void Uniform_ZeroWord_GivesLowExactly()
+    {
+        // The smallest u is 0, which maps to Low: Low belongs to the support.
+        var d = new UniformDistribution(-0.25, 0.75);
+        var f = new float[1 << 20]; d.Fill(Key, f);
+        Assert.True(f.Min() >= -0.25f);
+    }
+
+    [Theory]
+    [InlineData(-1e-6, 1e-6)]
+    [InlineData(0.999999, 1.000001)]
+    [InlineData(5, 6)]
+    public void TruncatedNormal_AbsoluteBoundsCloseToRoundingSteps_ValuesStrictlyInside(double a, double b)
+    {
+        var d = new TruncatedNormalDistribution(0, 1, a, b, BoundUnit.Absolute);
+        var f = new float[1 << 16]; d.Fill(Key, f);
+        Assert.All(f, v => Assert.True(v > a && v < b, $"{v:R} not in ({a}, {b})"));
+        var g = new double[1 << 16]; d.Fill(Key, g);
+        Assert.All(g, v => Assert.True(v > a && v < b, $"{v:R} not in ({a}, {b})"));
+        var h = new Half[1 << 12];
+        if (a == 5) { d.Fill(Key, h); Assert.All(h, v => Assert.True((double)v > a && (double)v < b, $"{v}")); }
+    }
+
+    [Fact]
+    public void TruncatedNormal_TwoSigma_KerasConstant()
+    {
+        // Keras divides the stddev by 0.87962566103423978, the standard deviation of N(0,1) truncated to (−2, 2).
+        var unit = new TruncatedNormalDistribution(0, 1);
+        Assert.Equal(0.87962566103423978, unit.StandardDeviation, 1e-15);
+        var d = TruncatedNormalDistribution.WithStandardDeviation(0, 0.1);
+        Assert.Equal(0.1 / 0.87962566103423978, d.StdDev, 1e-15);
+        Assert.Equal(0.1, d.StandardDeviation, 1e-15);
+    }
+
+    [Fact]
+    public void TruncatedNormal_FarTail_MomentsMatchAsymptotics()
+    {
+        // Mills-ratio series: for α = 37, β = 38 the mean is α + 1/α − 2/α³ + 10/α⁵ − … and the variance 1/α² − 6/α⁴ + 50/α⁶ − …
+        // (the mass beyond 38 is e^−37.5 of the rest; the omitted terms are below 10⁻¹⁰).
+        var d = new TruncatedNormalDistribution(0, 1, 37, 38);
+        double alpha = 37;
+        Assert.Equal(alpha + 1 / alpha - 2 / Math.Pow(alpha, 3) + 10 / Math.Pow(alpha, 5), d.Expectation, 1e-9);
+        Assert.Equal(1 / (alpha * alpha) - 6 / Math.Pow(alpha, 4) + 50 / Math.Pow(alpha, 6), d.Variance, 1e-9);
+    }
+
+    [Fact]
+    public void Moments_ClosedForms_Exact()
+    {
+        Assert.Equal(0.5, new UniformDistribution(-1, 2).Expectation);
+        Assert.Equal(0.75, new UniformDistribution(-1, 2).Variance);
+        Assert.Equal(4.0, new NormalDistribution(1, 2).Variance);
+        // A symmetric truncation keeps the mean.
+        Assert.Equal(3.0, new TruncatedNormalDistribution(3, 2, -1, 1).Expectation, 1e-15);
+    }
+
+    [Fact]
+    public void InvalidParameters_ThrowNamingTheProblem()
+    {
+        Assert.Contains("Low < High", Assert.Throws<ArgumentException>(() => new UniformDistribution(1, 1)).Message);
+        Assert.Contains("finite", Assert.Throws<ArgumentOutOfRangeException>(() => new UniformDistribution(double.NaN, 1)).Message);
+        Assert.Contains("≥ 0", Assert.Throws<ArgumentOutOfRangeException>(() => new NormalDistribution(0, -1)).Message);
+        Assert.Contains("lower < upper", Assert.Throws<ArgumentException>(() => new TruncatedNormalDistribution(0, 1, 2, -2)).Message);
+        Assert.Contains("StdDev > 0", Assert.Throws<ArgumentOutOfRangeException>(() => new TruncatedNormalDistribution(0, 0)).Message);
+        Assert.Contains("no probability mass", Assert.Throws<ArgumentException>(() => new TruncatedNormalDistribution(0, 1, 40, 41)).Message);
+        Assert.Contains("No Half value", Assert.Throws<ArgumentException>(() =>
+            new UniformDistribution(1.0001, 1.0002).Fill(Key, new Half[4])).Message);
+    }
+
+    [Fact]
+    public void Normal_ZeroStdDev_GivesTheMean()
+    {
+        var f = new float[100]; new NormalDistribution(0.5, 0).Fill(Key, f);
+        Assert.All(f, v => Assert.Equal(0.5f, v));
+    }
+
+    [Fact]
+    public void Half_Values_AreRoundedFloat32Values()
+    {
+        var d = new NormalDistribution(0, 1);
+        var f = new float[4096]; d.Fill(Key, f);
+        var h = new Half[4096]; d.Fill(Key, h);
+        var b = new ushort[4096]; d.FillBFloat16Bits(Key, b);
+        for (int i = 0; i < f.Length; i++)
+        {
+            Assert.Equal((Half)f[i], h[i]);
+            // bfloat16 by hand: round the float32 bits to the top 16, ties to even.
+            uint bits = BitConverter.SingleToUInt32Bits(f[i]);
+            uint lower = bits & 0xFFFF, upper = bits >> 16;
+            uint rounded = lower > 0x8000 || (lower == 0x8000 && (upper & 1) == 1) ? upper + 1 : upper;
+            Assert.Equal((ushort)rounded, b[i]);
+        }
+    }
+}

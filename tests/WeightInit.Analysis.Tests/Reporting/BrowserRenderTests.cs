@@ -1,15 +1,19 @@
 using Microsoft.Playwright;
 using WeightInit.Analysis.Reporting;
+using WeightInit.Tests.Oracles;
 
 namespace WeightInit.Analysis.Tests.Reporting;
 
 public class BrowserRenderTests
 {
-    [BrowserFact]
+    /// <summary>The browser the test drives (Debian package <c>chromium</c>); Playwright downloads none.</summary>
+    private const string ChromiumPath = "/usr/bin/chromium";
+
+    [OracleFact(Oracle.Chromium)]
     public async Task SampleReport_InChromium_EveryFigureRendersWithNoErrorAndNoRequest()
     {
-        Assert.True(File.Exists(BrowserFactAttribute.ChromiumPath),
-            $"{BrowserFactAttribute.ChromiumPath} is missing but CI=true: the CI machine must install Debian's chromium package.");
+        Assert.True(File.Exists(ChromiumPath),
+            $"{ChromiumPath} is missing but CI=true: the CI machine must install Debian's chromium package.");
         string driver = Path.Combine(AppContext.BaseDirectory, ".playwright", "package", "cli.js");
         Assert.True(File.Exists(driver), $"Playwright's driver is missing from the test output ({driver}); the Microsoft.Playwright package ships it.");
 
@@ -24,7 +28,7 @@ public class BrowserRenderTests
             using var playwright = await Playwright.CreateAsync();
             await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
             {
-                ExecutablePath = BrowserFactAttribute.ChromiumPath,
+                ExecutablePath = ChromiumPath,
                 Headless = true,
                 Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
                 Timeout = 60_000,

@@ -52,6 +52,23 @@ public static class AxisTicks
         };
     }
 
+    /// <summary>
+    /// The 1-2-5 step nearest to <paramref name="roughStep"/> (thresholds 1.5, 3, 7 as in Heckbert's loose labelling),
+    /// which keeps the tick count near the target where rounding up could halve it.
+    /// </summary>
+    private static (int Mantissa, int Exponent) NearestNiceStep(double roughStep)
+    {
+        int e = ChartFormat.Decade(roughStep);
+        double fraction = roughStep / ChartFormat.Pow10(e);
+        return fraction switch
+        {
+            < 1.5 => (1, e),
+            < 3 => (2, e),
+            < 7 => (5, e),
+            _ => (1, e + 1),
+        };
+    }
+
     /// <summary>Nice ticks for a linear axis.</summary>
     /// <param name="dataMin">Smallest value to show (finite).</param>
     /// <param name="dataMax">Largest value to show (finite, ≥ <paramref name="dataMin"/>).</param>
@@ -71,8 +88,8 @@ public static class AxisTicks
         }
 
         // Halving first keeps the span finite for data near ±double.MaxValue.
-        double span = (dataMax / 2 - dataMin / 2) * 2;
-        var (mantissa, exponent) = NiceStep(span / targetIntervals);
+        double halfSpan = dataMax / 2 - dataMin / 2;
+        var (mantissa, exponent) = NearestNiceStep(halfSpan / targetIntervals * 2);
         double step = mantissa * ChartFormat.Pow10(exponent);
 
         double kLow = fixedRange ? Math.Ceiling(dataMin / step - MultipleSlack) : Math.Floor(dataMin / step + MultipleSlack);
@@ -81,11 +98,16 @@ public static class AxisTicks
         var values = new List<double>();
         for (double k = kLow; k <= kHigh; k++)
         {
-            values.Add(TickValue(k, mantissa, exponent));
+            double value = TickValue(k, mantissa, exponent);
+            if (double.IsFinite(value))
+            {
+                values.Add(value);
+            }
         }
 
-        double min = fixedRange ? dataMin : values[0];
-        double max = fixedRange ? dataMax : values[^1];
+        // Widening past ±double.MaxValue is impossible; such an end stays at the data.
+        double min = fixedRange || values.Count == 0 || values[0] > dataMin ? dataMin : values[0];
+        double max = fixedRange || values.Count == 0 || values[^1] < dataMax ? dataMax : values[^1];
         double largest = values.Count == 0 ? 0 : Math.Max(Math.Abs(values[0]), Math.Abs(values[^1]));
         bool scientific = largest >= 1e6 || exponent < -4;
         var ticks = values
@@ -128,9 +150,10 @@ public static class AxisTicks
 
         int decades = kHigh - kLow;
         int stride = 1;
-        if (decades > maxLabels)
+        if (decades + 1 > maxLabels)
         {
-            var (mantissa, exponent) = NiceStep((double)decades / maxLabels);
+            // About decades/stride + 1 labels, so a stride of decades/(maxLabels − 1) or more keeps within maxLabels.
+            var (mantissa, exponent) = NiceStep((double)decades / (maxLabels - 1));
             stride = (int)(mantissa * ChartFormat.Pow10(exponent));
         }
 
@@ -196,7 +219,7 @@ public static class AxisTicks
         int stride = 1;
         if (jMax + 1 > maxLabels)
         {
-            var (mantissa, exponent) = NiceStep((double)(jMax + 1) / maxLabels);
+            var (mantissa, exponent) = NiceStep((double)jMax / (maxLabels - 1));
             stride = (int)(mantissa * ChartFormat.Pow10(exponent));
         }
 
@@ -233,8 +256,8 @@ public static class AxisTicks
         double max = options.Max ?? Math.Max(dataMax, options.Min ?? dataMax);
         var set = options.Scale switch
         {
-            AxisScale.Log10 => Log10(min, max, Math.Max(targetIntervals + 1, 4), fixedRange),
-            AxisScale.SymLog => SymLog(min, max, options.SymLogLinearWidth, Math.Max(targetIntervals / 2 + 1, 3), fixedRange),
+            AxisScale.Log10 => Log10(min, max, Math.Max(targetIntervals + 3, 4), fixedRange),
+            AxisScale.SymLog => SymLog(min, max, options.SymLogLinearWidth, Math.Max(targetIntervals + 1, 4), fixedRange),
             _ => Linear(min, max, targetIntervals, fixedRange),
         };
         if (fixedRange || (options.Min is null && options.Max is null))
@@ -274,14 +297,13 @@ public static class AxisTicks
 
     private static string LinearLabel(double value, int stepExponent, bool scientific)
     {
-        if (value == 0)
+        if (scientific)
         {
-            return "0";
+            // 15 significant digits drop the last-ulp noise of k·m·10^e; zero has no exponent to show.
+            return value == 0 ? "0" : ChartFormat.Scientific(value, 15);
         }
 
-        return scientific
-            ? ChartFormat.Scientific(value, 15)
-            : value.ToString("F" + Math.Max(0, -stepExponent).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        return value.ToString("F" + Math.Max(0, -stepExponent).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
     }
 
     private static int FloorMod(int a, int b) => ((a % b) + b) % b;

@@ -113,7 +113,7 @@ public static class MarkdownReport
     }
 
     /// <summary>
-    /// The anchor GitHub gives a heading: lower case, punctuation dropped (letters, digits, '-' and '_' kept),
+    /// The anchor GitHub gives a heading: lower case, punctuation and symbols dropped (letters, marks, numbers such as '²', '-' and '_' kept),
     /// spaces as '-'; a repeated anchor gets "-1", "-2", ….
     /// </summary>
     internal static string UniqueSlug(string heading, Dictionary<string, int> used)
@@ -121,7 +121,7 @@ public static class MarkdownReport
         var slug = new StringBuilder();
         foreach (char c in heading.ToLowerInvariant())
         {
-            if (char.IsLetterOrDigit(c) || c is '-' or '_')
+            if (char.IsLetter(c) || char.IsNumber(c) || IsMark(c) || c is '-' or '_')
             {
                 slug.Append(c);
             }
@@ -141,6 +141,11 @@ public static class MarkdownReport
         used[baseSlug] = count + 1;
         return baseSlug + "-" + count.ToString(CultureInfo.InvariantCulture);
     }
+
+    private static bool IsMark(char c) => char.GetUnicodeCategory(c)
+        is System.Globalization.UnicodeCategory.NonSpacingMark
+        or System.Globalization.UnicodeCategory.SpacingCombiningMark
+        or System.Globalization.UnicodeCategory.EnclosingMark;
 
     private static void WriteTable(StringBuilder md, ReportTable table)
     {

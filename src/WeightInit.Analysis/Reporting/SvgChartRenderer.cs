@@ -44,7 +44,7 @@ internal sealed class SvgChartRenderer
         double top = _chart.Title is null ? 12 : 38;
         double bottom = 30 + (x.Title is null ? 0 : 20);
         double plotHeight = _chart.Height - top - bottom;
-        var yTicks = AxisTicks.ForAxis(y, yRange.Min, yRange.Max, Math.Clamp((int)(plotHeight / 60), 2, 8));
+        var yTicks = AxisTicks.ForAxis(HeatmapFitted(y, _chart.Heatmap?.YEdges), yRange.Min, yRange.Max, Math.Clamp((int)(plotHeight / 60), 2, 8));
         double yLabelWidth = yTicks.MajorTicks.Select(t => LabelWidth(t, FontSize)).DefaultIfEmpty(0).Max();
         double left = 10 + (y.Title is null ? 0 : 20) + yLabelWidth + 8;
 
@@ -63,7 +63,7 @@ internal sealed class SvgChartRenderer
                 $"A chart of {_chart.Width} × {_chart.Height} px leaves too little room for the plot ({plotWidth:F0} × {plotHeight:F0} px) beside its labels and legend; make it larger or shorten the labels.");
         }
 
-        var xTicks = AxisTicks.ForAxis(x, xRange.Min, xRange.Max, Math.Clamp((int)(plotWidth / 90), 2, 10));
+        var xTicks = AxisTicks.ForAxis(HeatmapFitted(x, _chart.Heatmap?.XEdges), xRange.Min, xRange.Max, Math.Clamp((int)(plotWidth / 90), 2, 10));
         var xMap = new AxisMap(x, xTicks.Min, xTicks.Max, 0, plotWidth);
         var yMap = new AxisMap(y, yTicks.Min, yTicks.Max, plotHeight, 0);
 
@@ -232,6 +232,18 @@ internal sealed class SvgChartRenderer
         }
     }
 
+    /// <summary>A heatmap fills the plot: an axis without a fixed range spans exactly the drawable grid edges.</summary>
+    private static AxisOptions HeatmapFitted(AxisOptions axis, IReadOnlyList<double>? edges)
+    {
+        if (edges is null || axis.Min is not null || axis.Max is not null)
+        {
+            return axis;
+        }
+
+        var drawable = edges.Where(axis.CanShow).ToList();
+        return drawable.Count < 2 ? axis : axis with { Min = drawable[0], Max = drawable[^1] };
+    }
+
     private static Range RangeOf(List<double> values, AxisOptions axis)
     {
         if (values.Count == 0)
@@ -332,7 +344,7 @@ internal sealed class SvgChartRenderer
             if (nonPositive.Count > 0)
             {
                 string axes = string.Join(" and ", axesNonPositive.Where(a => a is not null));
-                _notes.Add($"{name}: {Count(nonPositive.Count, "non-positive value")} at {Locations(nonPositive)} skipped on the log {axes} axis.");
+                _notes.Add($"{name}: non-positive at {Locations(nonPositive)}; skipped on the log {axes} axis.");
             }
         }
 
@@ -518,6 +530,11 @@ internal sealed class SvgChartRenderer
             {
                 double left = series.Edges[i], right = series.Edges[i + 1], height = series.Heights[i];
                 if (!_chart.XAxis.CanShow(left) || !_chart.XAxis.CanShow(right) || !_chart.YAxis.CanShow(height))
+                {
+                    continue;
+                }
+
+                if (height == 0)
                 {
                     continue;
                 }

@@ -140,10 +140,13 @@ internal readonly record struct PlacedShape(ShapeOutline Outline, double CenterX
     /// <summary>Whether the image point (x, y), in pixels from the top-left corner, lies in the shape.</summary>
     public bool Contains(double x, double y)
     {
-        double dx = (x - CenterX) / Radius, dy = (y - CenterY) / Radius;
-        // Rotate by −θ into the shape's frame.
-        return Outline.Contains(Cos * dx + Sin * dy, Cos * dy - Sin * dx);
+        double dx = x - CenterX, dy = y - CenterY;
+        // Rotate by −θ into the shape's frame and scale by 1/Radius.
+        return Outline.Contains(_scaledCos * dx + _scaledSin * dy, _scaledCos * dy - _scaledSin * dx);
     }
+
+    private readonly double _scaledCos = Cos / Radius;
+    private readonly double _scaledSin = Sin / Radius;
 
     /// <summary>The same shape centred elsewhere.</summary>
     public PlacedShape MovedTo(double centerX, double centerY) => this with { CenterX = centerX, CenterY = centerY };

@@ -44,7 +44,9 @@ public class Shapeset3x2Tests(ITestOutputHelper output)
             pairs++;
             if (scene.UsedFallback)
                 fallbacks++;
-            var (areaFirst, areaSecond, shared) = MeasureOnWholeGrid(scene.First, second);
+            var (areaFirst, areaSecond, shared) = MeasureAroundDisks(scene.First, second);
+            if (i < 100)
+                Assert.Equal((areaFirst, areaSecond, shared), MeasureOnWholeGrid(scene.First, second));
             Assert.True(areaFirst > 0 && areaSecond > 0, $"example {i}: empty shape");
             Assert.True(2 * shared <= Math.Min(areaFirst, areaSecond), $"example {i}: shapes share {shared} samples of areas {areaFirst} and {areaSecond}");
             largestFraction = Math.Max(largestFraction, (double)shared / Math.Min(areaFirst, areaSecond));
@@ -224,13 +226,29 @@ public class Shapeset3x2Tests(ITestOutputHelper output)
 
     private static int Count(PlacedShape shape) => MeasureOnWholeGrid(shape, shape).AreaFirst;
 
-    /// <summary>Areas and shared area of two shapes, in samples, visiting every sample of the grid (no bounding boxes).</summary>
-    private static (int AreaFirst, int AreaSecond, int Shared) MeasureOnWholeGrid(PlacedShape first, PlacedShape second)
+    /// <summary>Areas and shared area of two shapes, in samples, visiting every sample of the grid.</summary>
+    private static (int AreaFirst, int AreaSecond, int Shared) MeasureOnWholeGrid(PlacedShape first, PlacedShape second) =>
+        Measure(first, second, 0, Grid, 0, Grid);
+
+    /// <summary>Areas and shared area of two shapes, in samples, visiting the samples of the square around both disks.</summary>
+    private static (int AreaFirst, int AreaSecond, int Shared) MeasureAroundDisks(PlacedShape first, PlacedShape second)
+    {
+        const int s = Shapeset3x2.SamplesPerPixel;
+        int Low(double c, double r) => Math.Max(0, (int)((c - r) * s) - 1);
+        int High(double c, double r) => Math.Min(Grid, (int)((c + r) * s) + 2);
+        return Measure(first, second,
+            Math.Min(Low(first.CenterY, first.Radius), Low(second.CenterY, second.Radius)),
+            Math.Max(High(first.CenterY, first.Radius), High(second.CenterY, second.Radius)),
+            Math.Min(Low(first.CenterX, first.Radius), Low(second.CenterX, second.Radius)),
+            Math.Max(High(first.CenterX, first.Radius), High(second.CenterX, second.Radius)));
+    }
+
+    private static (int AreaFirst, int AreaSecond, int Shared) Measure(PlacedShape first, PlacedShape second, int rowStart, int rowEnd, int columnStart, int columnEnd)
     {
         int a = 0, b = 0, both = 0;
-        for (int i = 0; i < Grid; i++)
+        for (int i = rowStart; i < rowEnd; i++)
         {
-            for (int j = 0; j < Grid; j++)
+            for (int j = columnStart; j < columnEnd; j++)
             {
                 double x = (j + 0.5) / Shapeset3x2.SamplesPerPixel, y = (i + 0.5) / Shapeset3x2.SamplesPerPixel;
                 bool inFirst = first.Contains(x, y), inSecond = second.Contains(x, y);

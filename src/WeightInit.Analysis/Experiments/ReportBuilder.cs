@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using WeightInit.Analysis.Reporting;
+
+namespace WeightInit.Analysis.Experiments;
+
+/// <summary>Turns experiment results into the report document and results.json.</summary>
+public static class ReportBuilder
+{
+    /// <summary>The report document: a summary table, then one section per experiment (prose, comparison table, tables, figures).</summary>
+    public static ReportDocument Build(IReadOnlyList<ExperimentResult> results, ExperimentSettings settings, string version)
+    {
+        var summary = new ReportTable("experiment", "finding", "worst relative error (theory vs measured)");
+        foreach (var r in results)
+        {
+            var errors = r.Comparisons.Select(c => c.RelativeError).Where(double.IsFinite).ToList();
+            summary.AddRow(r.Title, r.Headline, errors.Count == 0 ? "—" : FormatPercent(errors.Max()));
+        }
+        var doc = new ReportDocument("WeightInit: signal propagation at initialization")
+        {
+            Subtitle = $"seed {settings.Seed}, {(settings.Quick ? "quick" : "full")} run, WeightInit {version}",
+            Summary = summary,
+        };
+        foreach (var r in results)
+        {
+            var section = doc.AddSection(r.Title);
+            foreach (var p in r.Paragraphs) section.AddParagraph(p);
+            if (r.Comparisons.Count > 0)
+            {
+                var table = new ReportTable("quantity", "theory", "measured", "relative error", "note");
+                foreach (var c in r.Comparisons)
+                    table.AddRow(c.Quantity, Format(c.Theory), Format(c.Measured), double.IsNaN(c.RelativeError) ? "—" : FormatPercent(c.RelativeError), c.Note);
+                section.AddTable(table, "Theory beside measurement.");
+            }
+            foreach (var (t, caption) in r.Tables) section.AddTable(t, caption);
+            foreach (var (chart, caption) in r.Figures) section.AddFigure(chart, caption);
+        }
+        return doc;
+    }
+
+    /// <summary>results.json: settings, then per experiment its comparisons and data. Byte-identical for the same settings.</summary>
+    public static string ResultsJson(IReadOnlyList<ExperimentResult> results, ExperimentSettings settings, string version)
+    {
+        var options = new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, options))
+        {
+            w.WriteStartObject();
+            w.WriteString("generator", $"WeightInit {version}");
+            w.WriteNumber("seed", settings.Seed);
+            w.WriteBoolean("quick", settings.Quick);
+            w.WriteStartArray("experiments");
+            foreach (var r in results)
+            {
+                w.WriteStartObject();
+                w.WriteString("name", r.Name);
+                w.WriteString("title", r.Title);
+                w.WriteString("headline", r.Headline);
+                w.WriteStartArray("comparisons");
+                foreach (var c in r.Comparisons)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("quantity", c.Quantity);
+                    WriteNumber(w, "theory", c.Theory);
+                    WriteNumber(w, "measured", c.Measured);
+                    WriteNumber(w, "relative_error", c.RelativeError);
+                    if (c.Note.Length > 0) w.WriteString("note", c.Note);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteStartObject("data");
+                foreach (var (key, value) in r.Data)
+                {
+                    w.WritePropertyName(key);
+                    WriteValue(w, value);
+                }
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    // JSON has no NaN or infinity: those become null (an overflow is also described in the comparison's note).
+    private static void WriteNumber(Utf8JsonWriter w, string name, double x)
+    {
+        if (double.IsFinite(x)) w.WriteNumber(name, x); else w.WriteNull(name);
+    }
+
+    private static void WriteValue(Utf8JsonWriter w, object? value)
+    {
+        switch (value)
+        {
+            case null: w.WriteNullValue(); break;
+            case double d: if (double.IsFinite(d)) w.WriteNumberValue(d); else w.WriteNullValue(); break;
+            case float f: if (float.IsFinite(f)) w.WriteNumberValue((double)f); else w.WriteNullValue(); break;
+            case int i: w.WriteNumberValue(i); break;
+            case long l: w.WriteNumberValue(l); break;
+            case bool b: w.WriteBooleanValue(b); break;
+            case string s: w.WriteStringValue(s); break;
+            case System.Collections.IDictionary dict:
+                w.WriteStartObject();
+                foreach (System.Collections.DictionaryEntry e in dict)
+                {
+                    w.WritePropertyName(Convert.ToString(e.Key, CultureInfo.InvariantCulture)!);
+                    WriteValue(w, e.Value);
+                }
+                w.WriteEndObject();
+                break;
+            case System.Collections.IEnumerable items:
+                w.WriteStartArray();
+                foreach (var item in items) WriteValue(w, item);
+                w.WriteEndArray();
+                break;
+            default:
+                throw new ArgumentException($"results.json cannot hold a {value.GetType().Name}; use numbers, strings, arrays or dictionaries.");
+        }
+    }
+
+    /// <summary>A number for a table: 4 significant digits, "overflow" for ±∞, "NaN" for NaN.</summary>
+    public static string Format(double x) =>
+        double.IsNaN(x) ? "NaN" : double.IsInfinity(x) ? (x > 0 ? "+∞ (overflow)" : "−∞ (overflow)") : x.ToString("G4", CultureInfo.InvariantCulture);
+
+    /// <summary>A relative error as a percentage with 2 significant digits.</summary>
+    public static string FormatPercent(double x) => (100 * x).ToString("G2", CultureInfo.InvariantCulture) + " %";
+}

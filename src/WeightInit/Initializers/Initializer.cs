@@ -12,6 +12,7 @@ namespace WeightInit.Initializers;
 /// the same bits as the whole fill.</para>
 /// <para><see cref="Spec"/> is the canonical text form, read back by <see cref="InitializerRegistry.Parse"/>.</para>
 /// </remarks>
+[System.Text.Json.Serialization.JsonConverter(typeof(InitializerJsonConverter))]
 public abstract record Initializer
 {
     private protected Initializer() { }

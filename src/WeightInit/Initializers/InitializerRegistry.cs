@@ -65,7 +65,7 @@ public static class InitializerRegistry
         new("truncated_normal", ["trunc_normal", "TruncatedNormal"], "N(mean, std²) truncated to (lower, upper), no variance correction",
             [new("mean", [], "0", "mean"), new("std", ["stddev", "sigma"], "1", "parent standard deviation"),
              new("lower", ["a"], "-2", "lower bound"), new("upper", ["b"], "2", "upper bound"),
-             new("unit", [], "sigma (absolute when a/b are given)", "sigma | absolute")])
+             new("unit", ["bounds"], "sigma (absolute when a/b are given)", "sigma | absolute")])
         { Create = a => a.TruncatedNormal() },
         new("identity", ["eye", "Identity"], "gain·I (2-D)", [Gain]) { Create = a => new Identity(a.Number("gain", 1)) },
         new("orthogonal", ["Orthogonal", "saxe"], "gain·Q, Q Haar-orthogonal (QR with sign fix); rows = dim 0 (PyTorch layout) or cols = last dim (Keras layout)", [Gain])

@@ -24,6 +24,9 @@ public abstract record Distribution
     /// <summary>√<see cref="Variance"/>.</summary>
     public double StandardDeviation => Math.Sqrt(Variance);
 
+    /// <summary>The cumulative distribution function P(X ≤ x) (of the exact distribution, before rounding to an element type).</summary>
+    public abstract double Cdf(double x);
+
     /// <summary>The interval values lie in, with whether each end is included.</summary>
     internal abstract (double Lower, bool LowerInclusive, double Upper, bool UpperInclusive) Support { get; }
 
@@ -141,6 +144,9 @@ public sealed record UniformDistribution(double Low, double High) : Distribution
     /// <inheritdoc/>
     public override double Variance => (High - Low) * (High - Low) / 12.0;
 
+    /// <inheritdoc/>
+    public override double Cdf(double x) => Math.Clamp((x - Low) / (High - Low), 0.0, 1.0);
+
     internal override (double, bool, double, bool) Support => (Low, true, High, false);
 
     internal override SingleKernel CreateSingleKernel(float lo, float hi) => new UniformSingleKernel((float)Low, (float)(High - Low), lo, hi);
@@ -179,6 +185,9 @@ public sealed record NormalDistribution(double Mean, double StdDev) : Distributi
 
     /// <inheritdoc/>
     public override double Variance => StdDev * StdDev;
+
+    /// <inheritdoc/>
+    public override double Cdf(double x) => StdDev == 0 ? (x >= Mean ? 1.0 : 0.0) : Numerics.SpecialFunctions.NormalCdf((x - Mean) / StdDev);
 
     internal override (double, bool, double, bool) Support => (double.NegativeInfinity, false, double.PositiveInfinity, false);
 
@@ -278,6 +287,16 @@ public sealed record TruncatedNormalDistribution : Distribution
 
     /// <inheritdoc/>
     public override double Variance => StdDev * StdDev * StandardMoments().Variance;
+
+    /// <inheritdoc/>
+    /// <remarks>Computed from the side of the smaller tail, so it keeps its precision for bounds far in a tail.</remarks>
+    public override double Cdf(double x)
+    {
+        double z = Math.Clamp((x - Mean) / StdDev, Alpha, Beta);
+        return Alpha >= 0
+            ? (Numerics.SpecialFunctions.NormalUpperTail(Alpha) - Numerics.SpecialFunctions.NormalUpperTail(z)) / Plan.Mass
+            : (Numerics.SpecialFunctions.NormalCdf(z) - Numerics.SpecialFunctions.NormalCdf(Alpha)) / Plan.Mass;
+    }
 
     // Moments of the standard normal truncated to (α, β): mean (φ(α) − φ(β))/Z, variance 1 + (αφ(α) − βφ(β))/Z − mean².
     private (double Mean, double Variance) StandardMoments()

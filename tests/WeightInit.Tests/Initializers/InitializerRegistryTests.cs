@@ -21,7 +21,27 @@ public class InitializerRegistryTests
     }
 
     [Theory]
+    [MemberData(nameof(Names))]
+    public void Json_RoundTrips(string name)
+    {
+        var init = InitializerRegistry.Parse(MinimalSpec(name));
+        string json = System.Text.Json.JsonSerializer.Serialize(init);
+        Assert.Equal(init, System.Text.Json.JsonSerializer.Deserialize<Initializer>(json));
+    }
+
+    [Fact]
+    public void Json_ObjectForm_Parses()
+    {
+        var init = System.Text.Json.JsonSerializer.Deserialize<Initializer>("{\"name\": \"kaiming_normal\", \"mode\": \"fan_out\", \"a\": 0.2}");
+        Assert.Equal(InitializerRegistry.Parse("he_normal(negative_slope=0.2, mode=fan_out)"), init);
+        var ex = Assert.Throws<System.Text.Json.JsonException>(() => System.Text.Json.JsonSerializer.Deserialize<Initializer>("{\"mode\": \"fan_out\"}"));
+        Assert.Contains("needs a \"name\"", ex.Message);
+    }
+
+    [Theory]
     [InlineData("xavier_uniform", "glorot_uniform")]
+    [InlineData("trunc_normal(std=0.02, a=-2, b=2, bounds=sigma)", "truncated_normal(std=0.02, lower=-2, upper=2, unit=sigma)")]
+    [InlineData("kaiming_normal(mode=fan_out, nonlinearity=leaky_relu, negative_slope=0.2)", "he_normal(negative_slope=0.2, mode=fan_out)")]
     [InlineData("GlorotUniform", "glorot_uniform")]
     [InlineData("kaiming_normal(a=0.25, mode=fan_out)", "he_normal(negative_slope=0.25, mode=fan_out)")]
     [InlineData("msra", "he_normal")]

@@ -11,33 +11,9 @@ public class StatisticalTests
     /// <summary>The asymptotic KS critical value √(ln(2/α)/(2n)).</summary>
     private static double Critical(int n, double alpha = 1e-6) => Math.Sqrt(Math.Log(2 / alpha) / (2.0 * n));
 
-    /// <summary>The two-sided KS statistic of the sample against <paramref name="cdf"/>.</summary>
-    internal static double KolmogorovSmirnov(double[] sample, Func<double, double> cdf)
-    {
-        var x = (double[])sample.Clone();
-        Array.Sort(x);
-        double d = 0;
-        for (int i = 0; i < x.Length; i++)
-        {
-            double f = cdf(x[i]);
-            d = Math.Max(d, Math.Max(f - (double)i / x.Length, (double)(i + 1) / x.Length - f));
-        }
-        return d;
-    }
+    internal static double KolmogorovSmirnov(double[] sample, Func<double, double> cdf) => WeightInit.Numerics.KolmogorovSmirnov.Statistic(sample, cdf);
 
-    private static Func<double, double> Cdf(Distribution d) => d switch
-    {
-        UniformDistribution u => x => Math.Clamp((x - u.Low) / (u.High - u.Low), 0, 1),
-        NormalDistribution n => x => SpecialFunctions.NormalCdf((x - n.Mean) / n.StdDev),
-        TruncatedNormalDistribution t => x =>
-        {
-            double z = Math.Clamp((x - t.Mean) / t.StdDev, t.Alpha, t.Beta);
-            return t.Alpha >= 0
-                ? (SpecialFunctions.NormalUpperTail(t.Alpha) - SpecialFunctions.NormalUpperTail(z)) / t.Plan.Mass
-                : (SpecialFunctions.NormalCdf(z) - SpecialFunctions.NormalCdf(t.Alpha)) / t.Plan.Mass;
-        },
-        _ => throw new ArgumentException(d.ToString()),
-    };
+    private static Func<double, double> Cdf(Distribution d) => d.Cdf;
 
     [Theory]
     [MemberData(nameof(SamplingCases.Names), MemberType = typeof(SamplingCases))]

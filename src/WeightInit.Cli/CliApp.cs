@@ -18,6 +18,7 @@ internal static class CliApp
         new ListCommand(),
         new SampleCommand(),
         new FanCommand(),
+        new BenchCommand(),
     ];
 
     /// <summary>Builds the root command for the given output and error writers.</summary>

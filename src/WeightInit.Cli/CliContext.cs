@@ -24,6 +24,9 @@ internal sealed class CliContext
     /// <summary>True when <see cref="Output"/> is the process's console attached to a terminal (colours and the terminal's width).</summary>
     public bool OutputIsTerminal => ReferenceEquals(Output, Console.Out) && !Console.IsOutputRedirected;
 
+    /// <summary>True when <see cref="Error"/> is the process's console attached to a terminal (progress notes go there only then).</summary>
+    public bool ErrorIsTerminal => ReferenceEquals(Error, Console.Error) && !Console.IsErrorRedirected;
+
     /// <summary>A Spectre console over <see cref="Output"/>: ANSI and colours only on a terminal, plain wide text otherwise.</summary>
     public IAnsiConsole CreateConsole()
     {

@@ -30,7 +30,9 @@ public sealed record InitializerInfo(string Name, IReadOnlyList<string> Aliases,
 /// </remarks>
 public static class InitializerRegistry
 {
-    private static readonly InitializerParameter Gain = new("gain", [], "1", "multiplies the standard deviation (the variance by gain²)");
+    private static readonly InitializerParameter Gain = new("gain", [], "1", "multiplies the standard deviation (the variance by gain²); a number or an activation name (PyTorch's gain table)");
+    private static readonly InitializerParameter Nonlinearity = new("nonlinearity", [], "leaky_relu", "activation after the layer; its PyTorch gain sets the scale (with negative_slope for leaky_relu)");
+    private static readonly InitializerParameter HeGain = new("gain", [], "(from nonlinearity)", "explicit gain; overrides nonlinearity and negative_slope");
     private static readonly InitializerParameter Slope = new("negative_slope", ["a", "slope", "alpha"], "0", "negative slope of the (leaky/P)ReLU after the layer");
     private static readonly InitializerParameter ModeIn = new("mode", ["variance_norm"], "fan_in", "fan_in | fan_out | fan_avg");
 
@@ -44,12 +46,12 @@ public static class InitializerRegistry
         new("lecun_uniform", ["LecunUniform"], "U(±√(3/n_in))", []) { Create = _ => Init.LeCunUniform() },
         new("lecun_normal", [], "N(0, 1/n_in), untruncated", []) { Create = _ => Init.LeCunNormal() },
         new("lecun_truncated_normal", [], "±2σ truncated normal, Var = 1/n_in", []) { Create = _ => Init.LeCunTruncatedNormal() },
-        new("glorot_uniform", ["xavier_uniform", "GlorotUniform", "xavier"], "U(±gain·√(6/(n_in+n_out)))", [Gain]) { Create = a => Init.GlorotUniform(a.Number("gain", 1)) },
-        new("glorot_normal", ["xavier_normal"], "N(0, gain²·2/(n_in+n_out)), untruncated", [Gain]) { Create = a => Init.GlorotNormal(a.Number("gain", 1)) },
-        new("glorot_truncated_normal", [], "±2σ truncated normal, Var = gain²·2/(n_in+n_out)", [Gain]) { Create = a => Init.GlorotTruncatedNormal(a.Number("gain", 1)) },
-        new("he_uniform", ["kaiming_uniform", "HeUniform"], "U(±√(6/((1+a²)·n_mode)))", [Slope, ModeIn]) { Create = a => Init.HeUniform(a.Number("negative_slope", 0), a.Mode("mode", FanMode.FanIn)) },
-        new("he_normal", ["kaiming_normal", "msra"], "N(0, 2/((1+a²)·n_mode)), untruncated", [Slope, ModeIn]) { Create = a => Init.HeNormal(a.Number("negative_slope", 0), a.Mode("mode", FanMode.FanIn)) },
-        new("he_truncated_normal", [], "±2σ truncated normal, Var = 2/((1+a²)·n_mode)", [Slope, ModeIn]) { Create = a => Init.HeTruncatedNormal(a.Number("negative_slope", 0), a.Mode("mode", FanMode.FanIn)) },
+        new("glorot_uniform", ["xavier_uniform", "GlorotUniform", "xavier"], "U(±gain·√(6/(n_in+n_out)))", [Gain]) { Create = a => Init.GlorotUniform(a.GainValue("gain")) },
+        new("glorot_normal", ["xavier_normal"], "N(0, gain²·2/(n_in+n_out)), untruncated", [Gain]) { Create = a => Init.GlorotNormal(a.GainValue("gain")) },
+        new("glorot_truncated_normal", [], "±2σ truncated normal, Var = gain²·2/(n_in+n_out)", [Gain]) { Create = a => Init.GlorotTruncatedNormal(a.GainValue("gain")) },
+        new("he_uniform", ["kaiming_uniform", "HeUniform"], "U(±√(6/((1+a²)·n_mode)))", [Slope, ModeIn, Nonlinearity, HeGain]) { Create = a => new VarianceScaling(a.HeScale(), a.Mode("mode", FanMode.FanIn), VarianceDistribution.Uniform) },
+        new("he_normal", ["kaiming_normal", "msra"], "N(0, 2/((1+a²)·n_mode)), untruncated", [Slope, ModeIn, Nonlinearity, HeGain]) { Create = a => new VarianceScaling(a.HeScale(), a.Mode("mode", FanMode.FanIn), VarianceDistribution.Normal) },
+        new("he_truncated_normal", [], "±2σ truncated normal, Var = 2/((1+a²)·n_mode)", [Slope, ModeIn, Nonlinearity, HeGain]) { Create = a => new VarianceScaling(a.HeScale(), a.Mode("mode", FanMode.FanIn), VarianceDistribution.TruncatedNormal) },
         new("glorot_standard", ["standard"], "U(±1/√n_in), Glorot & Bengio's eq. 1", []) { Create = _ => Init.GlorotStandard() },
         new("zeros", ["zero", "Zeros"], "0", []) { Create = _ => Init.Zeros() },
         new("ones", ["one", "Ones"], "1", []) { Create = _ => Init.Ones() },
@@ -236,6 +238,37 @@ internal sealed class SpecArguments
         foreach (var c in Enum.GetValues<FanConvention>())
             if (string.Equals(c.ToString(), raw, StringComparison.OrdinalIgnoreCase)) return c;
         throw new ArgumentException($"{_info.Name}: '{name}' must be exact, {string.Join(", ", Enum.GetNames<FanConvention>().Select(n => n.ToLowerInvariant()))}; got '{raw}'.");
+    }
+
+    /// <summary>A gain given as a number or as an activation name (looked up in PyTorch's gain table); 1 when absent.</summary>
+    public double GainValue(string name)
+    {
+        var raw = Raw(name);
+        if (raw is null) return 1.0;
+        if (double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.IsFinite(x) && x > 0) return x;
+        try
+        {
+            return Gains.Gain.PyTorch(Gains.Activation.Parse(raw));
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"{_info.Name}: '{name}' must be a positive number or an activation name; got '{raw}'. {e.Message}", e);
+        }
+    }
+
+    /// <summary>He's variance numerator: gain² when a gain is given, else PyTorch's gain of the nonlinearity (leaky_relu by default) with the negative slope.</summary>
+    public double HeScale()
+    {
+        double slope = Number("negative_slope", 0);
+        if (Has("gain")) { double g = GainValue("gain"); Raw("nonlinearity"); return g * g; }
+        var nonlinearity = Raw("nonlinearity");
+        if (nonlinearity is null) return Init.HeScale(slope);
+        Gains.Activation activation;
+        try { activation = Gains.Activation.Parse(nonlinearity); }
+        catch (ArgumentException e) { throw new ArgumentException($"{_info.Name}: unknown nonlinearity '{nonlinearity}'. {e.Message}", e); }
+        // PyTorch passes the slope a to calculate_gain for leaky_relu only.
+        if (activation.Name is "leaky_relu" && !nonlinearity.Contains(':')) return Init.HeScale(slope);
+        return Gains.Gain.PyTorchSquared(activation);
     }
 
     public RandomInitializer TruncatedNormal()

@@ -122,7 +122,7 @@ public sealed record Sparse(double Sparsity, double StdDev = 0.01) : Initializer
         new NormalDistribution(0, StdDev).Fill(key, 0, values, firstIndex, null);
         long first = firstIndex, end = firstIndex + values.Length;
         var order = new (uint Word, int Row)[rows];
-        var words = new uint[((long)rows * cols + 3) & ~3L];
+        var words = new uint[((long)rows * cols + 63) & ~63L];
         PhiloxWords.Fill(key, 1, 0, words);
         for (int c = 0; c < cols; c++)
         {

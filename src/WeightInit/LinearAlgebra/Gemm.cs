@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -81,6 +83,22 @@ public static class Gemm
         double alpha, ReadOnlySpan<double> a, int lda, ReadOnlySpan<double> b, int ldb,
         double beta, Span<double> c, int ldc, int maxDegreeOfParallelism = -1)
         => Multiply(FastestPath, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, maxDegreeOfParallelism);
+
+    /// <summary>GEMM for a generic element type (<see cref="float"/> or <see cref="double"/>) on a chosen path.</summary>
+    internal static void Multiply<T>(
+        SimdPath path, Transpose transposeA, Transpose transposeB, int m, int n, int k,
+        T alpha, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
+        T beta, Span<T> c, int ldc, int maxDegreeOfParallelism) where T : unmanaged
+    {
+        if (typeof(T) == typeof(float))
+            Multiply(path, transposeA, transposeB, m, n, k, Unsafe.As<T, float>(ref alpha), MemoryMarshal.Cast<T, float>(a), lda,
+                MemoryMarshal.Cast<T, float>(b), ldb, Unsafe.As<T, float>(ref beta), MemoryMarshal.Cast<T, float>(c), ldc, maxDegreeOfParallelism);
+        else if (typeof(T) == typeof(double))
+            Multiply(path, transposeA, transposeB, m, n, k, Unsafe.As<T, double>(ref alpha), MemoryMarshal.Cast<T, double>(a), lda,
+                MemoryMarshal.Cast<T, double>(b), ldb, Unsafe.As<T, double>(ref beta), MemoryMarshal.Cast<T, double>(c), ldc, maxDegreeOfParallelism);
+        else
+            throw new NotSupportedException($"GEMM supports float and double, not {typeof(T).Name}.");
+    }
 
     /// <summary>Single-precision GEMM on a chosen path (tests force each path; a path the hardware lacks runs in software, slowly but with the same bits).</summary>
     internal static unsafe void Multiply(

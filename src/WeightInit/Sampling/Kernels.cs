@@ -5,8 +5,8 @@ using WeightInit.Numerics;
 
 namespace WeightInit.Sampling;
 
-/// <summary>Turns groups of 16 random words into 16 float32 values (word j of a group feeds element j, or a pair of elements).</summary>
-/// <remarks>The grouping is fixed at 16 words whatever the vector width, so an element's value never depends on the hardware.</remarks>
+/// <summary>Turns random words into float32 values, word i feeding element i (or, for pairs, words i and i + 16 of a 32-word half-group).</summary>
+/// <remarks>The grouping is fixed (see <see cref="PhiloxWords"/>) whatever the vector width, so an element's value never depends on the hardware.</remarks>
 internal abstract class SingleKernel
 {
     /// <summary>The scalar reference: <paramref name="words"/> and <paramref name="output"/> hold whole groups.</summary>
@@ -16,7 +16,7 @@ internal abstract class SingleKernel
     public virtual void Vectorized(ReadOnlySpan<uint> words, Span<float> output) => Scalar(words, output);
 
     /// <summary>Whether the vector path can run with this machine's <see cref="Vector{T}"/> width.</summary>
-    protected static bool VectorUsable => Vector.IsHardwareAccelerated && Vector<float>.Count is 4 or 8;
+    protected static bool VectorUsable => Vector.IsHardwareAccelerated && Vector<float>.Count is 4 or 8 or 16;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected static float Clamp(float x, float lo, float hi) => x < lo ? lo : (x > hi ? hi : x);
@@ -29,7 +29,7 @@ internal abstract class SingleKernel
     }
 }
 
-/// <summary>Turns groups of 16 random words into 8 float64 values: U_j = (w_j · 2²¹) | (w_{j+8} ≫ 11), j &lt; 8, a 53-bit integer per element.</summary>
+/// <summary>Turns random words into float64 values: each 32-word half-group gives 16 values from U_j = (w_j · 2²¹) | (w_{j+16} ≫ 11), a 53-bit integer.</summary>
 internal abstract class DoubleKernel
 {
     /// <summary>The scalar reference over whole groups (16 words, 8 outputs each).</summary>
@@ -38,25 +38,25 @@ internal abstract class DoubleKernel
     /// <summary>The vector path; must equal <see cref="Scalar"/> bit for bit.</summary>
     public virtual void Vectorized(ReadOnlySpan<uint> words, Span<double> output) => Scalar(words, output);
 
-    protected static bool VectorUsable => Vector.IsHardwareAccelerated && Vector<uint>.Count is 4 or 8;
+    protected static bool VectorUsable => Vector.IsHardwareAccelerated && Vector<uint>.Count is 4 or 8 or 16;
 
-    /// <summary>The 53-bit integer U_j of element j of the group starting at <paramref name="words"/>.</summary>
+    /// <summary>The 53-bit integer U_j of element j of the half-group starting at <paramref name="words"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    protected static ulong Bits53(ReadOnlySpan<uint> words, int j) => ((ulong)words[j] << 21) | (words[j + 8] >> 11);
+    protected static ulong Bits53(ReadOnlySpan<uint> words, int j) => ((ulong)words[j] << 21) | (words[j + 16] >> 11);
 
-    /// <summary>Fills <paramref name="bits"/> (8 per group) with U_j for every group, vectorized.</summary>
+    /// <summary>The 53-bit integers of every element (16 per 32 words), vectorized.</summary>
     protected static void Bits53(ReadOnlySpan<uint> words, Span<ulong> bits)
     {
-        int groups = words.Length / 16;
+        int halves = words.Length / 32;
         int vu = Vector<uint>.Count, vl = Vector<ulong>.Count;
-        for (int g = 0; g < groups; g++)
+        for (int g = 0; g < halves; g++)
         {
-            var w = words.Slice(16 * g, 16);
-            var o = bits.Slice(8 * g, 8);
-            for (int j0 = 0; j0 < 8; j0 += vu)
+            var w = words.Slice(32 * g, 32);
+            var o = bits.Slice(16 * g, 16);
+            for (int j0 = 0; j0 < 16; j0 += vu)
             {
                 Vector.Widen(new Vector<uint>(w[j0..]), out var h0, out var h1);
-                Vector.Widen(new Vector<uint>(w[(8 + j0)..]), out var l0, out var l1);
+                Vector.Widen(new Vector<uint>(w[(16 + j0)..]), out var l0, out var l1);
                 ((h0 << 21) | (l0 >> 11)).CopyTo(o[j0..]);
                 ((h1 << 21) | (l1 >> 11)).CopyTo(o[(j0 + vl)..]);
             }
@@ -101,7 +101,7 @@ internal sealed class UniformSingleKernel(float low, float span, float lo, float
     }
 }
 
-/// <summary>Normal float32 by Box–Muller: words (w_j, w_{j+8}) of a group give elements j (cosine) and j + 8 (sine), j &lt; 8.</summary>
+/// <summary>Normal float32 by Box–Muller: words (w_j, w_{j+16}) of each 32-word half-group give elements j (cosine) and j + 16 (sine), j &lt; 16.</summary>
 /// <remarks>
 /// u₁ = float(w_j ≫ 1)·2⁻³¹ + 2⁻³² ∈ (0, 1], so the radius √(−2 ln u₁) is at most √(64 ln 2) ≈ 6.66.
 /// The angle is 2π·k/2²⁴ with k = w_{j+8} ≫ 8, reduced exactly in integers to a quadrant q and f ∈ [−½, ½),
@@ -115,13 +115,13 @@ internal sealed class NormalSingleKernel(float mean, float stdDev) : SingleKerne
 
     public override void Scalar(ReadOnlySpan<uint> words, Span<float> output)
     {
-        for (int g = 0; g < words.Length; g += 16)
+        for (int g = 0; g < words.Length; g += 32)
         {
-            for (int j = 0; j < 8; j++)
+            for (int j = 0; j < 16; j++)
             {
-                var (z0, z1) = Pair(words[g + j], words[g + j + 8]);
+                var (z0, z1) = Pair(words[g + j], words[g + j + 16]);
                 output[g + j] = mean + stdDev * z0;
-                output[g + j + 8] = mean + stdDev * z1;
+                output[g + j + 16] = mean + stdDev * z1;
             }
         }
     }
@@ -150,12 +150,12 @@ internal sealed class NormalSingleKernel(float mean, float stdDev) : SingleKerne
         var vMean = new Vector<float>(mean); var vStd = new Vector<float>(stdDev);
         var one = new Vector<int>(1); var two = new Vector<int>(2);
         var signBit = new Vector<int>(int.MinValue);
-        for (int g = 0; g < words.Length; g += 16)
+        for (int g = 0; g < words.Length; g += 32)
         {
-            for (int j = 0; j < 8; j += n)
+            for (int j = 0; j < 16; j += n)
             {
                 var wa = new Vector<uint>(words[(g + j)..]);
-                var wb = new Vector<uint>(words[(g + j + 8)..]);
+                var wb = new Vector<uint>(words[(g + j + 16)..]);
                 var u1 = Vector.ConvertToSingle(Vector.AsVectorInt32(wa >> 1)) * new Vector<float>(TwoPowMinus31) + new Vector<float>(TwoPowMinus32);
                 var r = Vector.SquareRoot(new Vector<float>(-2f) * SamplingMath.LogF(u1));
                 var k = Vector.AsVectorInt32(wb >> 8);
@@ -171,7 +171,7 @@ internal sealed class NormalSingleKernel(float mean, float stdDev) : SingleKerne
                 a = Vector.AsVectorSingle(Vector.AsVectorInt32(a) ^ negA);
                 b = Vector.AsVectorSingle(Vector.AsVectorInt32(b) ^ negB);
                 (vMean + vStd * (r * a)).CopyTo(output[(g + j)..]);
-                (vMean + vStd * (r * b)).CopyTo(output[(g + j + 8)..]);
+                (vMean + vStd * (r * b)).CopyTo(output[(g + j + 16)..]);
             }
         }
     }
@@ -289,9 +289,9 @@ internal sealed class UniformDoubleKernel(double low, double span, double lo, do
 
     public override void Scalar(ReadOnlySpan<uint> words, Span<double> output)
     {
-        for (int g = 0; g < words.Length / 16; g++)
-            for (int j = 0; j < 8; j++)
-                output[8 * g + j] = Clamp(low + span * ((double)Bits53(words[(16 * g)..], j) * TwoPowMinus53), lo, hi);
+        for (int g = 0; g < words.Length / 32; g++)
+            for (int j = 0; j < 16; j++)
+                output[16 * g + j] = Clamp(low + span * ((double)Bits53(words[(32 * g)..], j) * TwoPowMinus53), lo, hi);
     }
 
     public override void Vectorized(ReadOnlySpan<uint> words, Span<double> output)
@@ -309,7 +309,7 @@ internal sealed class UniformDoubleKernel(double low, double span, double lo, do
     }
 }
 
-/// <summary>Normal float64 by Box–Muller: U_j and U_{j+4} of a group give elements j (cosine) and j + 4 (sine), j &lt; 4.</summary>
+/// <summary>Normal float64 by Box–Muller: U_j and U_{j+16} of a 64-word group give elements j (cosine) and j + 16 (sine), j &lt; 16.</summary>
 /// <remarks>u₁ = U_j·2⁻⁵³ + 2⁻⁵⁴ ∈ (0, 1) (radius at most √(108 ln 2) ≈ 8.65); the angle 2π·U_{j+4}/2⁵³, reduced exactly in integers.</remarks>
 internal sealed class NormalDoubleKernel(double mean, double stdDev) : DoubleKernel
 {
@@ -319,14 +319,14 @@ internal sealed class NormalDoubleKernel(double mean, double stdDev) : DoubleKer
 
     public override void Scalar(ReadOnlySpan<uint> words, Span<double> output)
     {
-        for (int g = 0; g < words.Length / 16; g++)
+        for (int g = 0; g < words.Length / 64; g++)
         {
-            var w = words[(16 * g)..];
-            for (int j = 0; j < 4; j++)
+            var w = words[(64 * g)..];
+            for (int j = 0; j < 16; j++)
             {
-                var (z0, z1) = Pair(Bits53(w, j), Bits53(w, j + 4));
-                output[8 * g + j] = mean + stdDev * z0;
-                output[8 * g + j + 4] = mean + stdDev * z1;
+                var (z0, z1) = Pair(Bits53(w, j), Bits53(w[32..], j));
+                output[32 * g + j] = mean + stdDev * z0;
+                output[32 * g + j + 16] = mean + stdDev * z1;
             }
         }
     }
@@ -348,19 +348,19 @@ internal sealed class NormalDoubleKernel(double mean, double stdDev) : DoubleKer
 
     public override void Vectorized(ReadOnlySpan<uint> words, Span<double> output)
     {
-        if (!VectorUsable || Vector<ulong>.Count > 4) { Scalar(words, output); return; }
+        if (!VectorUsable) { Scalar(words, output); return; }
         Span<ulong> bits = stackalloc ulong[words.Length / 2];
         Bits53(words, bits);
         int n = Vector<ulong>.Count;
         var vMean = new Vector<double>(mean); var vStd = new Vector<double>(stdDev);
         var one = new Vector<long>(1); var two = new Vector<long>(2);
         var signBit = new Vector<long>(long.MinValue);
-        for (int g = 0; g < bits.Length; g += 8)
+        for (int g = 0; g < bits.Length; g += 32)
         {
-            for (int j = 0; j < 4; j += n)
+            for (int j = 0; j < 16; j += n)
             {
                 var ua = new Vector<ulong>(bits[(g + j)..]);
-                var ub = new Vector<ulong>(bits[(g + j + 4)..]);
+                var ub = new Vector<ulong>(bits[(g + j + 16)..]);
                 var u1 = Vector.ConvertToDouble(ua) * new Vector<double>(TwoPowMinus53) + new Vector<double>(TwoPowMinus54);
                 var r = Vector.SquareRoot(new Vector<double>(-2.0) * SamplingMath.Log(u1));
                 var q = Vector.AsVectorInt64((ub + new Vector<ulong>(1UL << 50)) >> 51);
@@ -375,7 +375,7 @@ internal sealed class NormalDoubleKernel(double mean, double stdDev) : DoubleKer
                 a = Vector.AsVectorDouble(Vector.AsVectorInt64(a) ^ negA);
                 b = Vector.AsVectorDouble(Vector.AsVectorInt64(b) ^ negB);
                 (vMean + vStd * (r * a)).CopyTo(output[(g + j)..]);
-                (vMean + vStd * (r * b)).CopyTo(output[(g + j + 4)..]);
+                (vMean + vStd * (r * b)).CopyTo(output[(g + j + 16)..]);
             }
         }
     }
@@ -388,9 +388,9 @@ internal sealed class TruncatedNormalDoubleKernel(TruncationPlan plan, double me
 
     public override void Scalar(ReadOnlySpan<uint> words, Span<double> output)
     {
-        for (int g = 0; g < words.Length / 16; g++)
-            for (int j = 0; j < 8; j++)
-                output[8 * g + j] = Clamp(mean + stdDev * plan.Standard((double)(Bits53(words[(16 * g)..], j) | 1) * TwoPowMinus53), lo, hi);
+        for (int g = 0; g < words.Length / 32; g++)
+            for (int j = 0; j < 16; j++)
+                output[16 * g + j] = Clamp(mean + stdDev * plan.Standard((double)(Bits53(words[(32 * g)..], j) | 1) * TwoPowMinus53), lo, hi);
     }
 
     public override void Vectorized(ReadOnlySpan<uint> words, Span<double> output)

@@ -1,92 +1,172 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using WeightInit.Random;
 
 namespace WeightInit.Sampling;
 
-/// <summary>The word stream of a key: word k is output word k mod 4 of Philox block k / 4, counter (block, stream, 0).</summary>
+/// <summary>The word stream of a key, in groups of 16 Philox blocks laid out for SIMD: word (g, c, l) = output word c of block 16g + l.</summary>
 /// <remarks>
-/// Blocks are independent, so any range of words can be produced on its own; the vector path runs
-/// <c>Vector&lt;ulong&gt;.Count</c> blocks side by side with each 32-bit word zero-extended into a 64-bit lane, so the
-/// 32×32→64 products of Philox are plain lane multiplies. It computes exactly the scalar function.
+/// <para>Group g holds 64 words at positions 64g + 16c + l (c = 0..3 the output word, l = 0..15 the block within the group),
+/// from the counters (16g + l, stream, 0) of <see cref="PhiloxKey.Block"/>. The layout is fixed at 16 blocks whatever the vector
+/// width, so a 16-lane vector computes one group's component c as 16 consecutive words, an 8-lane vector half of it, and the
+/// scalar reference the same words one by one: every path gives the same stream.</para>
+/// <para>The vector paths use the 32×32→64 unsigned multiply (<c>vpmuludq</c>) on even and odd lanes.</para>
 /// </remarks>
 internal static class PhiloxWords
 {
-    /// <summary>Writes the words of blocks [firstBlock, firstBlock + dest.Length / 4) into <paramref name="dest"/> (length a multiple of 4).</summary>
-    public static void Fill(PhiloxKey key, uint stream, ulong firstBlock, Span<uint> dest, bool scalar = false)
+    /// <summary>Blocks per group.</summary>
+    public const int BlocksPerGroup = 16;
+    /// <summary>Words per group.</summary>
+    public const int WordsPerGroup = 4 * BlocksPerGroup;
+
+    /// <summary>Writes groups [firstGroup, firstGroup + dest.Length / 64) into <paramref name="dest"/> (length a multiple of 64).</summary>
+    public static void Fill(PhiloxKey key, uint stream, ulong firstGroup, Span<uint> dest, bool scalar = false)
     {
-        if ((dest.Length & 3) != 0) throw new ArgumentException("The word count must be a multiple of 4.", nameof(dest));
-        int blocks = dest.Length / 4;
-        int b = 0;
-        if (!scalar && Vector.IsHardwareAccelerated && blocks >= Vector<ulong>.Count)
-            b = FillVector(key, stream, firstBlock, dest, blocks);
-        for (; b < blocks; b++)
+        if (dest.Length % WordsPerGroup != 0) throw new ArgumentException("The word count must be a multiple of 64.", nameof(dest));
+        int groups = dest.Length / WordsPerGroup;
+        for (int g = 0; g < groups; g++)
         {
-            var (x0, x1, x2, x3) = key.Block(firstBlock + (ulong)b, stream);
-            int o = 4 * b;
-            dest[o] = x0;
-            dest[o + 1] = x1;
-            dest[o + 2] = x2;
-            dest[o + 3] = x3;
+            var d = dest.Slice(g * WordsPerGroup, WordsPerGroup);
+            ulong firstBlock = (firstGroup + (ulong)g) * BlocksPerGroup;
+            if (scalar) Scalar(key, stream, firstBlock, d);
+            else if (Avx512F.IsSupported) Group<Lanes512, Vector512<uint>>(key, stream, firstBlock, d);
+            else if (Avx2.IsSupported) Group<Lanes256, Vector256<uint>>(key, stream, firstBlock, d);
+            else if (Sse2.IsSupported) Group<Lanes128, Vector128<uint>>(key, stream, firstBlock, d);
+            else Scalar(key, stream, firstBlock, d);
         }
     }
 
-    /// <summary>The scalar reference of word <paramref name="word"/> of the stream.</summary>
-    public static uint Word(PhiloxKey key, uint stream, ulong word)
+    /// <summary>The scalar reference of the word at stream position <paramref name="position"/>.</summary>
+    public static uint Word(PhiloxKey key, uint stream, ulong position)
     {
-        var (x0, x1, x2, x3) = key.Block(word >> 2, stream);
-        return (word & 3) switch { 0 => x0, 1 => x1, 2 => x2, _ => x3 };
+        ulong group = position / WordsPerGroup;
+        int within = (int)(position % WordsPerGroup);
+        var (x0, x1, x2, x3) = key.Block(group * BlocksPerGroup + (ulong)(within % BlocksPerGroup), stream);
+        return (within / BlocksPerGroup) switch { 0 => x0, 1 => x1, 2 => x2, _ => x3 };
     }
 
-    private static int FillVector(PhiloxKey key, uint stream, ulong firstBlock, Span<uint> dest, int blocks)
+    private static void Scalar(PhiloxKey key, uint stream, ulong firstBlock, Span<uint> d)
     {
-        int n = Vector<ulong>.Count;
-        Span<ulong> laneInit = stackalloc ulong[n];
-        for (int l = 0; l < n; l++) laneInit[l] = (ulong)l;
-        var laneOffsets = new Vector<ulong>(laneInit);
-        var low32 = new Vector<ulong>(0xFFFF_FFFFUL);
-        var m0 = new Vector<ulong>(Philox4x32.Multiplier0);
-        var m1 = new Vector<ulong>(Philox4x32.Multiplier1);
-        var c2Init = new Vector<ulong>(stream);
-        Span<ulong> w0 = stackalloc ulong[n], w1 = stackalloc ulong[n], w2 = stackalloc ulong[n], w3 = stackalloc ulong[n];
-        int b = 0;
-        for (; b + n <= blocks; b += n)
+        for (int l = 0; l < BlocksPerGroup; l++)
         {
-            var index = new Vector<ulong>(firstBlock + (ulong)b) + laneOffsets;
-            var c0 = index & low32;
-            var c1 = index >> 32;
-            var c2 = c2Init;
-            var c3 = Vector<ulong>.Zero;
-            uint k0 = key.K0, k1 = key.K1;
-            for (int r = 0; r < Philox4x32.Rounds; r++)
-            {
-                if (r > 0)
-                {
-                    k0 += Philox4x32.Weyl0;
-                    k1 += Philox4x32.Weyl1;
-                }
-                var p0 = c0 * m0;
-                var p1 = c2 * m1;
-                var n0 = (p1 >> 32) ^ c1 ^ new Vector<ulong>(k0);
-                var n2 = (p0 >> 32) ^ c3 ^ new Vector<ulong>(k1);
-                c0 = n0;
-                c1 = p1 & low32;
-                c2 = n2;
-                c3 = p0 & low32;
-            }
-            c0.CopyTo(w0);
-            c1.CopyTo(w1);
-            c2.CopyTo(w2);
-            c3.CopyTo(w3);
-            ref uint d = ref dest[4 * b];
-            for (int l = 0; l < n; l++)
-            {
-                Unsafe.Add(ref d, 4 * l) = (uint)w0[l];
-                Unsafe.Add(ref d, 4 * l + 1) = (uint)w1[l];
-                Unsafe.Add(ref d, 4 * l + 2) = (uint)w2[l];
-                Unsafe.Add(ref d, 4 * l + 3) = (uint)w3[l];
-            }
+            var (x0, x1, x2, x3) = key.Block(firstBlock + (ulong)l, stream);
+            d[l] = x0;
+            d[BlocksPerGroup + l] = x1;
+            d[2 * BlocksPerGroup + l] = x2;
+            d[3 * BlocksPerGroup + l] = x3;
         }
-        return b;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Group<TLanes, TVec>(PhiloxKey key, uint stream, ulong firstBlock, Span<uint> d)
+        where TLanes : struct, IPhiloxLanes<TVec> where TVec : struct
+    {
+        Span<uint> lo = stackalloc uint[BlocksPerGroup], hi = stackalloc uint[BlocksPerGroup];
+        for (int l = 0; l < BlocksPerGroup; l++)
+        {
+            ulong b = firstBlock + (ulong)l;
+            lo[l] = (uint)b;
+            hi[l] = (uint)(b >> 32);
+        }
+        for (int l0 = 0; l0 < BlocksPerGroup; l0 += TLanes.Count)
+            PhiloxRounds<TLanes, TVec>.Run(key.K0, key.K1, stream, lo[l0..], hi[l0..], d[l0..]);
+    }
+}
+
+/// <summary>The lane operations of the vector Philox rounds on one vector width.</summary>
+internal interface IPhiloxLanes<TVec> where TVec : struct
+{
+    static abstract int Count { get; }
+    static abstract TVec Load(ReadOnlySpan<uint> source);
+    static abstract void Store(TVec value, Span<uint> destination);
+    static abstract TVec Broadcast(uint value);
+    static abstract TVec Xor(TVec left, TVec right);
+
+    /// <summary>The high and low 32 bits of each lane's 64-bit product with <paramref name="multiplier"/>.</summary>
+    static abstract (TVec High, TVec Low) MultiplyWide(TVec value, uint multiplier);
+}
+
+/// <summary>Ten Philox rounds over <c>TLanes.Count</c> blocks at once; results at offsets 0, 16, 32, 48 of the group.</summary>
+internal static class PhiloxRounds<TLanes, TVec> where TLanes : struct, IPhiloxLanes<TVec> where TVec : struct
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Run(uint k0, uint k1, uint stream, ReadOnlySpan<uint> c0In, ReadOnlySpan<uint> c1In, Span<uint> dest)
+    {
+        TVec c0 = TLanes.Load(c0In), c1 = TLanes.Load(c1In), c2 = TLanes.Broadcast(stream), c3 = TLanes.Broadcast(0);
+        for (int r = 0; r < Philox4x32.Rounds; r++)
+        {
+            if (r > 0) { k0 += Philox4x32.Weyl0; k1 += Philox4x32.Weyl1; }
+            var (hi0, lo0) = TLanes.MultiplyWide(c0, Philox4x32.Multiplier0);
+            var (hi1, lo1) = TLanes.MultiplyWide(c2, Philox4x32.Multiplier1);
+            c0 = TLanes.Xor(TLanes.Xor(hi1, c1), TLanes.Broadcast(k0));
+            c2 = TLanes.Xor(TLanes.Xor(hi0, c3), TLanes.Broadcast(k1));
+            c1 = lo1;
+            c3 = lo0;
+        }
+        TLanes.Store(c0, dest);
+        TLanes.Store(c1, dest[PhiloxWords.BlocksPerGroup..]);
+        TLanes.Store(c2, dest[(2 * PhiloxWords.BlocksPerGroup)..]);
+        TLanes.Store(c3, dest[(3 * PhiloxWords.BlocksPerGroup)..]);
+    }
+}
+
+// vpmuludq multiplies the even 32-bit lanes into 64-bit products; the odd lanes are shifted down and multiplied the same way,
+// then the high and low halves are put back in lane order.
+
+internal readonly struct Lanes512 : IPhiloxLanes<Vector512<uint>>
+{
+    public static int Count => 16;
+    public static Vector512<uint> Load(ReadOnlySpan<uint> source) => Vector512.Create(source);
+    public static void Store(Vector512<uint> value, Span<uint> destination) => value.CopyTo(destination);
+    public static Vector512<uint> Broadcast(uint value) => Vector512.Create(value);
+    public static Vector512<uint> Xor(Vector512<uint> left, Vector512<uint> right) => left ^ right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector512<uint> High, Vector512<uint> Low) MultiplyWide(Vector512<uint> value, uint multiplier)
+    {
+        var m = Vector512.Create((ulong)multiplier).AsUInt32();
+        var even = Avx512F.Multiply(value, m);
+        var odd = Avx512F.Multiply(Vector512.ShiftRightLogical(value.AsUInt64(), 32).AsUInt32(), m);
+        var low = Vector512.Create(0x0000_0000_FFFF_FFFFUL);
+        return ((Vector512.ShiftRightLogical(even, 32) | (odd & ~low)).AsUInt32(), ((even & low) | Vector512.ShiftLeft(odd, 32)).AsUInt32());
+    }
+}
+
+internal readonly struct Lanes256 : IPhiloxLanes<Vector256<uint>>
+{
+    public static int Count => 8;
+    public static Vector256<uint> Load(ReadOnlySpan<uint> source) => Vector256.Create(source);
+    public static void Store(Vector256<uint> value, Span<uint> destination) => value.CopyTo(destination);
+    public static Vector256<uint> Broadcast(uint value) => Vector256.Create(value);
+    public static Vector256<uint> Xor(Vector256<uint> left, Vector256<uint> right) => left ^ right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector256<uint> High, Vector256<uint> Low) MultiplyWide(Vector256<uint> value, uint multiplier)
+    {
+        var m = Vector256.Create((ulong)multiplier).AsUInt32();
+        var even = Avx2.Multiply(value, m);
+        var odd = Avx2.Multiply(Vector256.ShiftRightLogical(value.AsUInt64(), 32).AsUInt32(), m);
+        var low = Vector256.Create(0x0000_0000_FFFF_FFFFUL);
+        return ((Vector256.ShiftRightLogical(even, 32) | (odd & ~low)).AsUInt32(), ((even & low) | Vector256.ShiftLeft(odd, 32)).AsUInt32());
+    }
+}
+
+internal readonly struct Lanes128 : IPhiloxLanes<Vector128<uint>>
+{
+    public static int Count => 4;
+    public static Vector128<uint> Load(ReadOnlySpan<uint> source) => Vector128.Create(source);
+    public static void Store(Vector128<uint> value, Span<uint> destination) => value.CopyTo(destination);
+    public static Vector128<uint> Broadcast(uint value) => Vector128.Create(value);
+    public static Vector128<uint> Xor(Vector128<uint> left, Vector128<uint> right) => left ^ right;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector128<uint> High, Vector128<uint> Low) MultiplyWide(Vector128<uint> value, uint multiplier)
+    {
+        var m = Vector128.Create((ulong)multiplier).AsUInt32();
+        var even = Sse2.Multiply(value, m);
+        var odd = Sse2.Multiply(Vector128.ShiftRightLogical(value.AsUInt64(), 32).AsUInt32(), m);
+        var low = Vector128.Create(0x0000_0000_FFFF_FFFFUL);
+        return ((Vector128.ShiftRightLogical(even, 32) | (odd & ~low)).AsUInt32(), ((even & low) | Vector128.ShiftLeft(odd, 32)).AsUInt32());
     }
 }

@@ -10,9 +10,8 @@ namespace WeightInit.Sampling;
 /// </remarks>
 internal static unsafe class SamplingDriver
 {
-    /// <summary>Random words per group (four Philox blocks).</summary>
-    public const int WordsPerGroup = 16;
-    private const int BatchGroups = 64;
+    private const int WordsPerGroup = PhiloxWords.WordsPerGroup;
+    private const int BatchGroups = 16;
     /// <summary>Elements per parallel work item; work items start at multiples of this absolute index.</summary>
     public const long ChunkElements = 1 << 16;
 
@@ -33,7 +32,7 @@ internal static unsafe class SamplingDriver
                 int n = (int)Math.Min(BatchGroups, gEnd - g);
                 var w = words[..(n * WordsPerGroup)];
                 var v = values[..(n * WordsPerGroup)];
-                PhiloxWords.Fill(key, stream, (ulong)g * 4, w, options.ForceScalar);
+                PhiloxWords.Fill(key, stream, (ulong)g, w, options.ForceScalar);
                 if (options.ForceScalar) kernel.Scalar(w, v); else kernel.Vectorized(w, v);
                 long from = Math.Max(s, g * WordsPerGroup), to = Math.Min(e, (g + n) * WordsPerGroup);
                 var slice = v.Slice((int)(from - g * WordsPerGroup), (int)(to - from));
@@ -68,7 +67,7 @@ internal static unsafe class SamplingDriver
                 int n = (int)Math.Min(BatchGroups, gEnd - g);
                 var w = words[..(n * WordsPerGroup)];
                 var v = values[..(n * perGroup)];
-                PhiloxWords.Fill(key, stream, (ulong)g * 4, w, options.ForceScalar);
+                PhiloxWords.Fill(key, stream, (ulong)g, w, options.ForceScalar);
                 if (options.ForceScalar) kernel.Scalar(w, v); else kernel.Vectorized(w, v);
                 long from = Math.Max(s, g * perGroup), to = Math.Min(e, (g + n) * perGroup);
                 v.Slice((int)(from - g * perGroup), (int)(to - from)).CopyTo(new Span<double>((double*)dst + (from - firstIndex), (int)(to - from)));

@@ -29,13 +29,19 @@ public class InitializerRegistryTests
     [InlineData("trunc_normal(std=0.02, a=-0.04, b=0.04)", "truncated_normal(std=0.02, lower=-0.04, upper=0.04, unit=absolute)")]
     [InlineData("caffe.xavier(variance_norm=AVERAGE)", "variance_scaling(scale=1, mode=fan_avg, distribution=uniform, fans=caffe)")]
     [InlineData("kaiming_uniform(a=sqrt(5))", "he_uniform(negative_slope=2.23606797749979)")]
+    [InlineData("kaiming_normal(nonlinearity=tanh)", "variance_scaling(scale=2.7777777777777777, mode=fan_in, distribution=normal)")]
+    [InlineData("kaiming_normal(nonlinearity=relu)", "he_normal")]
+    [InlineData("kaiming_uniform(nonlinearity=leaky_relu, a=0.2)", "he_uniform(negative_slope=0.2)")]
+    [InlineData("kaiming_normal(nonlinearity=linear)", "lecun_normal")]
+    [InlineData("xavier_uniform(gain=tanh)", "glorot_uniform(gain=1.6666666666666667)")]
     public void Aliases_BuildTheSameInitializer(string alias, string canonical) =>
         Assert.Equal(InitializerRegistry.Parse(canonical), InitializerRegistry.Parse(alias));
 
     [Theory]
     [InlineData("glorot_uniformm", "Unknown initializer 'glorot_uniformm'. Valid names: variance_scaling")]
     [InlineData("he_normal(mode=sideways)", "must be fan_in, fan_out or fan_avg")]
-    [InlineData("he_normal(gain=2)", "he_normal has no argument 'gain'. Valid arguments: negative_slope (a, slope, alpha), mode (variance_norm)")]
+    [InlineData("he_normal(scale=2)", "he_normal has no argument 'scale'. Valid arguments: negative_slope (a, slope, alpha), mode (variance_norm), nonlinearity, gain")]
+    [InlineData("kaiming_normal(nonlinearity=swishy)", "unknown nonlinearity 'swishy'")]
     [InlineData("normal(std=abc)", "'std' must be a finite number")]
     [InlineData("normal(std=1", "missing ')'")]
     [InlineData("sparse", "sparse needs the argument 'sparsity'")]

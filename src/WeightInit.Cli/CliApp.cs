@@ -18,6 +18,7 @@ internal static class CliApp
         new ListCommand(),
         new SampleCommand(),
         new FanCommand(),
+        new GainCommand(),
         new BenchCommand(),
     ];
 
@@ -51,7 +52,7 @@ internal static class CliApp
         }
         catch (Exception e) when (CliCommand.IsUsageError(e))
         {
-            error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"error: {CliCommand.UserMessage(e)}");
             return ExitCodes.UsageError;
         }
         catch (Exception e)

@@ -26,10 +26,21 @@ internal abstract class CliCommand
             }
             catch (Exception e) when (IsUsageError(e))
             {
-                context.Error.WriteLine($"error: {e.Message}");
+                context.Error.WriteLine($"error: {UserMessage(e)}");
                 return ExitCodes.UsageError;
             }
         });
+
+    /// <summary>The message of a user error, without the " (Parameter 'name')" that <see cref="ArgumentException"/> appends: the name is the library's, not the user's.</summary>
+    internal static string UserMessage(Exception e)
+    {
+        if (e is ArgumentException { ParamName: { } name } a)
+        {
+            string suffix = $" (Parameter '{name}')";
+            if (a.Message.EndsWith(suffix, StringComparison.Ordinal)) return a.Message[..^suffix.Length];
+        }
+        return e.Message;
+    }
 
     /// <summary>True for the exceptions that mean "bad input": the library's argument checks, format errors and <see cref="UsageException"/>.</summary>
     internal static bool IsUsageError(Exception e) => e is ArgumentException or FormatException or UsageException;

@@ -1,0 +1,3 @@
+using WeightInit.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);

@@ -20,6 +20,7 @@ internal static class CliApp
         new FanCommand(),
         new GainCommand(),
         new BenchCommand(),
+        new ReportCommand(),
     ];
 
     /// <summary>Builds the root command for the given output and error writers.</summary>

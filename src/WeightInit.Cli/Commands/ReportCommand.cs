@@ -1,0 +1,102 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Spectre.Console;
+using WeightInit.Analysis.Experiments;
+
+namespace WeightInit.Cli.Commands;
+
+/// <summary><c>weightinit report</c>: runs every experiment on embedded defaults and writes index.html, report.md and results.json.</summary>
+internal sealed class ReportCommand : CliCommand
+{
+    /// <inheritdoc/>
+    protected override Command Create(CliContext context)
+    {
+        var output = new Option<string>("--out") { Description = "Output directory (created if needed).", DefaultValueFactory = _ => "report" };
+        var quick = new Option<bool>("--quick") { Description = "Smaller sizes and fewer repetitions: the same experiments in a fraction of the time." };
+        var seed = new Option<ulong>("--seed") { Description = "Root seed of every random draw; the same seed gives a byte-identical results.json.", DefaultValueFactory = _ => 0 };
+        var only = new Option<string[]>("--only") { Description = "Run only these experiments (names as listed by --list).", AllowMultipleArgumentsPerToken = true };
+        var list = new Option<bool>("--list") { Description = "List the experiments and exit." };
+        var threads = new Option<int>("--threads") { Description = "Most threads to use (0: all processors); results do not depend on it.", DefaultValueFactory = _ => 0 };
+        var command = new Command("report", "Predict and measure activation and gradient variance layer by layer for every experiment of the seed documents; write an HTML report.")
+        {
+            output, quick, seed, only, list, threads,
+        };
+        SetAction(command, context, parsed =>
+        {
+            if (parsed.GetValue(list))
+            {
+                foreach (var e in ReportRunner.Experiments) context.Output.WriteLine($"{e.Name,-20} {e.Title}");
+                return ExitCodes.Success;
+            }
+            int threadCount = parsed.GetValue(threads);
+            if (threadCount < 0) throw new UsageException($"--threads must be ≥ 0; got {threadCount}.");
+            var selected = ReportRunner.Select(parsed.GetValue(only));
+            string directory = parsed.GetValue(output)!;
+            CheckWritable(directory);
+            var settings = new ExperimentSettings(parsed.GetValue(seed), parsed.GetValue(quick), threadCount);
+            var clock = Stopwatch.StartNew();
+            var results = Run(context, selected, settings);
+            var files = ReportRunner.Write(results, settings, Version, directory);
+            var console = context.CreateConsole();
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("experiment").AddColumn("finding").AddColumn(new TableColumn("worst rel. error").RightAligned());
+            foreach (var r in results)
+            {
+                var errors = r.Comparisons.Select(c => c.RelativeError).Where(double.IsFinite).ToList();
+                table.AddRow(new Text(r.Name), new Text(r.Headline), new Text(errors.Count == 0 ? "—" : ReportBuilder.FormatPercent(errors.Max())));
+            }
+            console.Write(table);
+            foreach (var f in files) context.Output.WriteLine($"wrote {f}");
+            context.Output.WriteLine($"{results.Count} experiments in {clock.Elapsed.TotalSeconds:F1} s");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static string Version => typeof(ReportRunner).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    private static List<ExperimentResult> Run(CliContext context, IReadOnlyList<IExperiment> experiments, ExperimentSettings settings)
+    {
+        var results = new List<ExperimentResult>();
+        if (!context.ErrorIsTerminal)
+        {
+            foreach (var e in experiments)
+            {
+                var clock = Stopwatch.StartNew();
+                results.Add(e.Run(settings));
+                context.Error.WriteLine($"{e.Name}: done in {clock.Elapsed.TotalSeconds:F1} s");
+            }
+            return results;
+        }
+        AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(context.Error) })
+            .Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                var tasks = experiments.Select(e => ctx.AddTask(e.Name, autoStart: false, maxValue: 1.0)).ToList();
+                for (int i = 0; i < experiments.Count; i++)
+                {
+                    var task = tasks[i];
+                    task.StartTask();
+                    results.Add(experiments[i].Run(settings, new Progress<double>(p => task.Value = Math.Min(p, 1.0))));
+                    task.Value = 1.0;
+                    task.StopTask();
+                }
+            });
+        return results;
+    }
+
+    private static void CheckWritable(string directory)
+    {
+        try
+        {
+            Directory.CreateDirectory(directory);
+            string probe = Path.Combine(directory, $".weightinit-probe-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"--out '{directory}' is not a writable directory: {e.Message}");
+        }
+    }
+}

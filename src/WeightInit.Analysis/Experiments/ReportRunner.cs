@@ -63,6 +63,11 @@ internal static class ExperimentCatalog
 {
     public static IReadOnlyList<IExperiment> All { get; } =
     [
+        new SymmetryExperiment(),
+        new DeepMatmulExperiment(),
+        new GlorotExperiment(),
+        new HeDepthExperiment(),
         new CaffeFansExperiment(),
+        new ResidualExperiment(),
     ];
 }

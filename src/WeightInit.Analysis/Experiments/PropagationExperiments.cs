@@ -1,0 +1,336 @@
+using System.Globalization;
+using WeightInit.Analysis.Measurement;
+using WeightInit.Analysis.Models;
+using WeightInit.Analysis.Reporting;
+using WeightInit.Analysis.Theory;
+using WeightInit.Random;
+
+namespace WeightInit.Analysis.Experiments;
+
+/// <summary>Ten (and fifty) layers of matrix products: N(0, 1) vs LeCun (no activation) vs Xavier (tanh) vs He (ReLU).</summary>
+public sealed class DeepMatmulExperiment : IExperiment
+{
+    /// <inheritdoc/>
+    public string Name => "deep-matmul";
+
+    /// <inheritdoc/>
+    public string Title => "10 and 50 layers of matrix products: N(0, 1), LeCun, Xavier + tanh, He + ReLU";
+
+    private static readonly (string Label, string Init, string Activation)[] Configs =
+    [
+        ("N(0,1), no activation", "normal(std=1)", "linear"),
+        ("LeCun, no activation", "lecun_normal", "linear"),
+        ("Xavier, tanh", "glorot_normal", "tanh"),
+        ("He, ReLU", "he_normal", "relu"),
+    ];
+
+    /// <inheritdoc/>
+    public ExperimentResult Run(ExperimentSettings settings, IProgress<double>? progress = null)
+    {
+        int width = settings.Quick ? 256 : 512, batch = settings.Quick ? 128 : 512;
+        var result = new ExperimentResult(Name, Title);
+        result.Paragraphs.Add($"A batch of {batch} N(0, 1) inputs of width {width} goes through L square layers x ← φ(W x) (no biases). " +
+            "With N(0, 1) weights each layer multiplies the variance by n = " + width + ", so float32 overflows after a dozen layers; " +
+            "LeCun's 1/n keeps a linear stack at unit variance; Xavier with tanh shrinks slowly (tanh contracts); He's 2/n keeps ReLU " +
+            "activations' second moment constant. Theory: the forward moment recursion with E[φ(h)²] by quadrature at the actual variance.");
+        var root = PhiloxKey.FromSeed(settings.Seed).Fold(Name);
+        int step = 0;
+        foreach (int depth in new[] { 10, 50 })
+        {
+            var chart = new SvgChart { Title = $"{depth} layers: std of activations per layer", XAxis = AxisOptions.Linear("layer"), YAxis = AxisOptions.Log("std of activations") };
+            var data = new Dictionary<string, object>();
+            foreach (var (label, init, activation) in Configs)
+            {
+                var model = Probe.Mlp($"{label} ×{depth}", width, width, depth, activation, init);
+                var pass = Probe.Run(model, root.Fold($"{depth}/{label}"), batch, settings.Threads, backward: false);
+                var theory = SignalPropagation.Analyze(model);
+                var layersX = Enumerable.Range(1, depth).Select(i => (double)i).ToArray();
+                var measured = Enumerable.Range(0, depth).Select(i => pass.Activations[2 * i + 1].StandardDeviation).ToArray();
+                var overflowAt = Enumerable.Range(0, depth).FirstOrDefault(i => pass.Activations[2 * i + 1].Overflowed, -1);
+                for (int i = 0; i < depth; i++) if (pass.Activations[2 * i + 1].Overflowed) measured[i] = double.PositiveInfinity;
+                var predicted = Enumerable.Range(0, depth).Select(i => Math.Sqrt(theory.Layer($"act{i + 1}").Output.Variance)).ToArray();
+                chart.AddLine($"{label} (theory)", layersX, predicted, dash: LineDash.Dashed);
+                chart.AddLine($"{label} (measured)", layersX, measured, markers: true);
+                result.Comparisons.Add(new Comparison($"{depth} layers, {label}: std at the last layer", predicted[^1], measured[^1],
+                    overflowAt >= 0 ? $"float32 overflow from layer {overflowAt + 1}" : $"batch {batch} × width {width}"));
+                data[label] = new Dictionary<string, object> { ["theory_std"] = predicted, ["measured_std"] = measured, ["overflow_layer"] = overflowAt + 1 };
+                progress?.Report(++step / 8.0);
+            }
+            result.Figures.Add((chart, $"{depth} layers. Dashed: theory; solid with markers: measured on one batch. Missing points: float32 overflow (±∞)."));
+            result.AddData($"depth_{depth}", data);
+        }
+        result.Headline = "N(0,1) explodes (float32 overflow within 50 layers); LeCun/He keep the scale; Xavier+tanh decays slowly";
+        return result;
+    }
+}
+
+/// <summary>Constant and all-zero initialization: every unit of a layer stays identical and SGD never breaks the symmetry.</summary>
+public sealed class SymmetryExperiment : IExperiment
+{
+    /// <inheritdoc/>
+    public string Name => "symmetry";
+
+    /// <inheritdoc/>
+    public string Title => "Constant / all-zero init: symmetric units, rank-1 gradients, never broken by SGD";
+
+    /// <inheritdoc/>
+    public ExperimentResult Run(ExperimentSettings settings, IProgress<double>? progress = null)
+    {
+        var result = new ExperimentResult(Name, Title);
+        result.Paragraphs.Add("A 20-32-32-4 tanh network with biases is trained by plain SGD (learning rate 0.1, 50 steps, batch 16, random " +
+            "Gaussian inputs and labels) from three inits. With every weight equal, all hidden units compute the same function, receive the " +
+            "same gradient and stay identical: the weight gradient of a hidden layer has identical rows (rank 1). With all weights zero the " +
+            "hidden gradients vanish altogether. A random init breaks the symmetry at once.");
+        var root = PhiloxKey.FromSeed(settings.Seed).Fold(Name);
+        var table = new ReportTable("init", "max unit spread, layer 1, before", "after 50 SGD steps", "rank of ∂L/∂W₂ (rows differing)", "loss before", "loss after");
+        int done = 0;
+        foreach (var init in new[] { "constant(value=0.1)", "zeros", "he_normal" })
+        {
+            var model = new ModelSpec(init, FeatureShape.Features(20),
+                [new Dense(32) { Name = "dense1" }, new ActivationLayer("tanh"), new Dense(32) { Name = "dense2" }, new ActivationLayer("tanh"), new Dense(4) { Name = "out" }])
+            { WeightInitializer = init };
+            var net = WeightInit.Analysis.Network.Network.Build(model, root.Fold("weights"), settings.Threads);
+            const int batch = 16;
+            var x = new float[batch * 20];
+            new WeightInit.Sampling.NormalDistribution(0, 1).Fill(root.Fold("x"), x);
+            var u = new float[batch];
+            new WeightInit.Sampling.UniformDistribution(0, 4).Fill(root.Fold("labels"), u);
+            var labels = u.Select(v => (int)v).ToArray();
+            double spreadBefore = 0, lossBefore = 0, lossAfter = 0;
+            int distinctRows = 0;
+            for (int stepIndex = 0; stepIndex <= 50; stepIndex++)
+            {
+                var logits = net.Forward(x, batch);
+                var (loss, grad) = WeightInit.Analysis.Network.Network.SoftmaxCrossEntropy(logits, labels, batch);
+                if (stepIndex == 0) { spreadBefore = UnitSpread(net.Activations[1], 32); lossBefore = loss; }
+                net.Backward(grad);
+                if (stepIndex == 0) distinctRows = DistinctRows(net.Parameters.First(p => p.Name == "dense2.weight").Gradient, 32, 32);
+                if (stepIndex == 50) { lossAfter = loss; break; }
+                foreach (var p in net.Parameters)
+                    for (int i = 0; i < p.Value.Length; i++) p.Value[i] -= 0.1f * p.Gradient[i];
+            }
+            double spreadAfter = UnitSpread(net.Activations[1], 32);
+            table.AddRow(init, spreadBefore, spreadAfter, distinctRows, lossBefore.ToString("G4", CultureInfo.InvariantCulture), lossAfter.ToString("G4", CultureInfo.InvariantCulture));
+            if (init != "he_normal")
+                result.Comparisons.Add(new Comparison($"{init}: spread between hidden units after 50 SGD steps", 0, spreadAfter, "symmetry predicts exactly 0"));
+            result.AddData(init, new Dictionary<string, object> { ["spread_before"] = spreadBefore, ["spread_after"] = spreadAfter, ["distinct_gradient_rows"] = distinctRows, ["loss_before"] = lossBefore, ["loss_after"] = lossAfter });
+            progress?.Report(++done / 3.0);
+        }
+        result.Tables.Add((table, "Spread = max over examples and units of |unit − unit 0| in hidden layer 1 (exactly 0 means identical units). Rank counts distinct rows of the second layer's weight gradient at step 0."));
+        result.Headline = "constant and zero init: hidden units identical after training (spread exactly 0); random init breaks it";
+        return result;
+    }
+
+    private static double UnitSpread(float[] activations, int units)
+    {
+        double max = 0;
+        for (int b = 0; b < activations.Length / units; b++)
+            for (int u = 1; u < units; u++) max = Math.Max(max, Math.Abs(activations[b * units + u] - activations[b * units]));
+        return max;
+    }
+
+    private static int DistinctRows(float[] matrix, int rows, int cols)
+    {
+        var seen = new HashSet<string>();
+        for (int r = 0; r < rows; r++) seen.Add(string.Join(",", matrix.AsSpan(r * cols, cols).ToArray().Select(v => BitConverter.SingleToInt32Bits(v))));
+        return seen.Count;
+    }
+}
+
+/// <summary>Glorot &amp; Bengio's Figures 6–7: activation and back-propagated gradient histograms per layer, standard vs normalized init.</summary>
+public sealed class GlorotExperiment : IExperiment
+{
+    /// <inheritdoc/>
+    public string Name => "glorot";
+
+    /// <inheritdoc/>
+    public string Title => "Glorot & Bengio: activations and back-propagated gradients per layer, standard vs normalized init";
+
+    /// <inheritdoc/>
+    public ExperimentResult Run(ExperimentSettings settings, IProgress<double>? progress = null)
+    {
+        int width = settings.Quick ? 256 : 1000, batch = settings.Quick ? 128 : 300, depth = 5;
+        var result = new ExperimentResult(Name, Title);
+        result.Paragraphs.Add($"Five hidden layers of {width} units (the paper's width is 1000), {batch} N(0, 1) inputs, biases 0. " +
+            "'Standard' is U[−1/√n, 1/√n] (n·Var W = 1/3), 'normalized' is U[±√(6/(n_in + n_out))] (Glorot's eq. 16). " +
+            "Back-propagated gradients ∂C/∂s (s the pre-activations) start from a unit-variance random gradient at the top. " +
+            "With the standard init the back-propagated gradient variance shrinks by about 1/3·E[φ′²] per layer going down (eq. 6); " +
+            "with the normalized init it stays roughly constant.");
+        var root = PhiloxKey.FromSeed(settings.Seed).Fold(Name);
+        var table = new ReportTable("activation", "init", "Var ∂C/∂s layer 1 / layer 5 (theory)", "(measured)", "Var activations layer 5 / layer 1 (measured)");
+        int done = 0;
+        foreach (var activation in new[] { "tanh", "softsign", "sigmoid" })
+        {
+            foreach (var (label, init) in new[] { ("standard", "glorot_standard"), ("normalized", "glorot_uniform") })
+            {
+                var model = Probe.Mlp($"{activation} {label}", width, width, depth, activation, init);
+                var pass = Probe.Run(model, root.Fold($"{activation}/{label}"), batch, settings.Threads);
+                var theory = SignalPropagation.Analyze(model);
+                // Gradients[2i] is ∂C/∂(output of dense i+1) = ∂C/∂s for layer i+1.
+                double measuredRatio = pass.Gradients[0].Variance / pass.Gradients[2 * (depth - 1)].Variance;
+                double theoryRatio = theory.Layer("dense1").OutputGradientSecondMoment / theory.Layer($"dense{depth}").OutputGradientSecondMoment;
+                double actRatio = pass.Activations[2 * depth - 1].Variance / pass.Activations[1].Variance;
+                table.AddRow(activation, label, theoryRatio, measuredRatio, actRatio);
+                result.Comparisons.Add(new Comparison($"{activation}, {label}: Var ∂C/∂s₁ / Var ∂C/∂s₅", theoryRatio, measuredRatio, $"batch {batch}, width {width}"));
+                if (activation == "tanh")
+                {
+                    var acts = new SvgChart { Title = $"tanh, {label} init: activation histograms", XAxis = AxisOptions.Linear("activation value"), YAxis = AxisOptions.Linear("fraction") };
+                    var grads = new SvgChart { Title = $"tanh, {label} init: back-propagated gradient histograms", XAxis = AxisOptions.Linear("∂C/∂s (× 10³)"), YAxis = AxisOptions.Linear("fraction") };
+                    var edges = Enumerable.Range(0, 41).Select(i => -1.0 + i * 0.05).ToArray();
+                    double g = 3 * Math.Sqrt(pass.Gradients[2 * (depth - 1)].Variance);
+                    var gEdges = Enumerable.Range(0, 41).Select(i => (-g + i * g / 20) * 1e3).ToArray();
+                    var actData = new List<double[]>();
+                    var gradData = new List<double[]>();
+                    for (int l = 0; l < depth; l++)
+                    {
+                        var h = TensorStatistics.Histogram(pass.Network.Activations[2 * l + 1], -1, 1, 40);
+                        acts.AddHistogram($"layer {l + 1}", edges, h);
+                        var hg = TensorStatistics.Histogram(pass.Network.Gradients[2 * l], -g, g, 40);
+                        grads.AddHistogram($"layer {l + 1}", gEdges, hg);
+                        actData.Add(h);
+                        gradData.Add(hg);
+                    }
+                    result.Figures.Add((acts, $"Figure 6 analogue: tanh activation histograms per layer, {label} init."));
+                    result.Figures.Add((grads, $"Figure 7 analogue: back-propagated gradient histograms per layer, {label} init (common scale: ±3 std of layer 5)."));
+                    result.AddData($"tanh_{label}_activation_histograms", actData);
+                    result.AddData($"tanh_{label}_gradient_histograms", gradData);
+                }
+                progress?.Report(++done / 6.0);
+            }
+        }
+        result.Tables.Add((table, "Ratios of variances between the bottom and the top layer."));
+        result.Headline = "standard init: back-propagated gradients shrink going down; normalized init keeps them level";
+        return result;
+    }
+}
+
+/// <summary>He et al.: deep ReLU/PReLU nets (22 and 30 layers), Xavier vs He, fan-in vs fan-out, and the PReLU slope in the formula.</summary>
+public sealed class HeDepthExperiment : IExperiment
+{
+    /// <inheritdoc/>
+    public string Name => "he-depth";
+
+    /// <inheritdoc/>
+    public string Title => "He et al.: 22- and 30-layer ReLU/PReLU nets, Xavier vs He, fan_in vs fan_out";
+
+    /// <inheritdoc/>
+    public ExperimentResult Run(ExperimentSettings settings, IProgress<double>? progress = null)
+    {
+        int width = settings.Quick ? 128 : 256, batch = settings.Quick ? 128 : 256, repeats = settings.Quick ? 4 : 6;
+        var result = new ExperimentResult(Name, Title);
+        result.Paragraphs.Add("Xavier's n·Var W = 1 halves the second moment of ReLU activations at every layer (He's eq. 8), so after L layers " +
+            "the signal is 2^(−L/2) of He's in standard deviation; He's 2/n keeps it constant. For PReLU with slope a the preserving variance is " +
+            "2/((1 + a²)n) (eq. 15): the ReLU formula (a = 0) used with a = 0.25 PReLU units grows the second moment by (1 + a²) per layer. " +
+            "Fan-out init (eq. 14) preserves the backward signal instead; in a net whose widths change, its forward variance ratio over the whole " +
+            "net is the product of n_in/n_out, i.e. c₂/d_L, which does not vanish. At finite width the energy of one network drifts " +
+            "log-normally with depth (about ±√(5L/(2n)) in the log), so measurements are averaged over several independently keyed networks.");
+        var root = PhiloxKey.FromSeed(settings.Seed).Fold(Name);
+        var configs = new (string Label, string Activation, string Init)[]
+        {
+            ("Xavier, ReLU", "relu", "glorot_normal"),
+            ("He fan_in, ReLU", "relu", "he_normal"),
+            ("He fan_out, ReLU", "relu", "he_normal(mode=fan_out)"),
+            ("He a=0.25, PReLU(0.25)", "leaky_relu:0.25", "he_normal(a=0.25)"),
+            ("He a=0 (ReLU formula), PReLU(0.25)", "leaky_relu:0.25", "he_normal"),
+        };
+        int done = 0, total = 2 * configs.Length + 2;
+        foreach (int depth in new[] { 22, 30 })
+        {
+            var chart = new SvgChart { Title = $"{depth} layers: E[x²] of activations per layer", XAxis = AxisOptions.Linear("layer"), YAxis = AxisOptions.Log("second moment") };
+            foreach (var (label, activation, init) in configs)
+            {
+                var model = Probe.Mlp(label, width, width, depth, activation, init);
+                var theory = SignalPropagation.Analyze(model);
+                var x = Enumerable.Range(1, depth).Select(i => (double)i).ToArray();
+                // Finite width makes E[x²] of one network fluctuate log-normally with depth: average over several seeds.
+                var runs = Enumerable.Range(0, repeats).Select(r =>
+                {
+                    var pass = Probe.Run(model, root.Fold($"{depth}/{label}").Fold((ulong)r), batch, settings.Threads, backward: false);
+                    return Enumerable.Range(0, depth).Select(i => SecondMoment(pass.Activations[2 * i + 1])).ToArray();
+                }).ToList();
+                var mean = Enumerable.Range(0, depth).Select(i => runs.Average(run => run[i])).ToArray();
+                var spread = Enumerable.Range(0, depth).Select(i => Math.Sqrt(runs.Sum(run => (run[i] - mean[i]) * (run[i] - mean[i])) / Math.Max(1, repeats - 1))).ToArray();
+                var predicted = Enumerable.Range(0, depth).Select(i => theory.Layer($"act{i + 1}").Output.SecondMoment).ToArray();
+                chart.AddLine($"{label} (theory)", x, predicted, dash: LineDash.Dashed);
+                chart.AddLine($"{label}", x, mean, markers: true);
+                result.Comparisons.Add(new Comparison($"{depth} layers, {label}: E[x²] at the last layer", predicted[^1], mean[^1],
+                    $"mean of {repeats} networks ± {spread[^1]:G2}; width {width}, batch {batch}"));
+                result.AddData($"{depth}_{label}", new Dictionary<string, object> { ["theory"] = predicted, ["measured_mean"] = mean, ["measured_spread"] = spread });
+                progress?.Report(++done / (double)total);
+            }
+            result.Figures.Add((chart, $"{depth} ReLU/PReLU layers of width {width}: dashed theory, solid measured."));
+        }
+        // Tapered widths: fan_out init gives a forward ratio c₂/d_L over the net.
+        int layers = 30;
+        var widths = Enumerable.Range(0, layers).Select(i => 64 + (int)Math.Round(i * (512.0 - 64) / (layers - 1))).ToArray();
+        foreach (var (label, init) in new[] { ("fan_in", "he_normal"), ("fan_out", "he_normal(mode=fan_out)") })
+        {
+            var spec = new List<LayerSpec>();
+            for (int i = 0; i < layers; i++) { spec.Add(new Dense(widths[i], Bias: false) { Name = $"dense{i + 1}" }); spec.Add(new ActivationLayer("relu") { Name = $"act{i + 1}" }); }
+            var model = new ModelSpec($"tapered {label}", FeatureShape.Features(64), spec) { WeightInitializer = init };
+            double measured = Enumerable.Range(0, repeats).Average(r =>
+            {
+                var pass = Probe.Run(model, root.Fold($"tapered/{label}").Fold((ulong)r), batch, settings.Threads, backward: false);
+                return SecondMoment(pass.Activations[2 * layers - 1]) / SecondMoment(pass.Activations[1]);
+            });
+            // He's argument: with fan_out init each layer multiplies E[x²] by n_in/n_out, so from layer 1 to L the ratio is ∏ = d_1... = c₂/d_L.
+            double predicted = label == "fan_in" ? 1.0 : (double)widths[0] / widths[^1];
+            result.Comparisons.Add(new Comparison($"widths 64→512 over {layers} ReLU layers, He {label}: E[x²] last / first", predicted, measured,
+                (label == "fan_out" ? "c₂/d_L = 64/512" : "fan_in keeps it at 1") + $"; mean of {repeats} networks"));
+            progress?.Report(++done / (double)total);
+        }
+        result.Headline = "Xavier halves ReLU signal energy per layer (2^−30 after 30 layers); He keeps it; PReLU needs the (1 + a²) term";
+        return result;
+    }
+
+    private static double SecondMoment(TensorStatistics s) => s.Variance + s.Mean * s.Mean;
+}
+
+/// <summary>Residual networks: output variance against depth, with and without depth-dependent branch scaling.</summary>
+public sealed class ResidualExperiment : IExperiment
+{
+    /// <inheritdoc/>
+    public string Name => "residual";
+
+    /// <inheritdoc/>
+    public string Title => "Residual networks: variance against depth with branch scaling 1, 1/√L, 1/√(2L)";
+
+    /// <inheritdoc/>
+    public ExperimentResult Run(ExperimentSettings settings, IProgress<double>? progress = null)
+    {
+        int width = settings.Quick ? 128 : 256, batch = settings.Quick ? 64 : 256;
+        var depths = settings.Quick ? new[] { 2, 4, 8, 16, 32 } : new[] { 2, 4, 8, 16, 32, 64 };
+        var result = new ExperimentResult(Name, Title);
+        result.Paragraphs.Add("Blocks x ← x + α·W₂ relu(W₁ x) with He-initialized W (fan_in). Each block adds about α²·Var x to the variance, " +
+            "so with α = 1 the variance doubles per block (2^L); scaling the branch by 1/√L (Yang & Schoenholz; Fixup-like) or 1/√(2L) (GPT-2's " +
+            "residual projections) keeps the total growth bounded: (1 + 1/L)^L → e and (1 + 1/(2L))^L → √e.");
+        var root = PhiloxKey.FromSeed(settings.Seed).Fold(Name);
+        var chart = new SvgChart { Title = "Output variance / input variance against depth", XAxis = AxisOptions.Log("residual blocks L"), YAxis = AxisOptions.Log("variance ratio") };
+        int done = 0, total = 3 * depths.Length;
+        foreach (var (label, scale) in new (string, Func<int, double>)[] { ("α = 1", _ => 1.0), ("α = 1/√L", l => 1 / Math.Sqrt(l)), ("α = 1/√(2L)", l => 1 / Math.Sqrt(2.0 * l)) })
+        {
+            var measured = new List<double>();
+            var predicted = new List<double>();
+            foreach (int depth in depths)
+            {
+                var layers = new List<LayerSpec>();
+                for (int i = 0; i < depth; i++)
+                    layers.Add(new Residual([new Dense(width, Bias: false), new ActivationLayer("relu"), new Dense(width, Bias: false)], scale(depth)) { Name = $"block{i + 1}" });
+                var model = new ModelSpec($"res {label} L={depth}", FeatureShape.Features(width), layers) { WeightInitializer = "he_normal" };
+                var pass = Probe.Run(model, root.Fold($"{label}/{depth}"), batch, settings.Threads, backward: false);
+                var theory = SignalPropagation.Analyze(model);
+                measured.Add(pass.Activations[^1].Variance / TensorStatistics.Of(pass.Input).Variance);
+                predicted.Add(theory.Layer($"block{depth}").Output.Variance / theory.Input.Variance);
+                progress?.Report(++done / (double)total);
+            }
+            var x = depths.Select(d => (double)d).ToArray();
+            chart.AddLine($"{label} (theory)", x, predicted, dash: LineDash.Dashed);
+            chart.AddLine(label, x, measured, markers: true);
+            result.Comparisons.Add(new Comparison($"{label}: Var out / Var in at L = {depths[^1]}", predicted[^1], measured[^1], $"width {width}, batch {batch}"));
+            result.AddData(label, new Dictionary<string, object> { ["depths"] = depths, ["theory"] = predicted, ["measured"] = measured });
+        }
+        result.Figures.Add((chart, "Residual MLPs (He init in the branches): unscaled branches double the variance per block; 1/√L and 1/√(2L) keep it bounded."));
+        result.Headline = "unscaled residual branches: variance 2^L; 1/√L and 1/√(2L) scaling: bounded (→ e and √e)";
+        return result;
+    }
+}

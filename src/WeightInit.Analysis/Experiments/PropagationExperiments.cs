@@ -223,7 +223,7 @@ public sealed class HeDepthExperiment : IExperiment
             "2/((1 + a²)n) (eq. 15): the ReLU formula (a = 0) used with a = 0.25 PReLU units grows the second moment by (1 + a²) per layer. " +
             "Fan-out init (eq. 14) preserves the backward signal instead; in a net whose widths change, its forward variance ratio over the whole " +
             "net is the product of n_in/n_out, i.e. c₂/d_L, which does not vanish. At finite width the energy of one network drifts " +
-            "log-normally with depth (about ±√(5L/(2n)) in the log), so measurements are averaged over several independently keyed networks.");
+            "log-normally with depth (the variance of its log grows like L/n; Hanin 2018), so measurements are averaged over several independently keyed networks.");
         var root = PhiloxKey.FromSeed(settings.Seed).Fold(Name);
         var configs = new (string Label, string Activation, string Init)[]
         {

@@ -83,7 +83,7 @@ public sealed class MeanField
         return (WeightVariance * PairExpectation(Activation.Function, q, correlation) + BiasVariance) / q;
     }
 
-    /// <summary>The attracting fixed point c* of the correlation map: 1 when χ₁ ≤ 1 (ordered phase), below 1 in the chaotic phase.</summary>
+    /// <summary>The attracting fixed point c* of the correlation map: 1 when χ₁ ≤ 1 (ordered phase; also for χ₁ within 1e-9 of 1), below 1 in the chaotic phase.</summary>
     public double FixedPointCorrelation => _fixedPointCorrelation.Value;
 
     /// <summary>χ_c = σ_w² E[φ′(u₁)φ′(u₂)] at (q*, c*): the slope of the correlation map at its fixed point.</summary>
@@ -194,6 +194,7 @@ public sealed class MeanField
     // q below which a length counts as 0 in the q* → 0⁺ limits (the moments there equal their limits to double precision).
     private const double TinyLength = 1e-200;
     private const double MaxLength = 1e12;
+    private const double CriticalTolerance = 1e-9;
 
     private double SolveFixedPointLength()
     {
@@ -220,7 +221,9 @@ public sealed class MeanField
 
     private double SolveFixedPointCorrelation()
     {
-        if (FixedPointLength == 0 || Chi1 <= 1) return 1;
+        // χ₁ within CriticalTolerance of 1 is the edge of chaos to the accuracy of the solvers (the critical σ_w² is found to ~1e-12);
+        // there 1 − c* = O(χ₁ − 1) would be below the resolution of the correlation map near c = 1.
+        if (FixedPointLength == 0 || Chi1 <= 1 + CriticalTolerance) return 1;
         double Gap(double c) => CorrelationMap(c) - c;
         // Below c = 1 the map lies under the diagonal (slope χ₁ > 1); find a point where it does.
         double delta = 1e-2, ghi = Gap(1 - delta);

@@ -68,6 +68,7 @@ internal static class ExperimentCatalog
         new GlorotExperiment(),
         new HeDepthExperiment(),
         new CaffeFansExperiment(),
+        new MeanFieldExperiment(),
         new ResidualExperiment(),
     ];
 }

@@ -72,27 +72,29 @@ public class TorchCpuGeneratorTests
         }
     }
 
-    private const string TorchHeader = """
-import torch, math
-torch.set_num_threads(1)
-def h(t): return t.numpy().tobytes().hex()
 
-""";
+    private static readonly string[] Ops = ["uniform_(-0.75, 2.5)", "normal_(0.5, 1.75)"];
+    private static readonly string[] DTypes = ["float32", "float64"];
+
+    private static readonly string UniformAndNormalScript = string.Concat(
+        from n in Sizes
+        from dtype in DTypes
+        from op in Ops
+        select $"print(h(torch.empty({n}, dtype=torch.{dtype}).{op}))\n").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+        .Select((line, i) => string.Create(CultureInfo.InvariantCulture, $"torch.manual_seed({1235 + i}); {line}\n")).Aggregate("", string.Concat);
 
     [OracleFact(Oracle.Torch)]
     public void UniformAndNormal_EverySizeAndType_BitIdenticalToTorch()
     {
-        var script = new System.Text.StringBuilder(TorchHeader);
         var expected = new List<string>();
         int seed = 1234;
         foreach (int n in Sizes)
         {
-            foreach (string dtype in new[] { "float32", "float64" })
+            foreach (string dtype in DTypes)
             {
-                foreach (string op in new[] { "uniform_(-0.75, 2.5)", "normal_(0.5, 1.75)" })
+                foreach (string op in Ops)
                 {
                     seed++;
-                    script.Append(CultureInfo.InvariantCulture, $"torch.manual_seed({seed}); print(h(torch.empty({n}, dtype=torch.{dtype}).{op}))\n");
                     var g = new TorchCpuGenerator((ulong)seed);
                     bool uniform = op.StartsWith("uniform", StringComparison.Ordinal);
                     if (dtype == "float32")
@@ -110,16 +112,13 @@ def h(t): return t.numpy().tobytes().hex()
                 }
             }
         }
-        string[] lines = Python.Run(script.ToString()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] lines = TorchRun(UniformAndNormalScript).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(expected.Count, lines.Length);
         var mismatches = expected.Where((e, i) => e[(e.IndexOf(':') + 2)..] != lines[i].Trim()).Select(e => e[..e.IndexOf(':')]).ToList();
         Assert.Empty(mismatches);
     }
 
-    [OracleFact(Oracle.Torch)]
-    public void SequenceOfCalls_OneGenerator_StreamContinuesAsInTorch()
-    {
-        string script = TorchHeader + """
+    private const string SequenceScript = """
 torch.manual_seed(2024)
 print(h(torch.empty(7).normal_(0, 1)))
 print(h(torch.empty(20).uniform_(-1, 1)))
@@ -129,6 +128,10 @@ print(h(torch.empty(5, dtype=torch.float64).uniform_(0, 10)))
 print(h(torch.empty(1).normal_(0, 1)))
 print(h(torch.empty(40, dtype=torch.float64).normal_(0, 2)))
 """;
+
+    [OracleFact(Oracle.Torch)]
+    public void SequenceOfCalls_OneGenerator_StreamContinuesAsInTorch()
+    {
         var g = new TorchCpuGenerator(2024);
         var a = new float[7]; g.Normal(a, 0, 1);
         var b = new float[20]; g.Uniform(b, -1, 1);
@@ -138,16 +141,17 @@ print(h(torch.empty(40, dtype=torch.float64).normal_(0, 2)))
         var f = new float[1]; g.Normal(f, 0, 1);
         var k = new double[40]; g.Normal(k, 0, 2);
         string[] expected = [Hex(a), Hex(b), Hex(c), Hex(d), Hex(e), Hex(f), Hex(k)];
-        string[] lines = Python.Run(script).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).ToArray();
+        string[] lines = TorchRun(SequenceScript).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).ToArray();
         Assert.Equal(expected, lines);
     }
+
+    private const string SmallFloat64Script = "torch.manual_seed(99)\nfor _ in range(40): print(h(torch.empty(15, dtype=torch.float64).normal_(0.3, 1.7)))\n";
 
     [OracleFact(Oracle.Torch)]
     public void Normal_ManySmallFloat64Calls_ScalarPathBitIdenticalToTorch()
     {
         // 600 values through normal_distribution<double> with the cache carried across 40 calls of 15: pins
         // log(1 − u2) (not log1p) and the fused val·std + mean, each of which changes a large share of the last bits.
-        var script = TorchHeader + "torch.manual_seed(99)\nfor _ in range(40): print(h(torch.empty(15, dtype=torch.float64).normal_(0.3, 1.7)))\n";
         var g = new TorchCpuGenerator(99);
         var expected = new List<string>();
         for (int call = 0; call < 40; call++)
@@ -156,9 +160,16 @@ print(h(torch.empty(40, dtype=torch.float64).normal_(0, 2)))
             g.Normal(t, 0.3, 1.7);
             expected.Add(Hex(t));
         }
-        string[] lines = Python.Run(script).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).ToArray();
+        string[] lines = TorchRun(SmallFloat64Script).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).ToArray();
         Assert.Equal(expected, lines);
     }
+
+    private const string NnInitScript = """
+w = torch.empty(64, 32)
+torch.manual_seed(11); torch.nn.init.kaiming_uniform_(w, a=math.sqrt(5)); print(h(w))
+torch.manual_seed(12); torch.nn.init.xavier_uniform_(w); print(h(w))
+torch.manual_seed(13); torch.nn.init.kaiming_normal_(w, mode='fan_out', nonlinearity='relu'); print(h(w))
+""";
 
     [OracleFact(Oracle.Torch)]
     public void NnInit_KaimingXavierOn64x32_ReproducedThroughUniformAndNormal()
@@ -168,12 +179,6 @@ print(h(torch.empty(40, dtype=torch.float64).normal_(0, 2)))
         //   xavier_uniform_(w, gain=1):     std = gain * sqrt(2 / (fan_in + fan_out)); a = sqrt(3) * std
         //   kaiming_normal_(w, mode='fan_out', nonlinearity='relu'): std = sqrt(2) / sqrt(fan_out)
         // All in Python floats (double), passed on to uniform_(-bound, bound) / normal_(0, std).
-        string script = TorchHeader + """
-w = torch.empty(64, 32)
-torch.manual_seed(11); torch.nn.init.kaiming_uniform_(w, a=math.sqrt(5)); print(h(w))
-torch.manual_seed(12); torch.nn.init.xavier_uniform_(w); print(h(w))
-torch.manual_seed(13); torch.nn.init.kaiming_normal_(w, mode='fan_out', nonlinearity='relu'); print(h(w))
-""";
         const int fanIn = 32, fanOut = 64;
         var w = new float[64 * 32];
         var lines = new List<string>();
@@ -193,7 +198,36 @@ torch.manual_seed(13); torch.nn.init.kaiming_normal_(w, mode='fan_out', nonlinea
         new TorchCpuGenerator(13).Normal(w, 0, heStd);
         lines.Add(Hex(w));
 
-        string[] actual = Python.Run(script).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).ToArray();
+        string[] actual = TorchRun(NnInitScript).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).ToArray();
         Assert.Equal(lines, actual);
     }
+
+    /// <summary>Every torch script of this class, run in one interpreter (importing torch dominates the cost), keyed by script text.</summary>
+    private static readonly Lazy<Dictionary<string, string>> TorchOutputs = new(() =>
+    {
+        string[] scripts = [UniformAndNormalScript, SequenceScript, SmallFloat64Script, NnInitScript];
+        var runner = new System.Text.StringBuilder("""
+import torch, math, io, contextlib
+torch.set_num_threads(1)
+def h(t): return t.numpy().tobytes().hex()
+scripts = []
+
+""");
+        foreach (string script in scripts)
+            runner.Append("scripts.append(").Append(PythonLiteral(script)).Append(")\n");
+        runner.Append("""
+for s in scripts:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(s, {'torch': torch, 'math': math, 'h': h})
+    print(out.getvalue().replace('\n', ' ').strip())
+""");
+        string[] lines = Python.Run(runner.ToString()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(scripts.Length, lines.Length);
+        return scripts.Select((sc, i) => (sc, lines[i].Trim())).ToDictionary(p => p.sc, p => p.Item2.Replace(' ', '\n'));
+    });
+
+    private static string PythonLiteral(string s) => "'" + s.Replace("\\", "\\\\").Replace("'", "\\'").Replace("\n", "\\n") + "'";
+
+    private static string TorchRun(string script) => TorchOutputs.Value[script];
 }

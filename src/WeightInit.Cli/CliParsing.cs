@@ -13,9 +13,16 @@ internal static class CliParsing
     /// <summary>A <see cref="WeightLayout"/> by its name, in any case, with or without separators.</summary>
     public static WeightLayout Layout(string text)
     {
+        // Short spellings: PyTorch/ONNX "oihw" (also caffe), TensorFlow/Keras "hwio".
+        switch (Key(text))
+        {
+            case "oihw" or "oi" or "caffe" or "pytorch" or "torch" or "onnx": return WeightLayout.OutInKernel;
+            case "hwio" or "io" or "keras" or "jax" or "tf": return WeightLayout.KernelInOut;
+            case "iohw": return WeightLayout.InOutKernel;
+        }
         foreach (var layout in Enum.GetValues<WeightLayout>())
             if (Key(layout.ToString()) == Key(text)) return layout;
-        throw new UsageException($"Unknown layout '{text}'. Valid layouts: {string.Join(", ", Enum.GetNames<WeightLayout>())} (PyTorch weights are OutInKernel, Keras kernels KernelInOut).");
+        throw new UsageException($"Unknown layout '{text}'. Valid layouts: {string.Join(", ", Enum.GetNames<WeightLayout>())}, or oihw/caffe, hwio, iohw (PyTorch weights are OutInKernel, Keras kernels KernelInOut).");
     }
 
     /// <summary>A <see cref="FanConvention"/> by its name, or null for "exact".</summary>

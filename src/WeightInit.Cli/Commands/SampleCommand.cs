@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using WeightInit.IO;
+using WeightInit.Numerics;
 using WeightInit.Initializers;
 using WeightInit.Random;
 using WeightInit.Sampling;
@@ -26,17 +28,18 @@ internal sealed class SampleCommand : CliCommand
         var count = new Option<int>("--count") { Description = $"How many leading values to print (default {DefaultCount}; 0 for none).", DefaultValueFactory = _ => DefaultCount };
         var stats = new Option<bool>("--stats") { Description = "Fill the whole tensor and print mean, std, min, max against the exact expectation and variance." };
         var threads = new Option<int>("--threads") { Description = "Threads for the fill (0: all cores); never changes a value.", DefaultValueFactory = _ => 0 };
+        var output = new Option<string?>("--out") { Description = "Write the whole tensor to this .npy file (streamed; written atomically: no partial file on failure)." };
         var command = new Command("sample", "Fill a tensor with an initializer and print its first values and/or statistics.")
         {
-            spec, shape, layout, groups, dtype, seed, name, count, stats, threads,
+            spec, shape, layout, groups, dtype, seed, name, count, stats, threads, output,
         };
         SetAction(command, context, parsed => Run(context, new SampleRequest(
             parsed.GetValue(spec)!, parsed.GetValue(shape)!, parsed.GetValue(layout)!, parsed.GetValue(groups), parsed.GetValue(dtype)!,
-            parsed.GetValue(seed), parsed.GetValue(name), parsed.GetValue(count), parsed.GetValue(stats), parsed.GetValue(threads))));
+            parsed.GetValue(seed), parsed.GetValue(name), parsed.GetValue(count), parsed.GetValue(stats), parsed.GetValue(threads), parsed.GetValue(output))));
         return command;
     }
 
-    private sealed record SampleRequest(string Spec, string Shape, string Layout, int Groups, string DType, ulong Seed, string? Name, int Count, bool Stats, int Threads);
+    private sealed record SampleRequest(string Spec, string Shape, string Layout, int Groups, string DType, ulong Seed, string? Name, int Count, bool Stats, int Threads, string? Out);
 
     private static int Run(CliContext context, SampleRequest request)
     {
@@ -47,6 +50,26 @@ internal sealed class SampleCommand : CliCommand
         var type = CliParsing.ElementType(request.DType);
         var key = request.Name is null ? PhiloxKey.FromSeed(request.Seed) : PhiloxKey.FromSeed(request.Seed).Fold(request.Name);
         var distribution = initializer.DistributionFor(shape);
+
+        if (request.Out is { } path)
+        {
+            if (!path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"--out must name a .npy file; got '{path}'.");
+            var fileType = TensorDTypes.Parse(request.DType);
+            if (!fileType.HasNumpyDescr())
+                throw new UsageException($"NumPy has no {fileType} type: write bfloat16 with 'weightinit init --format safetensors', or choose --dtype f32.");
+            string full = Path.GetFullPath(path);
+            if (!Directory.Exists(Path.GetDirectoryName(full)))
+                throw new UsageException($"--out '{path}': the directory '{Path.GetDirectoryName(full)}' does not exist.");
+            try
+            {
+                NpyWriter.WriteFile(full, InitializerTensors.Source(request.Name ?? "tensor", initializer, key, shape, fileType, new SamplingOptions { MaxThreads = request.Threads }));
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                throw new UsageException($"--out '{path}' is not writable: {e.Message}");
+            }
+            context.Error.WriteLine($"wrote {full} ({shape.ElementCount} elements, {fileType})");
+        }
 
         long filled = request.Stats ? shape.ElementCount : Math.Min(request.Count, shape.ElementCount);
         if (filled > Array.MaxLength)
@@ -121,6 +144,13 @@ internal sealed class SampleCommand : CliCommand
             table.AddRow("mean", Number(mean), Number(distribution.Expectation), meanCheck);
             table.AddRow("std", Number(Math.Sqrt(variance)), Number(distribution.StandardDeviation), "");
             table.AddRow("variance", Number(variance), Number(distribution.Variance), varianceCheck);
+            if (distribution.Variance > 0)
+            {
+                var values = new double[n];
+                for (int i = 0; i < n; i++) values[i] = buffer[i];
+                var (d, p) = KolmogorovSmirnov.Test(values, distribution.Cdf);
+                table.AddRow("KS", $"D = {d:G4}", "", $"p = {p:G3} against the target law");
+            }
         }
         table.AddRow("min", Number(min), expectedMin, "");
         table.AddRow("max", Number(max), expectedMax, "");

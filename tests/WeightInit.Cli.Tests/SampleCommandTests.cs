@@ -158,7 +158,7 @@ public class SampleCommandTests
 
     [Theory]
     [InlineData("--dtype", "f8", "f32, f64, f16, bf16")]
-    [InlineData("--layout", "HWIO", "KernelInOut")]
+    [InlineData("--layout", "OHWI", "KernelInOut")]
     [InlineData("--shape", "[3,a]", "[256, 128, 3, 3]")]
     [InlineData("--count", "-1", "--count")]
     public void Sample_BadOption_ExitsTwoNamingTheChoices(string option, string value, string expectedInMessage)

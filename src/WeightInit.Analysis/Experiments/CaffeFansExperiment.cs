@@ -73,7 +73,7 @@ public sealed class CaffeFansExperiment : IExperiment
                     init.Fill(root.Fold($"{blobName}/{filler}/{caffe}"), caffeShape, w, 0, options);
                     double n = caffeFans.Select(mode);
                     double theory = numerator / n;
-                    double measured = SampleVariance(w);
+                    double measured = SampleVariance<float>(w);
                     // Relative standard error of a sample variance: √((κ − 1)/N), κ = 9/5 (uniform) or 3 (normal).
                     double kurtosis = filler == "xavier" ? 1.8 : 3.0;
                     double se = Math.Sqrt((kurtosis - 1) / count);
@@ -108,7 +108,7 @@ public sealed class CaffeFansExperiment : IExperiment
             new NormalDistribution(0, s).Fill(root.Fold($"logistic/{s.ToString(CultureInfo.InvariantCulture)}"), z, 0, options);
             var y = new double[samples];
             for (int i = 0; i < samples; i++) y[i] = sigmoid.Function(z[i]);
-            double measured = SampleVariance(y) / SampleVariance(z);
+            double measured = SampleVariance<double>(y) / SampleVariance<double>(z);
             exactRatio.Add(ratio);
             measuredRatio.Add(measured);
             result.Comparisons.Add(new Comparison($"Var σ(x) / Var x at std(x) = {s}", ratio, measured,
@@ -134,23 +134,13 @@ public sealed class CaffeFansExperiment : IExperiment
         return result;
     }
 
-    internal static double SampleVariance(ReadOnlySpan<float> x)
+    internal static double SampleVariance<T>(ReadOnlySpan<T> x) where T : System.Numerics.INumberBase<T>
     {
         double mean = 0;
-        foreach (float v in x) mean += v;
+        foreach (T v in x) mean += double.CreateTruncating(v);
         mean /= x.Length;
         double s = 0;
-        foreach (float v in x) s += (v - mean) * (v - mean);
-        return s / (x.Length - 1);
-    }
-
-    internal static double SampleVariance(ReadOnlySpan<double> x)
-    {
-        double mean = 0;
-        foreach (double v in x) mean += v;
-        mean /= x.Length;
-        double s = 0;
-        foreach (double v in x) s += (v - mean) * (v - mean);
+        foreach (T v in x) { double d = double.CreateTruncating(v) - mean; s += d * d; }
         return s / (x.Length - 1);
     }
 }

@@ -132,14 +132,7 @@ public static class HtmlReport
     /// <param name="report">The report.</param>
     /// <param name="directory">The output directory.</param>
     /// <returns>The path of the written file.</returns>
-    public static string Write(ReportDocument report, string directory)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        Directory.CreateDirectory(directory);
-        string path = Path.Combine(directory, FileName);
-        File.WriteAllText(path, Render(report), new UTF8Encoding(false));
-        return path;
-    }
+    public static string Write(ReportDocument report, string directory) => ReportFile.Write(directory, FileName, Render(report));
 
     private static string SectionId(int index) => "section-" + (index + 1).ToString(CultureInfo.InvariantCulture);
 

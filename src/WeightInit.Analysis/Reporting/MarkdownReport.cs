@@ -103,14 +103,7 @@ public static class MarkdownReport
     /// <param name="report">The report.</param>
     /// <param name="directory">The output directory.</param>
     /// <returns>The path of the written file.</returns>
-    public static string Write(ReportDocument report, string directory)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        Directory.CreateDirectory(directory);
-        string path = Path.Combine(directory, FileName);
-        File.WriteAllText(path, Render(report), new UTF8Encoding(false));
-        return path;
-    }
+    public static string Write(ReportDocument report, string directory) => ReportFile.Write(directory, FileName, Render(report));
 
     /// <summary>
     /// The anchor GitHub gives a heading: lower case, punctuation and symbols dropped (letters, marks, numbers such as '²', '-' and '_' kept),

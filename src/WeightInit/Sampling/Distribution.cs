@@ -73,22 +73,25 @@ public abstract record Distribution
 
     internal unsafe void Fill(PhiloxKey key, uint stream, Span<Half> destination, long firstIndex, SamplingOptions? options)
     {
-        CheckIndex(firstIndex, destination.Length);
-        var (lo32, hi32) = Clamps(ElementFormat.Single);
-        var (lo, hi) = Clamps(ElementFormat.Half);
         fixed (Half* p = destination)
-            SamplingDriver.FillSingle(CreateSingleKernel((float)lo32, (float)hi32), key, stream, p, SamplingDriver.SingleTarget.Half,
-                firstIndex, destination.Length, options ?? SamplingOptions.Default, (float)lo, (float)hi);
+            FillSixteenBit(key, stream, p, destination.Length, ElementFormat.Half, SamplingDriver.SingleTarget.Half, firstIndex, options);
     }
 
     internal unsafe void FillBFloat16Bits(PhiloxKey key, uint stream, Span<ushort> destination, long firstIndex, SamplingOptions? options)
     {
-        CheckIndex(firstIndex, destination.Length);
-        var (lo32, hi32) = Clamps(ElementFormat.Single);
-        var (lo, hi) = Clamps(ElementFormat.BFloat16);
         fixed (ushort* p = destination)
-            SamplingDriver.FillSingle(CreateSingleKernel((float)lo32, (float)hi32), key, stream, p, SamplingDriver.SingleTarget.BFloat16,
-                firstIndex, destination.Length, options ?? SamplingOptions.Default, (float)lo, (float)hi);
+            FillSixteenBit(key, stream, p, destination.Length, ElementFormat.BFloat16, SamplingDriver.SingleTarget.BFloat16, firstIndex, options);
+    }
+
+    // 16-bit types: the float32 stream, clamped to the float32 support, rounded, then clamped to the 16-bit support.
+    private unsafe void FillSixteenBit(PhiloxKey key, uint stream, void* destination, int length, ElementFormat format,
+        SamplingDriver.SingleTarget target, long firstIndex, SamplingOptions? options)
+    {
+        CheckIndex(firstIndex, length);
+        var (lo32, hi32) = Clamps(ElementFormat.Single);
+        var (lo, hi) = Clamps(format);
+        SamplingDriver.FillSingle(CreateSingleKernel((float)lo32, (float)hi32), key, stream, destination, target,
+            firstIndex, length, options ?? SamplingOptions.Default, (float)lo, (float)hi);
     }
 
     private (double Lo, double Hi) Clamps(ElementFormat format)

@@ -115,4 +115,33 @@ public class DistributionTests
             Assert.Equal((ushort)rounded, b[i]);
         }
     }
+    [Fact]
+    public void BFloat16_BoundedSupport_IsRoundedFloat32MovedOneStepInsideOnlyWhereRoundingLeavesTheSupport()
+    {
+        // U[-b, b) with b = 1/16 + 3·2⁻¹³ (three quarters of a bfloat16 step above 1/16): float32 samples within half a bfloat16 step of b round onto or beyond it,
+        // and are then moved to the largest bfloat16 below b (likewise below -b); every other element is the plain rounding.
+        double bound = 1.0 / 16 + 3 * Math.Pow(2, -13);
+        var d = new UniformDistribution(-bound, bound);
+        var f = new float[1 << 16]; d.Fill(Key, f);
+        var b = new ushort[f.Length]; d.FillBFloat16Bits(Key, b);
+        // The bfloat16 values just inside each end, found by walking the positive bit patterns (not by the code under test).
+        ushort largestInside = 0;
+        for (ushort candidate = 0x3D00; candidate < 0x3E00; candidate++)
+            if (BitConverter.UInt32BitsToSingle((uint)candidate << 16) < bound) largestInside = candidate;
+        ushort smallestInside = 0; // the negative pattern of least magnitude ≥ -bound… i.e. the largest magnitude ≤ bound
+        for (ushort candidate = 0x3D00; candidate < 0x3E00; candidate++)
+            if (BitConverter.UInt32BitsToSingle((uint)candidate << 16) <= bound) smallestInside = (ushort)(candidate | 0x8000);
+        int moved = 0;
+        for (int i = 0; i < f.Length; i++)
+        {
+            uint bits = BitConverter.SingleToUInt32Bits(f[i]);
+            uint lower = bits & 0xFFFF, upper = bits >> 16;
+            uint rounded = lower > 0x8000 || (lower == 0x8000 && (upper & 1) == 1) ? upper + 1 : upper;
+            float value = BitConverter.UInt32BitsToSingle(rounded << 16);
+            ushort expected = value >= bound ? largestInside : value < -bound ? smallestInside : (ushort)rounded;
+            if (expected != rounded) moved++;
+            Assert.Equal(expected, b[i]);
+        }
+        Assert.True(moved > 0, "the interval was chosen so that some samples round onto the excluded end");
+    }
 }

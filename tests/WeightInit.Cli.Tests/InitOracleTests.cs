@@ -118,4 +118,70 @@ public class InitOracleTests
             if (Directory.Exists(root)) Directory.Delete(root, true);
         }
     }
+
+    [OracleFact(Oracle.Mpirun)]
+    public void Mpirun_TwoRanks_FilesByteIdenticalToOneProcess_AndToOtherThreadCounts()
+    {
+        string root = NewPath();
+        try
+        {
+            string[] common = ["init", "--preset", SmallGpt2, "--shard-size", "30KB", "--seed", "21", "--dtype", "f16"];
+            var single = CliProcess.Run(CliProcess.Dotnet, [CliProcess.Dll, .. common, "--out", Path.Combine(root, "single"), "--threads", "1"]);
+            Assert.True(single.Code == 0, single.Error);
+            var mpi = CliProcess.Run("mpirun", ["--allow-run-as-root", "--oversubscribe", "-np", "2", CliProcess.Dotnet, CliProcess.Dll, .. common,
+                "--out", Path.Combine(root, "mpi"), "--threads", "2"]);
+            Assert.True(mpi.Code == 0, mpi.Output + mpi.Error);
+            Assert.Contains("rank 1 of 2", mpi.Output); // the ranks came from OMPI_COMM_WORLD_RANK/SIZE
+            Assert.Contains("rank 0 of 2", mpi.Output);
+            Assert.True(Directory.GetFiles(Path.Combine(root, "single"), "model-*-of-*.safetensors").Length >= 3);
+            CliProcess.AssertSameFiles(Path.Combine(root, "single"), Path.Combine(root, "mpi"));
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, true);
+        }
+    }
+
+    [Fact]
+    public void KillMidWrite_NoPartialFileUnderAFinalName_ResumeGivesTheUninterruptedFiles()
+    {
+        string root = NewPath();
+        try
+        {
+            // About 2.4 MB in four shards (the 1 MB embedding alone in the first); the hook stops the writer for good 1.5 MB in, inside the second.
+            string[] args = ["init", "--preset", "gpt2(n_layer=2, n_embd=128, vocab_size=2000, n_positions=64)", "--shard-size", "600KB", "--seed", "13"];
+            var whole = CliProcess.Run(CliProcess.Dotnet, [CliProcess.Dll, .. args, "--out", Path.Combine(root, "whole")]);
+            Assert.True(whole.Code == 0, whole.Error);
+
+            string crashed = Path.Combine(root, "crashed");
+            var info = CliProcess.Info(CliProcess.Dotnet, [CliProcess.Dll, .. args, "--out", crashed, "--chunk-size", "64KiB"],
+                new Dictionary<string, string> { [CheckpointWriter.PauseVariable] = "1500000" });
+            using (var process = Process.Start(info)!)
+            {
+                _ = process.StandardOutput.ReadToEndAsync();
+                string? line;
+                while ((line = process.StandardError.ReadLine()) is not null && !line.Contains("paused", StringComparison.Ordinal)) { }
+                Assert.NotNull(line); // the process reached the hook (it did not exit first)
+                process.Kill(); // SIGKILL: no clean-up code runs
+                process.WaitForExit();
+            }
+            var names = Directory.GetFiles(crashed).Select(Path.GetFileName).ToList();
+            Assert.Contains(names, n => n!.StartsWith(".model-", StringComparison.Ordinal) && n.Contains(".tmp-", StringComparison.Ordinal)); // the file in progress
+            Assert.DoesNotContain(ShardIndex.IndexFileName, names);
+            Assert.DoesNotContain(CheckpointPlan.ManifestFileName, names);
+            var expected = CliProcess.Files(Path.Combine(root, "whole"));
+            foreach (var name in names.Where(n => !n!.StartsWith('.')))
+                Assert.True(expected[name!].AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(crashed, name!))), $"{name} exists under its final name but is not complete");
+            Assert.Contains("model-00001-of-00004.safetensors", names); // finished before the kill, so resume must keep it
+
+            var resumed = CliProcess.Run(CliProcess.Dotnet, [CliProcess.Dll, .. args, "--out", crashed, "--resume"]);
+            Assert.True(resumed.Code == 0, resumed.Error);
+            Assert.Contains("kept model-00001-of-", resumed.Error);
+            CliProcess.AssertSameFiles(Path.Combine(root, "whole"), crashed);
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, true);
+        }
+    }
 }

@@ -93,8 +93,10 @@ public static class CheckpointLayout
     };
 
     /// <summary>A byte size such as "5GB", "500MB", "64KiB", "1e9" or "123" (bytes). Decimal units are powers of 1000, "i" units of 1024.</summary>
+    /// <param name="text">The size.</param>
+    /// <param name="what">What the size is, for messages.</param>
     /// <exception cref="ArgumentException">Not a size, or not positive.</exception>
-    public static long ParseSize(string text)
+    public static long ParseSize(string text, string what = "shard size")
     {
         ArgumentNullException.ThrowIfNull(text);
         string s = text.Trim().ToUpperInvariant().Replace(" ", "");
@@ -108,9 +110,9 @@ public static class CheckpointLayout
             if (s.EndsWith(suffix, StringComparison.Ordinal)) { factor = f; s = s[..^suffix.Length]; break; }
         if (!double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value)
             || !double.IsFinite(value) || value * factor >= long.MaxValue)
-            throw new ArgumentException($"Cannot read size '{text}'; write e.g. 5GB, 500MB, 64KiB or a byte count.");
+            throw new ArgumentException($"Cannot read the {what} '{text}'; write e.g. 5GB, 500MB, 64KiB or a byte count.");
         long bytes = (long)Math.Round(value * factor);
-        if (bytes <= 0) throw new ArgumentException($"The shard size must be positive; got '{text}'.");
+        if (bytes <= 0) throw new ArgumentException($"The {what} must be positive; got '{text}'.");
         return bytes;
     }
 }

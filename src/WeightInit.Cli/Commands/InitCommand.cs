@@ -24,18 +24,19 @@ internal sealed class InitCommand : CliCommand
         var resume = new Option<bool>("--resume") { Description = "Keep files whose sidecar size and CRC-32 match; rewrite the rest." };
         var generator = new Option<string>("--generator") { Description = "philox (parallel, shardable) or torch (PyTorch 1.13's CPU stream, bit-exact, sequential).", DefaultValueFactory = _ => "philox" };
         var wait = new Option<double>("--wait-timeout") { Description = "Seconds rank 0 waits for the other ranks' files before giving up on the index.", DefaultValueFactory = _ => 3600 };
+        var chunk = new Option<string>("--chunk-size") { Description = "Bytes filled and written at a time (three chunks in flight); never changes a byte.", DefaultValueFactory = _ => "8MiB" };
         var command = new Command("init", "Write an initialized checkpoint (safetensors shards, .npy or .npz), streaming, crash-safe and identical across ranks, threads and shard sizes.")
         {
-            model, template, preset, output, format, dtype, shardSize, seed, threads, rank, world, resume, generator, wait,
+            model, template, preset, output, format, dtype, shardSize, seed, threads, rank, world, resume, generator, wait, chunk,
         };
         SetAction(command, context, parsed => Run(context, new Request(parsed.GetValue(model), parsed.GetValue(template), parsed.GetValue(preset),
             parsed.GetValue(output)!, parsed.GetValue(format)!, parsed.GetValue(dtype), parsed.GetValue(shardSize)!, parsed.GetValue(seed),
-            parsed.GetValue(threads), parsed.GetValue(rank), parsed.GetValue(world), parsed.GetValue(resume), parsed.GetValue(generator)!, parsed.GetValue(wait))));
+            parsed.GetValue(threads), parsed.GetValue(rank), parsed.GetValue(world), parsed.GetValue(resume), parsed.GetValue(generator)!, parsed.GetValue(wait), parsed.GetValue(chunk)!)));
         return command;
     }
 
     private sealed record Request(string? Model, string? Template, string? Preset, string Out, string Format, string? DType, string ShardSize, ulong Seed,
-        int Threads, int? Rank, int? World, bool Resume, string Generator, double WaitSeconds);
+        int Threads, int? Rank, int? World, bool Resume, string Generator, double WaitSeconds, string ChunkSize);
 
     private static int Run(CliContext context, Request r)
     {
@@ -49,6 +50,8 @@ internal sealed class InitCommand : CliCommand
         long shardBytes = CheckpointLayout.ParseSize(r.ShardSize);
         TensorDType? dtype = r.DType is null ? null : TensorDTypes.Parse(r.DType);
         var generator = CheckpointPlan.ParseGenerator(r.Generator);
+        long chunkBytes = CheckpointLayout.ParseSize(r.ChunkSize, "chunk size");
+        if (chunkBytes is < 16 or > 256 << 20) throw new UsageException($"--chunk-size must lie between 16 bytes and 256MiB; got '{r.ChunkSize}'.");
 
         CheckpointSource? source = null;
         if (r.Model is not null) source = CheckpointSpec.Load(r.Model);
@@ -73,7 +76,7 @@ internal sealed class InitCommand : CliCommand
             var result = CheckpointWriter.Write(plan, new CheckpointWriteOptions
             {
                 Directory = directory, Format = format, ShardBytes = shardBytes, Rank = rank, World = world, Threads = r.Threads,
-                Resume = r.Resume, WaitTimeout = TimeSpan.FromSeconds(r.WaitSeconds), Log = context.Error,
+                Resume = r.Resume, ChunkBytes = (int)chunkBytes, WaitTimeout = TimeSpan.FromSeconds(r.WaitSeconds), Log = context.Error,
             });
             context.Output.WriteLine($"{plan.Tensors.Count} tensors, {plan.ParameterCount} parameters, {plan.ByteLength} bytes of data in {files.Count} file(s) in {directory}");
             context.Output.WriteLine($"rank {rank} of {world}: wrote {result.Written.Count}, kept {result.Kept.Count}{(result.WroteIndex ? "; manifest" + (files.Count > 1 && format == CheckpointFormat.Safetensors ? " and index" : "") + " written" : "")}");

@@ -21,6 +21,8 @@ internal static class CliApp
         new GainCommand(),
         new BenchCommand(),
         new ReportCommand(),
+        new InitCommand(),
+        new VerifyCommand(),
     ];
 
     /// <summary>Builds the root command for the given output and error writers.</summary>

@@ -5,7 +5,7 @@ namespace WeightInit.IO;
 /// <summary>The CRC-32 of zip and PNG (ISO-HDLC: reflected polynomial 0xEDB88320, initial and final XOR 0xFFFFFFFF),
 /// computed incrementally so that data can be checksummed while it streams.</summary>
 /// <remarks>Slicing-by-8 (Intel, Kounavis and Berry 2005): eight 256-entry tables consume 8 bytes per step.</remarks>
-internal struct Crc32
+public struct Crc32
 {
     private const uint Polynomial = 0xEDB88320;
     private static readonly uint[] Tables = BuildTables();

@@ -1,0 +1,141 @@
+using System.CommandLine;
+using WeightInit.Analysis.Checkpoints;
+using WeightInit.IO;
+
+namespace WeightInit.Cli.Commands;
+
+/// <summary><c>weightinit init (--model SPEC | --template FILE | --preset NAME) --out DIR</c>: writes an initialized checkpoint.</summary>
+internal sealed class InitCommand : CliCommand
+{
+    /// <inheritdoc/>
+    protected override Command Create(CliContext context)
+    {
+        var model = new Option<string?>("--model") { Description = "Checkpoint spec (JSON file or text): tensors or a layer model, defaults per role, rules. See docs/checkpoints.md." };
+        var template = new Option<string?>("--template") { Description = "An existing .safetensors file whose header (names, shapes, dtypes) is re-initialized; its data is never read." };
+        var preset = new Option<string?>("--preset") { Description = "pytorch-default (with --model/--template), or gpt2 / gpt2(n_layer=.., n_embd=.., vocab_size=.., n_positions=.., std=..)." };
+        var output = new Option<string>("--out") { Description = "Checkpoint directory (created if missing).", Required = true };
+        var format = new Option<string>("--format") { Description = "safetensors, npy (one file per tensor) or npz.", DefaultValueFactory = _ => "safetensors" };
+        var dtype = new Option<string?>("--dtype") { Description = "f32, f16, bf16 or f64 for every tensor (default: the spec's or template's types, else f32)." };
+        var shardSize = new Option<string>("--shard-size") { Description = "Largest safetensors shard in tensor bytes, e.g. 5GB, 500MB, 64KiB.", DefaultValueFactory = _ => "5GB" };
+        var seed = new Option<ulong>("--seed") { Description = "64-bit seed.", DefaultValueFactory = _ => 0UL };
+        var threads = new Option<int>("--threads") { Description = "Fill threads (0: all cores); never changes a byte.", DefaultValueFactory = _ => 0 };
+        var rank = new Option<int?>("--rank") { Description = "This process's rank (default: from OMPI_COMM_WORLD_RANK, PMI_RANK, SLURM_PROCID or RANK, else 0)." };
+        var world = new Option<int?>("--world") { Description = "Number of processes (default: from OMPI_COMM_WORLD_SIZE, PMI_SIZE, SLURM_NTASKS or WORLD_SIZE, else 1)." };
+        var resume = new Option<bool>("--resume") { Description = "Keep files whose sidecar size and CRC-32 match; rewrite the rest." };
+        var generator = new Option<string>("--generator") { Description = "philox (parallel, shardable) or torch (PyTorch 1.13's CPU stream, bit-exact, sequential).", DefaultValueFactory = _ => "philox" };
+        var wait = new Option<double>("--wait-timeout") { Description = "Seconds rank 0 waits for the other ranks' files before giving up on the index.", DefaultValueFactory = _ => 3600 };
+        var chunk = new Option<string>("--chunk-size") { Description = "Bytes filled and written at a time (three chunks in flight); never changes a byte.", DefaultValueFactory = _ => "8MiB" };
+        var command = new Command("init", "Write an initialized checkpoint (safetensors shards, .npy or .npz), streaming, crash-safe and identical across ranks, threads and shard sizes.")
+        {
+            model, template, preset, output, format, dtype, shardSize, seed, threads, rank, world, resume, generator, wait, chunk,
+        };
+        SetAction(command, context, parsed => Run(context, new Request(parsed.GetValue(model), parsed.GetValue(template), parsed.GetValue(preset),
+            parsed.GetValue(output)!, parsed.GetValue(format)!, parsed.GetValue(dtype), parsed.GetValue(shardSize)!, parsed.GetValue(seed),
+            parsed.GetValue(threads), parsed.GetValue(rank), parsed.GetValue(world), parsed.GetValue(resume), parsed.GetValue(generator)!, parsed.GetValue(wait), parsed.GetValue(chunk)!)));
+        return command;
+    }
+
+    private sealed record Request(string? Model, string? Template, string? Preset, string Out, string Format, string? DType, string ShardSize, ulong Seed,
+        int Threads, int? Rank, int? World, bool Resume, string Generator, double WaitSeconds, string ChunkSize);
+
+    private static int Run(CliContext context, Request r)
+    {
+        if (r.Model is not null && r.Template is not null) throw new UsageException("Give one of --model and --template, not both.");
+        if (r.Model is null && r.Template is null && r.Preset is null)
+            throw new UsageException("Say what to write: --model SPEC, --template FILE.safetensors, or --preset gpt2 (see 'weightinit init --help').");
+        if (r.Threads < 0) throw new UsageException($"--threads must be ≥ 0 (0: all cores); got {r.Threads}.");
+        if (!(r.WaitSeconds > 0)) throw new UsageException($"--wait-timeout must be a positive number of seconds; got {r.WaitSeconds}.");
+        var (rank, world) = Ranks(r.Rank, r.World);
+        var format = CheckpointLayout.ParseFormat(r.Format);
+        long shardBytes = CheckpointLayout.ParseSize(r.ShardSize);
+        TensorDType? dtype = r.DType is null ? null : TensorDTypes.Parse(r.DType);
+        var generator = CheckpointPlan.ParseGenerator(r.Generator);
+        long chunkBytes = CheckpointLayout.ParseSize(r.ChunkSize, "chunk size");
+        if (chunkBytes is < 16 or > 256 << 20) throw new UsageException($"--chunk-size must lie between 16 bytes and 256MiB; got '{r.ChunkSize}'.");
+
+        CheckpointSource? source = null;
+        if (r.Model is not null) source = CheckpointSpec.Load(r.Model);
+        if (r.Template is not null)
+        {
+            try { source = CheckpointSpec.FromTemplate(r.Template); }
+            catch (InvalidDataException e) { throw new UsageException($"--template: {e.Message}"); }
+        }
+        if (r.Preset is not null)
+        {
+            var fromPreset = CheckpointPresets.Resolve(r.Preset, source?.Tensors);
+            // The spec's own defaults and rules still win over the preset's.
+            source = source is null ? fromPreset : fromPreset with { Policy = fromPreset.Policy.Then(source.Policy), DType = source.DType };
+        }
+        var plan = CheckpointPlan.Create(source!.Tensors, source.Policy, r.Seed, source.DType ?? TensorDType.Float32, generator, dtype);
+        var files = CheckpointLayout.Files(plan, format, shardBytes); // checks names and dtypes before anything touches the disk
+
+        string directory = Path.GetFullPath(r.Out);
+        bool created = PrepareDirectory(directory);
+        try
+        {
+            var result = CheckpointWriter.Write(plan, new CheckpointWriteOptions
+            {
+                Directory = directory, Format = format, ShardBytes = shardBytes, Rank = rank, World = world, Threads = r.Threads,
+                Resume = r.Resume, ChunkBytes = (int)chunkBytes, WaitTimeout = TimeSpan.FromSeconds(r.WaitSeconds), Log = context.Error,
+            });
+            context.Output.WriteLine($"{plan.Tensors.Count} tensors, {plan.ParameterCount} parameters, {plan.ByteLength} bytes of data in {files.Count} file(s) in {directory}");
+            context.Output.WriteLine($"rank {rank} of {world}: wrote {result.Written.Count}, kept {result.Kept.Count}{(result.WroteIndex ? "; manifest" + (files.Count > 1 && format == CheckpointFormat.Safetensors ? " and index" : "") + " written" : "")}");
+            return ExitCodes.Success;
+        }
+        catch (IOException e) when (e.Message.StartsWith("The device is full", StringComparison.Ordinal))
+        {
+            RemoveIfEmpty(directory, created);
+            throw new UsageException(e.Message);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            RemoveIfEmpty(directory, created);
+            throw new UsageException($"--out '{r.Out}' is not writable: {e.Message}");
+        }
+        catch
+        {
+            RemoveIfEmpty(directory, created);
+            throw;
+        }
+    }
+
+    /// <summary>--rank/--world, else the launcher's environment, else 0 of 1.</summary>
+    internal static (int Rank, int World) Ranks(int? rank, int? world, Func<string, string?>? getVariable = null)
+    {
+        if (rank.HasValue != world.HasValue) throw new UsageException("Give --rank and --world together (or neither, to read them from the launcher's environment).");
+        (int Rank, int World) result = rank.HasValue ? (rank.Value, world!.Value) : LaunchEnvironment.Detect(getVariable) is { } e ? (e.Rank, e.World) : (0, 1);
+        CheckpointWriter.CheckRanks(result.Rank, result.World);
+        return result;
+    }
+
+    /// <summary>Creates the directory when missing and proves it writable; true when this call created it.</summary>
+    private static bool PrepareDirectory(string directory)
+    {
+        bool created = !Directory.Exists(directory);
+        try
+        {
+            if (created && File.Exists(directory)) throw new UsageException($"--out '{directory}' is a file, not a directory.");
+            Directory.CreateDirectory(directory);
+            string probe = Path.Combine(directory, $".weightinit-probe-{Environment.ProcessId}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+            return created;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            RemoveIfEmpty(directory, created);
+            throw new UsageException($"--out '{directory}' is not a writable directory: {e.Message}");
+        }
+    }
+
+    private static void RemoveIfEmpty(string directory, bool created)
+    {
+        try
+        {
+            if (created && Directory.Exists(directory) && !Directory.EnumerateFileSystemEntries(directory).Any()) Directory.Delete(directory);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

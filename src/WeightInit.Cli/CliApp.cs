@@ -23,6 +23,7 @@ internal static class CliApp
         new ReportCommand(),
         new InitCommand(),
         new VerifyCommand(),
+        new TrainCommand(),
     ];
 
     /// <summary>Builds the root command for the given output and error writers.</summary>

@@ -60,6 +60,9 @@ public class GradientCheckTests
     [InlineData("lecun_tanh")]
     [InlineData("leaky_relu:0.2")]
     [InlineData("relu")]
+    [InlineData("prelu:0.3")]
+    [InlineData("hardtanh")]
+    [InlineData("linear")]
     public void Mlp_EveryActivation_MatchesFiniteDifferences(string activation)
     {
         var model = ModelSpec.Parse($"mlp:7-6x2-4:{activation}") with { WeightInitializer = "glorot_normal", BiasInitializer = "normal(std=0.1)" };

@@ -1,0 +1,75 @@
+using System.Globalization;
+using WeightInit.Analysis.Models;
+using WeightInit.Random;
+using WeightInit.Training.Data;
+using WeightInit.Training.Optimization;
+
+namespace WeightInit.Training.Experiments;
+
+/// <summary>What the user chose for a training experiment; null fields take the experiment's defaults.</summary>
+/// <param name="Data">shapeset, fashion-mnist, or a directory holding the four MNIST-format IDX files.</param>
+/// <param name="Seed">Root seed: the data order, the Shapeset stream and every initial weight are keyed from it.</param>
+/// <param name="Updates">SGD updates per run.</param>
+/// <param name="Width">Units per hidden layer.</param>
+/// <param name="Depths">Depths to train (weight layers), for the experiments that vary depth.</param>
+/// <param name="LearningRate">Base learning rate.</param>
+/// <param name="BatchSize">Examples per minibatch.</param>
+/// <param name="TestExamples">Test examples evaluated at each curve point.</param>
+/// <param name="Threads">Most threads (0: all processors); results do not depend on it.</param>
+public sealed record TrainingSettings(
+    string Data = "shapeset", ulong Seed = 0, int? Updates = null, int? Width = null, IReadOnlyList<int>? Depths = null,
+    double? LearningRate = null, int? BatchSize = null, int TestExamples = 2000, int Threads = 0)
+{
+    /// <summary>The data choices besides a directory.</summary>
+    public static IReadOnlyList<string> DataNames { get; } = ["shapeset", "fashion-mnist"];
+
+    /// <summary>Throws when a field is out of range (the message names it).</summary>
+    public void Validate()
+    {
+        if (Updates is < 1) throw new ArgumentException($"--updates must be positive; got {Updates}.");
+        if (Width is < 1) throw new ArgumentException($"--width must be positive; got {Width}.");
+        if (Depths is { } d && (d.Count == 0 || d.Any(x => x < 1))) throw new ArgumentException($"--depths must be positive numbers; got {string.Join(",", d)}.");
+        if (LearningRate is { } lr && !(lr > 0 && double.IsFinite(lr))) throw new ArgumentException($"--lr must be a positive number; got {lr}.");
+        if (BatchSize is < 1) throw new ArgumentException($"--batch must be positive; got {BatchSize}.");
+        if (TestExamples < 1) throw new ArgumentException($"--test-examples must be positive; got {TestExamples}.");
+        if (Threads < 0) throw new ArgumentException($"--threads must be ≥ 0; got {Threads}.");
+    }
+
+    /// <summary>The root key.</summary>
+    public PhiloxKey Root => PhiloxKey.FromSeed(Seed);
+
+    /// <summary>Opens the data: the Shapeset-3×2 stream, Debian's Fashion-MNIST, or the IDX files of a directory.</summary>
+    /// <exception cref="FileNotFoundException">fashion-mnist was asked for and the Debian package is not installed (the message says how to install it).</exception>
+    /// <exception cref="ArgumentException">Neither a known name nor an existing directory, or the directory's files are missing or malformed.</exception>
+    public TrainingData OpenData()
+    {
+        var key = Root.Fold("data");
+        switch (Data)
+        {
+            case "shapeset":
+                return TrainingData.Shapeset(key, TestExamples, Threads);
+            case "fashion-mnist":
+                return TrainingData.Finite("Fashion-MNIST", FashionMnist.Load(), key, TestExamples);
+            default:
+                if (!Directory.Exists(Data))
+                    throw new ArgumentException($"--data '{Data}' is neither {string.Join(" nor ", DataNames)} nor an existing directory of MNIST-format IDX files.");
+                return TrainingData.Finite(Path.GetFileName(Path.GetFullPath(Data).TrimEnd('/')), FashionMnist.Load(Data), key, TestExamples);
+        }
+    }
+}
+
+/// <summary>One training run of an experiment: the model, the optimizer and how long to train.</summary>
+/// <param name="Id">A file-name-safe identifier, unique within the experiment.</param>
+/// <param name="Label">A readable label for tables and legends.</param>
+/// <param name="Model">The network.</param>
+/// <param name="Optimizer">SGD settings.</param>
+/// <param name="Trainer">Updates, batch size, evaluation interval.</param>
+/// <param name="Lsuv">Whether LSUV rescales the weights after initialization.</param>
+/// <param name="Tags">Values the summary groups by (activation, init, depth, …).</param>
+public sealed record PlannedRun(string Id, string Label, ModelSpec Model, SgdOptions Optimizer, TrainerOptions Trainer, bool Lsuv, IReadOnlyDictionary<string, string> Tags)
+{
+    /// <summary>Everything that determines the result, as one line: a cached result is reused only when this matches.</summary>
+    public string Fingerprint(TrainingData data, ulong seed) => string.Create(CultureInfo.InvariantCulture,
+        $"{Model}; data {data.Name} test {data.TestSet.Labels.Length}; seed {seed}; sgd lr={Optimizer.LearningRate:R} momentum={Optimizer.Momentum:R} decay={Optimizer.WeightDecay:R} schedule={Optimizer.EffectiveSchedule}; " +
+        $"updates {Trainer.Updates} batch {Trainer.BatchSize} every {Trainer.EvaluateEvery} stats {Trainer.StatisticsExamples}; lsuv {Lsuv}");
+}

@@ -21,6 +21,7 @@ internal static class CliApp
         new GainCommand(),
         new BenchCommand(),
         new ReportCommand(),
+        new AnalyzeCommand(),
     ];
 
     /// <summary>Builds the root command for the given output and error writers.</summary>

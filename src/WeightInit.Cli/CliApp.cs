@@ -21,6 +21,7 @@ internal static class CliApp
         new GainCommand(),
         new BenchCommand(),
         new ReportCommand(),
+        new AnalyzeCommand(),
         new InitCommand(),
         new VerifyCommand(),
         new TrainCommand(),

@@ -39,12 +39,15 @@ internal sealed class BenchCommand : CliCommand
         var json = new Option<bool>("--json") { Description = $"Write the results as JSON (schema {BenchReport.SchemaName}, see docs/cli.md) instead of tables." };
         var compare = new Option<bool>("--compare") { Description = "Also time NumPy (PCG64) and PyTorch at the same size and thread count, and print the ratios." };
         var python = new Option<string>("--python") { Description = "Python interpreter for --compare.", DefaultValueFactory = _ => PythonComparison.DefaultPython };
-        var command = new Command("bench", "Measure fill throughput (G values/s) of the samplers and every initializer against the memory-fill ceiling; --compare adds NumPy and PyTorch.")
+        var gemm = new Option<int[]>("--gemm") { Description = "Instead of fills: square float32 GEMM GFLOP/s at these sides (e.g. --gemm 512 1024) at 1 and 2 threads, beside NumPy's matmul (OpenBLAS sgemm).", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("bench", "Measure fill throughput (G values/s) of the samplers and every initializer against the memory-fill ceiling; --compare adds NumPy and PyTorch; --gemm measures GEMM against OpenBLAS.")
         {
-            size, threads, dtype, repetitions, warmUp, json, compare, python,
+            size, threads, dtype, repetitions, warmUp, json, compare, python, gemm,
         };
         SetAction(command, context, parsed =>
         {
+            if (parsed.GetValue(gemm) is { Length: > 0 } sides)
+                return RunGemm(context, sides, parsed.GetValue(repetitions), parsed.GetValue(warmUp), parsed.GetValue(python)!, parsed.GetValue(json));
             var settings = new BenchSettings(parsed.GetValue(size), parsed.GetValue(threads), CliParsing.ElementType(parsed.GetValue(dtype)!), parsed.GetValue(repetitions), parsed.GetValue(warmUp));
             Validate(settings);
             var report = Run(context, settings, parsed.GetValue(compare) ? parsed.GetValue(python)! : null);
@@ -53,6 +56,33 @@ internal sealed class BenchCommand : CliCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static int RunGemm(CliContext context, int[] sides, int repetitions, double warmUp, string python, bool json)
+    {
+        if (sides.Any(n => n < 1 || n > 16384)) throw new UsageException($"--gemm sides must lie in 1..16384; got {string.Join(", ", sides)}.");
+        if (repetitions < 1) throw new UsageException($"--repetitions must be ≥ 1; got {repetitions}.");
+        if (!(warmUp >= 0) || !double.IsFinite(warmUp)) throw new UsageException($"--warmup must be a number of seconds ≥ 0; got {warmUp}.");
+        Action<string> progress = context.ErrorIsTerminal ? name => context.Error.WriteLine($"bench: {name}…") : _ => { };
+        var rows = GemmBench.Run(sides, [1, 2], repetitions, warmUp, python, progress);
+        if (json)
+        {
+            context.Output.WriteLine(JsonSerializer.Serialize(new { machine = BenchRunner.Machine(), optimized = BenchRunner.LibraryOptimized, gemm = rows }, CliJson.Options));
+            return ExitCodes.Success;
+        }
+        var m = BenchRunner.Machine();
+        var console = context.CreateConsole();
+        console.WriteLine($"{m.CpuModel ?? m.Architecture}, {m.ProcessorCount} logical cores, {(m.VectorWidthBits > 0 ? $"Vector{m.VectorWidthBits}" : "no SIMD")}, {m.Runtime}");
+        console.WriteLine($"C ← A·B, n × n float32, 2n³ flops; best of {repetitions} after {warmUp.ToString(CultureInfo.InvariantCulture)} s of warm-up.");
+        if (!BenchRunner.LibraryOptimized) console.WriteLine("warning: WeightInit was built without optimization (Debug); build with -c Release for meaningful rates.");
+        var table = new Table().Border(TableBorder.Rounded).AddColumn(new TableColumn("n").RightAligned()).AddColumn(new TableColumn("threads").RightAligned())
+            .AddColumn(new TableColumn("WeightInit GFLOP/s").RightAligned()).AddColumn(new TableColumn("OpenBLAS GFLOP/s").RightAligned()).AddColumn(new TableColumn("ratio").RightAligned());
+        foreach (var r in rows)
+            table.AddRow(new Text(r.N.ToString(CultureInfo.InvariantCulture)), new Text(r.Threads.ToString(CultureInfo.InvariantCulture)), new Text(Rate(r.GFlops)),
+                new Text(r.NumpyGFlops is { } g ? Rate(g) : "—"), new Text(r.Ratio is { } x ? $"{x.ToString("F2", CultureInfo.InvariantCulture)}×" : "—"));
+        console.Write(table);
+        foreach (var note in rows.Select(r => r.NumpyNote).Distinct()) console.WriteLine($"OpenBLAS side: {note}");
+        return ExitCodes.Success;
     }
 
     private static void Validate(BenchSettings s)

@@ -17,6 +17,7 @@ public class TrainCommandTests
     [InlineData(new[] { "train", "--exp", "he-depth", "--data", "/nonexistent/idx" }, "fashion-mnist")]
     [InlineData(new[] { "train", "--exp", "he-depth", "--updates", "0" }, "--updates")]
     [InlineData(new[] { "train", "--exp", "depth-sweep", "--depths", "10,x" }, "--depths")]
+    [InlineData(new[] { "train", "--bench-step", "--repetitions", "0" }, "--repetitions")]
     public void BadInput_ExitTwoWithMessageNamingChoices(string[] args, string mentioned)
     {
         var run = CliRunner.Run(args);

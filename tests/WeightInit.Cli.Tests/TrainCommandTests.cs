@@ -18,6 +18,7 @@ public class TrainCommandTests
     [InlineData(new[] { "train", "--exp", "he-depth", "--updates", "0" }, "--updates")]
     [InlineData(new[] { "train", "--exp", "depth-sweep", "--depths", "10,x" }, "--depths")]
     [InlineData(new[] { "train", "--bench-step", "--repetitions", "0" }, "--repetitions")]
+    [InlineData(new[] { "train", "--exp", "he-depth", "--schedule", "linear" }, "inverse_time")]
     public void BadInput_ExitTwoWithMessageNamingChoices(string[] args, string mentioned)
     {
         var run = CliRunner.Run(args);

@@ -19,6 +19,7 @@ internal sealed class TrainCommand : CliCommand
         var depths = new Option<string?>("--depths") { Description = "Comma-separated depths in weight layers, for he-depth, depth-sweep, lsuv and orthogonal." };
         var seed = new Option<ulong>("--seed") { Description = "Root seed of data order, Shapeset stream and initial weights.", DefaultValueFactory = _ => 0 };
         var lr = new Option<double?>("--lr") { Description = "Base learning rate (default: the experiment's)." };
+        var schedule = new Option<string?>("--schedule") { Description = $"Learning-rate schedule: {string.Join(", ", WeightInit.Training.Optimization.LearningRateSchedule.Forms)} (default constant)." };
         var batch = new Option<int?>("--batch") { Description = "Minibatch size (default: the experiment's)." };
         var testExamples = new Option<int>("--test-examples") { Description = "Test examples evaluated at each curve point.", DefaultValueFactory = _ => 2000 };
         var threads = new Option<int>("--threads") { Description = "Most threads (0: all processors); results do not depend on it.", DefaultValueFactory = _ => 0 };
@@ -29,7 +30,7 @@ internal sealed class TrainCommand : CliCommand
         var python = new Option<string>("--python") { Description = "Python interpreter with PyTorch for --bench-step.", DefaultValueFactory = _ => Benchmarking.PythonComparison.DefaultPython };
         var command = new Command("train", "Train networks from different initializations and compare how they converge (Glorot & Bengio Table 1, He et al. deep ReLU nets, mean-field depth sweep, LSUV).")
         {
-            exp, data, updates, width, depths, seed, lr, batch, testExamples, threads, output, list, benchStep, repetitions, python,
+            exp, data, updates, width, depths, seed, lr, schedule, batch, testExamples, threads, output, list, benchStep, repetitions, python,
         };
         SetAction(command, context, parsed =>
         {
@@ -50,7 +51,7 @@ internal sealed class TrainCommand : CliCommand
             string name = parsed.GetValue(exp) ?? throw new UsageException($"train needs --exp NAME; valid: {string.Join(", ", TrainingExperiment.All.Select(e => e.Name))}.");
             var experiment = TrainingExperiment.Find(name);
             var settings = new TrainingSettings(parsed.GetValue(data)!, parsed.GetValue(seed), parsed.GetValue(updates), parsed.GetValue(width),
-                ParseDepths(parsed.GetValue(depths)), parsed.GetValue(lr), parsed.GetValue(batch), parsed.GetValue(testExamples), parsed.GetValue(threads));
+                ParseDepths(parsed.GetValue(depths)), parsed.GetValue(lr), parsed.GetValue(batch), parsed.GetValue(testExamples), parsed.GetValue(threads), parsed.GetValue(schedule));
             settings.Validate();
             string directory = Path.Combine(parsed.GetValue(output)!, experiment.Name);
             try

@@ -104,7 +104,7 @@ public abstract class TrainingExperiment
     /// <summary>The common header of every summary.</summary>
     protected string Header(TrainingSettings settings, TrainingData data, IReadOnlyList<RunRecord> runs) =>
         $"# {Title}\n\nData: {data.Name} ({data.TestSet.Labels.Length} test examples); seed {settings.Seed}; {runs.Count} runs, " +
-        $"{runs.Sum(r => r.Seconds).ToString("F0", CultureInfo.InvariantCulture)} s of training in all.\n\n";
+        $"{runs.Sum(r => r.Seconds).ToString("F0", CultureInfo.InvariantCulture)} s of training in all; learning-rate schedule {settings.Schedule ?? "constant"}.\n\n";
 
     /// <summary>A number with three decimals, or "—".</summary>
     protected static string F3(double x) => double.IsFinite(x) ? x.ToString("F3", CultureInfo.InvariantCulture) : "—";

@@ -78,7 +78,7 @@ public abstract class TrainingExperiment
     /// <summary>Glorot &amp; Bengio's Figures 3 and 10: per layer, the 98th percentile (markers) and standard deviation (dashed) of the activations over training.</summary>
     protected static SvgChart ActivationChart(RunRecord run)
     {
-        var chart = new SvgChart { Title = $"{run.Label}: activation 98th percentile (markers) and std (dashed) per layer", XAxis = AxisOptions.Linear("updates"), YAxis = AxisOptions.Linear("activation") };
+        var chart = new SvgChart { Title = $"{run.Label}: activations, p98 (markers), std (dashed)", XAxis = AxisOptions.Linear("updates"), YAxis = AxisOptions.Linear("activation") };
         foreach (var layer in run.Result.Activations.GroupBy(a => a.Layer))
         {
             var x = layer.Select(a => (double)a.Update).ToList();

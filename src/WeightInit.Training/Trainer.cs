@@ -187,7 +187,7 @@ public sealed class Trainer
         Network.Forward(inputs.AsSpan(0, n * Data.InputSize).ToArray(), n);
         for (int i = 0; i < Network.Layers.Count; i++)
         {
-            if (Network.Layers[i] is not ActivationFunctionLayer) continue;
+            if (Network.Layers[i] is not (ActivationFunctionLayer or PReluLayer)) continue;
             var s = TensorStatistics.Of(Network.Activations[i]);
             activations.Add(new LayerActivationPoint(update, Network.Layers[i].Name, s.Mean, s.StandardDeviation, s.P98));
         }

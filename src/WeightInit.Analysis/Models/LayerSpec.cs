@@ -86,6 +86,18 @@ public sealed record Residual(IReadOnlyList<LayerSpec> Branch, double BranchScal
     }
 }
 
+/// <summary>PReLU with learnable negative slopes: y = x for x &gt; 0, a·x otherwise; a is a trainable tensor "{layer}.slope".</summary>
+/// <remarks>He et al. 2015, "Delving Deep into Rectifiers", Eq. (1): channel-shared (one a) or channel-wise (one a per channel,
+/// or per feature for a flat input); initialized to a = 0.25, trained with momentum and no weight decay. PyTorch <c>nn.PReLU(num_parameters, init)</c>.
+/// For a fixed slope use the activation <c>prelu:A</c>.</remarks>
+/// <param name="InitialSlope">The initial a (finite); the default initializer of the slope tensor is the constant with this value.</param>
+/// <param name="ChannelWise">One slope per channel (true) or one shared slope (false).</param>
+public sealed record PRelu(double InitialSlope = 0.25, bool ChannelWise = false) : LayerSpec
+{
+    /// <inheritdoc/>
+    public override string Type => "prelu";
+}
+
 /// <summary>Softmax over the features: marks a classifier output; allowed only as the last layer (it has no parameters and the theory stops before it).</summary>
 public sealed record Softmax : LayerSpec
 {

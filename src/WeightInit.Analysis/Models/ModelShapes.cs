@@ -9,6 +9,8 @@ public enum ParameterRole
     Weight,
     /// <summary>A bias vector (default initializer: <see cref="ModelSpec.BiasInitializer"/>).</summary>
     Bias,
+    /// <summary>A learnable activation parameter: PReLU's negative slopes (default initializer: the constant <see cref="PRelu.InitialSlope"/>).</summary>
+    Slope,
 }
 
 /// <summary>One parameter tensor of an inferred model, with its resolved initializer.</summary>

@@ -96,6 +96,13 @@ public sealed partial record ModelSpec(string Name, FeatureShape Input, IReadOnl
                 ResolveActivation(a, where);
                 output = input;
                 break;
+            case PRelu p:
+                if (!double.IsFinite(p.InitialSlope))
+                    throw new ArgumentException($"{where}: InitialSlope must be a finite number; got {p.InitialSlope}.");
+                output = input;
+                parameters.Add(Tensor(name, ParameterRole.Slope, [p.ChannelWise ? input.Channels : 1], 1, where, names,
+                    $"constant(value={p.InitialSlope.ToString("R", CultureInfo.InvariantCulture)})"));
+                break;
             case Flatten:
                 output = FeatureShape.Features(checked((int)input.ElementCount));
                 break;
@@ -137,13 +144,13 @@ public sealed partial record ModelSpec(string Name, FeatureShape Input, IReadOnl
         catch (ArgumentException e) { throw new ArgumentException($"{where}: Activation: {e.Message}", e); }
     }
 
-    private ParameterTensor Tensor(string layerName, ParameterRole role, int[] dimensions, int groups, string where, HashSet<string> names)
+    private ParameterTensor Tensor(string layerName, ParameterRole role, int[] dimensions, int groups, string where, HashSet<string> names, string? roleDefault = null)
     {
-        string name = layerName + (role == ParameterRole.Weight ? ".weight" : ".bias");
+        string name = layerName + role switch { ParameterRole.Weight => ".weight", ParameterRole.Bias => ".bias", _ => ".slope" };
         if (!names.Add(name))
             throw new ArgumentException($"{where}: tensor name '{name}' is used twice; give the layers distinct names.");
         var shape = new WeightShape(dimensions, Shapes.WeightLayout.OutInKernel, groups);
-        string spec = InitializerSpecFor(name, role);
+        string spec = roleDefault is not null && !Rules.Any(r => r.Matches(name)) ? roleDefault : InitializerSpecFor(name, role);
         Initializer initializer;
         try
         {

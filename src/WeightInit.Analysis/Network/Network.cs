@@ -85,6 +85,7 @@ public sealed class Network
             Dense => new DenseLayer(layer.Name, inSize, outSize, Make(layer.Weight)!, Make(layer.Bias), threads),
             Conv2d c => new ConvLayer(layer.Name, layer.Input, layer.Output, c, Make(layer.Weight)!, Make(layer.Bias), threads),
             ActivationLayer a => new ActivationFunctionLayer(layer.Name, inSize, ModelSpec.ResolveActivation(a, layer.Name)),
+            PRelu => new PReluLayer(layer.Name, inSize, layer.Input.Channels, Make(layer.Parameters[0])!),
             Residual r => new ResidualLayer(layer.Name, inSize, r.BranchScale, layer.Branch.Select(b => Create(b, root, parameters, threads)).ToList()),
             _ => new IdentityLayer(layer.Name, inSize, layer.Layer.Type),
         };
@@ -240,6 +241,41 @@ public sealed class ActivationFunctionLayer(string name, int size, Activation ac
         var d = Activation.Derivative
                 ?? throw new NotSupportedException($"Activation '{Activation}' of layer {Name} has no derivative, so it cannot be back-propagated.");
         for (int i = 0; i < x.Length; i++) dx[i] = (float)(dy[i] * d(x[i]));
+    }
+}
+
+/// <summary>PReLU with learnable slopes: y = x for x &gt; 0, a_c·x otherwise; ∂L/∂a_c = Σ ∂L/∂y·x over the non-positive x of channel c.</summary>
+/// <remarks>He et al. 2015, Eq. (1) and (4). A slope tensor of one element is shared by every channel.</remarks>
+public sealed class PReluLayer(string name, int size, int channels, Parameter slope) : NetworkLayer(name, size, size)
+{
+    /// <summary>The slopes: one, or one per channel.</summary>
+    public Parameter Slope { get; } = slope;
+
+    /// <inheritdoc/>
+    public override string Kind => "prelu";
+
+    // Element i of an example lies in channel i / (size / channels); a shared slope has index 0.
+    private int SlopeIndex(int i) => Slope.Value.Length == 1 ? 0 : i / (InputSize / channels);
+
+    /// <inheritdoc/>
+    public override void Forward(float[] x, float[] y, int batch)
+    {
+        for (int i = 0; i < x.Length; i++)
+            y[i] = x[i] > 0 ? x[i] : Slope.Value[SlopeIndex(i % InputSize)] * x[i];
+    }
+
+    /// <inheritdoc/>
+    public override void Backward(float[] x, float[] y, float[] dy, float[] dx, int batch)
+    {
+        var sums = new double[Slope.Value.Length];
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (x[i] > 0) { dx[i] = dy[i]; continue; }
+            int c = SlopeIndex(i % InputSize);
+            dx[i] = Slope.Value[c] * dy[i];
+            sums[c] += (double)dy[i] * x[i];
+        }
+        for (int c = 0; c < sums.Length; c++) Slope.Gradient[c] += (float)sums[c];
     }
 }
 

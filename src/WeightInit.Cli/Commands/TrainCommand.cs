@@ -19,14 +19,18 @@ internal sealed class TrainCommand : CliCommand
         var depths = new Option<string?>("--depths") { Description = "Comma-separated depths in weight layers, for he-depth, depth-sweep, lsuv and orthogonal." };
         var seed = new Option<ulong>("--seed") { Description = "Root seed of data order, Shapeset stream and initial weights.", DefaultValueFactory = _ => 0 };
         var lr = new Option<double?>("--lr") { Description = "Base learning rate (default: the experiment's)." };
+        var schedule = new Option<string?>("--schedule") { Description = $"Learning-rate schedule: {string.Join(", ", WeightInit.Training.Optimization.LearningRateSchedule.Forms)} (default constant)." };
         var batch = new Option<int?>("--batch") { Description = "Minibatch size (default: the experiment's)." };
         var testExamples = new Option<int>("--test-examples") { Description = "Test examples evaluated at each curve point.", DefaultValueFactory = _ => 2000 };
         var threads = new Option<int>("--threads") { Description = "Most threads (0: all processors); results do not depend on it.", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Output directory; results go to OUT/EXPERIMENT/ (runs/*.json cache, summary.md, summary.json, curves.csv, *.svg).", DefaultValueFactory = _ => "training" };
         var list = new Option<bool>("--list") { Description = "List the experiments and exit." };
+        var benchStep = new Option<bool>("--bench-step") { Description = "Time one SGD step of the 1024-1000x5-9 tanh MLP at batch 10 and 128 (or --batch), here and in PyTorch CPU with the same thread count." };
+        var repetitions = new Option<int>("--repetitions") { Description = "Timed steps per batch size for --bench-step (the median is reported).", DefaultValueFactory = _ => 20 };
+        var python = new Option<string>("--python") { Description = "Python interpreter with PyTorch for --bench-step.", DefaultValueFactory = _ => Benchmarking.PythonComparison.DefaultPython };
         var command = new Command("train", "Train networks from different initializations and compare how they converge (Glorot & Bengio Table 1, He et al. deep ReLU nets, mean-field depth sweep, LSUV).")
         {
-            exp, data, updates, width, depths, seed, lr, batch, testExamples, threads, output, list,
+            exp, data, updates, width, depths, seed, lr, schedule, batch, testExamples, threads, output, list, benchStep, repetitions, python,
         };
         SetAction(command, context, parsed =>
         {
@@ -35,10 +39,19 @@ internal sealed class TrainCommand : CliCommand
                 foreach (var e in TrainingExperiment.All) context.Output.WriteLine($"{e.Name,-14} {e.Title}");
                 return ExitCodes.Success;
             }
+            if (parsed.GetValue(benchStep))
+            {
+                int n = parsed.GetValue(threads) is > 0 and var t ? t : Environment.ProcessorCount;
+                int reps = parsed.GetValue(repetitions);
+                if (reps < 1) throw new UsageException($"--repetitions must be positive; got {reps}.");
+                if (parsed.GetValue(batch) is < 1) throw new UsageException($"--batch must be positive; got {parsed.GetValue(batch)}.");
+                BenchStep(context, parsed.GetValue(batch) is { } b ? [b] : [10, 128], n, reps, parsed.GetValue(python)!);
+                return ExitCodes.Success;
+            }
             string name = parsed.GetValue(exp) ?? throw new UsageException($"train needs --exp NAME; valid: {string.Join(", ", TrainingExperiment.All.Select(e => e.Name))}.");
             var experiment = TrainingExperiment.Find(name);
             var settings = new TrainingSettings(parsed.GetValue(data)!, parsed.GetValue(seed), parsed.GetValue(updates), parsed.GetValue(width),
-                ParseDepths(parsed.GetValue(depths)), parsed.GetValue(lr), parsed.GetValue(batch), parsed.GetValue(testExamples), parsed.GetValue(threads));
+                ParseDepths(parsed.GetValue(depths)), parsed.GetValue(lr), parsed.GetValue(batch), parsed.GetValue(testExamples), parsed.GetValue(threads), parsed.GetValue(schedule));
             settings.Validate();
             string directory = Path.Combine(parsed.GetValue(output)!, experiment.Name);
             try
@@ -64,6 +77,25 @@ internal sealed class TrainCommand : CliCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static void BenchStep(CliContext context, int[] batches, int threads, int repetitions, string python)
+    {
+        var ours = Benchmarking.TrainStepBench.Measure(batches, threads, repetitions);
+        var (version, note, torch) = Benchmarking.TrainStepBench.MeasureTorch(python, batches, threads, repetitions);
+        static string Ms(double s) => (1000 * s).ToString("F2", CultureInfo.InvariantCulture);
+        context.Output.WriteLine($"One SGD step (forward, softmax cross-entropy, backward, momentum update) of the 1024-1000x5-9 tanh MLP, float32, {threads} threads, median of {repetitions} steps after 3 warm-up steps.");
+        context.Output.WriteLine(version is null ? $"PyTorch: not measured ({note})." : $"PyTorch {version} CPU ({python}).");
+        context.Output.WriteLine();
+        context.Output.WriteLine("| batch | weightinit ms/step (best) | PyTorch ms/step (best) | weightinit throughput / PyTorch |");
+        context.Output.WriteLine("|---|---|---|---|");
+        foreach (var o in ours)
+        {
+            var t = torch.FirstOrDefault(r => r.Batch == o.Batch);
+            string torchText = t is null ? "—" : $"{Ms(t.Median)} ({Ms(t.Best)})";
+            string ratio = t is null ? "—" : (t.Median / o.Median).ToString("F2", CultureInfo.InvariantCulture) + "×";
+            context.Output.WriteLine($"| {o.Batch} | {Ms(o.Median)} ({Ms(o.Best)}) | {torchText} | {ratio} |");
+        }
     }
 
     private static IReadOnlyList<int>? ParseDepths(string? text)

@@ -39,7 +39,7 @@ public sealed class GlorotTableExperiment : TrainingExperiment
     public override IReadOnlyList<PlannedRun> Plan(TrainingSettings settings, TrainingData data)
     {
         int width = settings.Width ?? DefaultWidth, updates = settings.Updates ?? DefaultUpdates, batch = settings.BatchSize ?? DefaultBatch;
-        var sgd = new SgdOptions(settings.LearningRate ?? DefaultLearningRate);
+        var sgd = settings.Sgd(DefaultLearningRate);
         var runs = new List<PlannedRun>();
         foreach (var activation in Activations)
             foreach (var (init, spec) in Inits)
@@ -111,7 +111,7 @@ public sealed class HeDepthExperiment : TrainingExperiment
     public override IReadOnlyList<PlannedRun> Plan(TrainingSettings settings, TrainingData data)
     {
         int width = settings.Width ?? DefaultWidth, updates = settings.Updates ?? DefaultUpdates, batch = settings.BatchSize ?? DefaultBatch;
-        var sgd = new SgdOptions(settings.LearningRate ?? DefaultLearningRate, Momentum: 0.9, WeightDecay: 5e-4);
+        var sgd = settings.Sgd(DefaultLearningRate, momentum: 0.9, weightDecay: 5e-4);
         var runs = new List<PlannedRun>();
         foreach (int depth in settings.Depths ?? DefaultDepths)
             foreach (var (init, spec) in Inits)
@@ -174,7 +174,7 @@ public sealed class DepthSweepExperiment : TrainingExperiment
     public override IReadOnlyList<PlannedRun> Plan(TrainingSettings settings, TrainingData data)
     {
         int width = settings.Width ?? DefaultWidth, updates = settings.Updates ?? DefaultUpdates, batch = settings.BatchSize ?? DefaultBatch;
-        var sgd = new SgdOptions(settings.LearningRate ?? DefaultLearningRate, Momentum: 0.9);
+        var sgd = settings.Sgd(DefaultLearningRate, momentum: 0.9);
         string bias = $"normal(std={Math.Sqrt(BiasVariance).ToString("R", CultureInfo.InvariantCulture)})";
         var runs = new List<PlannedRun>();
         foreach (double sw in WeightVariances)
@@ -257,7 +257,7 @@ public sealed class InitComparisonExperiment(string name, string activation) : T
     public override IReadOnlyList<PlannedRun> Plan(TrainingSettings settings, TrainingData data)
     {
         int width = settings.Width ?? DefaultWidth, updates = settings.Updates ?? DefaultUpdates, batch = settings.BatchSize ?? DefaultBatch;
-        var sgd = new SgdOptions(settings.LearningRate ?? DefaultLearningRate, Momentum: 0.9, WeightDecay: 5e-4);
+        var sgd = settings.Sgd(DefaultLearningRate, momentum: 0.9, weightDecay: 5e-4);
         var runs = new List<PlannedRun>();
         foreach (int depth in settings.Depths ?? [DefaultDepth])
             foreach (var (init, spec, lsuv) in Inits)

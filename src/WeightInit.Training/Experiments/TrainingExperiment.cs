@@ -78,7 +78,7 @@ public abstract class TrainingExperiment
     /// <summary>Glorot &amp; Bengio's Figures 3 and 10: per layer, the 98th percentile (markers) and standard deviation (dashed) of the activations over training.</summary>
     protected static SvgChart ActivationChart(RunRecord run)
     {
-        var chart = new SvgChart { Title = $"{run.Label}: activation 98th percentile (markers) and std (dashed) per layer", XAxis = AxisOptions.Linear("updates"), YAxis = AxisOptions.Linear("activation") };
+        var chart = new SvgChart { Title = $"{run.Label}: activations, p98 (markers), std (dashed)", XAxis = AxisOptions.Linear("updates"), YAxis = AxisOptions.Linear("activation") };
         foreach (var layer in run.Result.Activations.GroupBy(a => a.Layer))
         {
             var x = layer.Select(a => (double)a.Update).ToList();
@@ -104,7 +104,7 @@ public abstract class TrainingExperiment
     /// <summary>The common header of every summary.</summary>
     protected string Header(TrainingSettings settings, TrainingData data, IReadOnlyList<RunRecord> runs) =>
         $"# {Title}\n\nData: {data.Name} ({data.TestSet.Labels.Length} test examples); seed {settings.Seed}; {runs.Count} runs, " +
-        $"{runs.Sum(r => r.Seconds).ToString("F0", CultureInfo.InvariantCulture)} s of training in all.\n\n";
+        $"{runs.Sum(r => r.Seconds).ToString("F0", CultureInfo.InvariantCulture)} s of training in all; learning-rate schedule {settings.Schedule ?? "constant"}.\n\n";
 
     /// <summary>A number with three decimals, or "—".</summary>
     protected static string F3(double x) => double.IsFinite(x) ? x.ToString("F3", CultureInfo.InvariantCulture) : "—";

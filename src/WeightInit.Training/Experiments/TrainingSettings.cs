@@ -16,10 +16,15 @@ namespace WeightInit.Training.Experiments;
 /// <param name="BatchSize">Examples per minibatch.</param>
 /// <param name="TestExamples">Test examples evaluated at each curve point.</param>
 /// <param name="Threads">Most threads (0: all processors); results do not depend on it.</param>
+/// <param name="Schedule">Learning-rate schedule in the text form of <see cref="LearningRateSchedule.Parse"/>; null for constant.</param>
 public sealed record TrainingSettings(
     string Data = "shapeset", ulong Seed = 0, int? Updates = null, int? Width = null, IReadOnlyList<int>? Depths = null,
-    double? LearningRate = null, int? BatchSize = null, int TestExamples = 2000, int Threads = 0)
+    double? LearningRate = null, int? BatchSize = null, int TestExamples = 2000, int Threads = 0, string? Schedule = null)
 {
+    /// <summary>SGD settings: the given learning rate or <paramref name="defaultRate"/>, the given schedule or constant.</summary>
+    public SgdOptions Sgd(double defaultRate, double momentum = 0, double weightDecay = 0) =>
+        new(LearningRate ?? defaultRate, momentum, weightDecay, Schedule is null ? null : LearningRateSchedule.Parse(Schedule));
+
     /// <summary>The data choices besides a directory.</summary>
     public static IReadOnlyList<string> DataNames { get; } = ["shapeset", "fashion-mnist"];
 
@@ -33,6 +38,7 @@ public sealed record TrainingSettings(
         if (BatchSize is < 1) throw new ArgumentException($"--batch must be positive; got {BatchSize}.");
         if (TestExamples < 1) throw new ArgumentException($"--test-examples must be positive; got {TestExamples}.");
         if (Threads < 0) throw new ArgumentException($"--threads must be ≥ 0; got {Threads}.");
+        if (Schedule is not null) LearningRateSchedule.Parse(Schedule);
     }
 
     /// <summary>The root key.</summary>

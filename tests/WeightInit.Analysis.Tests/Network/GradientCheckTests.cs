@@ -81,6 +81,42 @@ public class GradientCheckTests
         Check(model, batch: 2);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void LearnablePRelu_DenseAndConv_MatchesFiniteDifferences(bool channelWise)
+    {
+        var dense = new ModelSpec("prelu-dense", FeatureShape.Features(5), [new Dense(6), new PRelu(0.3, channelWise), new Dense(3)])
+        {
+            WeightInitializer = "glorot_normal",
+            BiasInitializer = "normal(std=0.1)",
+        };
+        Check(dense, batch: 3);
+        var conv = new ModelSpec("prelu-conv", FeatureShape.Image(2, 4, 4), [new Conv2d(3, 3), new PRelu(0.2, channelWise), new Flatten(), new Dense(2)])
+        {
+            WeightInitializer = "he_normal",
+            BiasInitializer = "normal(std=0.1)",
+        };
+        Check(conv, batch: 2);
+    }
+
+    [Fact]
+    public void LearnablePRelu_SlopeTensor_StartsAtInitialSlopeUnlessARuleSaysOtherwise()
+    {
+        var model = new ModelSpec("p", FeatureShape.Image(3, 2, 2), [new PRelu(0.25, ChannelWise: true), new Flatten(), new Dense(2)]);
+        var net = WeightInit.Analysis.Network.Network.Build(model, Key, 1);
+        var slope = net.Parameters.Single(p => p.Name == "layer0.slope");
+        Assert.Equal(ParameterRole.Slope, slope.Tensor.Role);
+        Assert.Equal([0.25f, 0.25f, 0.25f], slope.Value);
+        var ruled = WeightInit.Analysis.Network.Network.Build(model with { Rules = [new InitRule("*.slope", "constant(value=0.5)")] }, Key, 1);
+        Assert.Equal([0.5f, 0.5f, 0.5f], ruled.Parameters.Single(p => p.Name == "layer0.slope").Value);
+        // Forward: channel c of a 2×2 image uses slope c.
+        var y = net.Layers[0];
+        var output = new float[12];
+        y.Forward([1, -2, 0, -4, 1, 1, 1, 1, -1, -1, -1, -1], output, 1);
+        Assert.Equal([1f, -0.5f, 0f, -1f, 1, 1, 1, 1, -0.25f, -0.25f, -0.25f, -0.25f], output);
+    }
+
     [Fact]
     public void Residual_ScaledBranch_MatchesFiniteDifferences()
     {

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using WeightInit.Analysis.Network;
+using WeightInit.Random;
+using WeightInit.Sampling;
+using WeightInit.Training;
+using WeightInit.Training.Optimization;
+
+namespace WeightInit.Cli.Benchmarking;
+
+/// <summary>Median and best seconds of one SGD step at one batch size.</summary>
+/// <param name="Batch">Examples per step.</param>
+/// <param name="Median">Median seconds per step.</param>
+/// <param name="Best">Fastest step in seconds.</param>
+internal sealed record StepTiming(int Batch, double Median, double Best);
+
+/// <summary>Times one SGD step (forward, softmax cross-entropy, backward, momentum update) of Glorot &amp; Bengio's 1024-1000×5-9 tanh MLP, here and in PyTorch.</summary>
+internal static class TrainStepBench
+{
+    /// <summary>Warm-up steps before timing.</summary>
+    private const int WarmUp = 3;
+
+    /// <summary>Times our engine: the same network, optimizer (SGD lr 0.01, momentum 0.9) and loss as train_step.py.</summary>
+    public static IReadOnlyList<StepTiming> Measure(IReadOnlyList<int> batches, int threads, int repetitions)
+    {
+        var key = PhiloxKey.FromSeed(0);
+        var network = Network.Build(TrainingModels.Mlp(1024, 5, 1000, "tanh", 9, "glorot_uniform"), key, threads);
+        var sgd = new Sgd(network.Parameters, new SgdOptions(0.01, Momentum: 0.9));
+        var results = new List<StepTiming>();
+        foreach (int batch in batches)
+        {
+            var x = new float[batch * 1024];
+            new UniformDistribution(0, 1).Fill(key.Fold("x"), x);
+            var y = Enumerable.Range(0, batch).Select(i => i % 9).ToArray();
+            void Step()
+            {
+                var logits = network.Forward(x, batch);
+                network.Backward(Network.SoftmaxCrossEntropy(logits, y, batch).Gradient);
+                sgd.Step();
+            }
+            for (int i = 0; i < WarmUp; i++) Step();
+            var times = new double[repetitions];
+            for (int i = 0; i < repetitions; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                Step();
+                times[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            }
+            Array.Sort(times);
+            results.Add(new StepTiming(batch, times[repetitions / 2], times[0]));
+        }
+        return results;
+    }
+
+    /// <summary>Runs the embedded train_step.py under <paramref name="python"/>; the version (null with a note when PyTorch is missing) and timings.</summary>
+    public static (string? Version, string? Note, IReadOnlyList<StepTiming> Results) MeasureTorch(string python, IReadOnlyList<int> batches, int threads, int repetitions)
+    {
+        if (!File.Exists(python)) return (null, $"{python} does not exist", []);
+        var start = new ProcessStartInfo(python) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-");
+        start.ArgumentList.Add(threads.ToString(CultureInfo.InvariantCulture));
+        start.ArgumentList.Add(repetitions.ToString(CultureInfo.InvariantCulture));
+        foreach (int b in batches) start.ArgumentList.Add(b.ToString(CultureInfo.InvariantCulture));
+        start.Environment["OMP_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {python}.");
+        using (var stream = typeof(TrainStepBench).Assembly.GetManifestResourceStream("WeightInit.Cli.Benchmarking.train_step.py")
+            ?? throw new InvalidOperationException("train_step.py is not embedded in the assembly."))
+            stream.CopyTo(process.StandardInput.BaseStream);
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
+        {
+            process.Kill(entireProcessTree: true);
+            return (null, "timed out after 10 min", []);
+        }
+        if (process.ExitCode != 0) return (null, $"{python} exited {process.ExitCode}: {stderr.Result.Trim().Split('\n')[^1]}", []);
+        using var doc = JsonDocument.Parse(stdout.Result);
+        var root = doc.RootElement;
+        var results = root.GetProperty("results").EnumerateArray()
+            .Select(r => new StepTiming(r.GetProperty("batch").GetInt32(), r.GetProperty("median").GetDouble(), r.GetProperty("best").GetDouble())).ToList();
+        string? version = root.GetProperty("version").ValueKind == JsonValueKind.String ? root.GetProperty("version").GetString() : null;
+        string? note = root.GetProperty("note").ValueKind == JsonValueKind.String ? root.GetProperty("note").GetString() : null;
+        return (version, note, results);
+    }
+}

@@ -65,17 +65,20 @@ public abstract record Initializer
     }
 
     /// <summary>A new float32 array holding the whole tensor.</summary>
+    /// <remarks>The array is allocated without zeroing (every element is written), so its fresh pages are first touched by the
+    /// fill's own threads, in parallel; see docs/PERFORMANCE.md on first-touch page faults.</remarks>
     public float[] CreateSingle(PhiloxKey key, WeightShape shape, SamplingOptions? options = null)
     {
-        var a = new float[checked((int)shape.ElementCount)];
+        var a = GC.AllocateUninitializedArray<float>(checked((int)shape.ElementCount));
         Fill(key, shape, a, 0, options);
         return a;
     }
 
     /// <summary>A new float64 array holding the whole tensor.</summary>
+    /// <remarks><inheritdoc cref="CreateSingle" path="/remarks"/></remarks>
     public double[] CreateDouble(PhiloxKey key, WeightShape shape, SamplingOptions? options = null)
     {
-        var a = new double[checked((int)shape.ElementCount)];
+        var a = GC.AllocateUninitializedArray<double>(checked((int)shape.ElementCount));
         Fill(key, shape, a, 0, options);
         return a;
     }

@@ -120,20 +120,134 @@ public sealed record Sparse(double Sparsity, double StdDev = 0.01) : Initializer
         int rows = shape.Dimensions[0], cols = shape.Dimensions[1];
         int zeros = (int)Math.Ceiling(Sparsity * rows);
         new NormalDistribution(0, StdDev).Fill(key, 0, values, firstIndex, null);
-        long first = firstIndex, end = firstIndex + values.Length;
-        var order = new (uint Word, int Row)[rows];
-        var words = new uint[((long)rows * cols + 63) & ~63L];
-        PhiloxWords.Fill(key, 1, 0, words);
-        for (int c = 0; c < cols; c++)
+        if (zeros == 0 || values.Length == 0) return;
+        SparseMask.Apply(key, rows, cols, zeros, firstIndex, values);
+    }
+}
+
+/// <summary>The zero mask of <see cref="Sparse"/>: in column c the rows whose key (word, row) is among the <c>zeros</c> smallest.</summary>
+/// <remarks>
+/// The key of element (r, c) is its stream-1 word in the high 32 bits and r in the low 32 bits, so keys are distinct and ordered
+/// like (word, row). Each column's <c>zeros</c>-th smallest key is found once by selection (linear time) and cached per
+/// (key, shape) for the chunks of one fill; an element is zero when its key is at most that threshold. Only the columns a fill
+/// touches are computed, and each element's own word is generated once for the range filled.
+/// </remarks>
+internal static class SparseMask
+{
+    private static readonly Lock Gate = new();
+    private static (PhiloxKey Key, int Rows, int Cols, int Zeros, ulong[] Threshold, bool[] Done)? _entry;
+
+    /// <summary>Sets to zero the elements of [firstIndex, firstIndex + values.Length) that the mask zeroes.</summary>
+    public static void Apply(PhiloxKey key, int rows, int cols, int zeros, long firstIndex, Span<double> values)
+    {
+        var threshold = Thresholds(key, rows, cols, zeros, firstIndex, values.Length);
+        const int batchGroups = 256;
+        var words = System.Buffers.ArrayPool<uint>.Shared.Rent(batchGroups * PhiloxWords.WordsPerGroup);
+        try
         {
-            for (int r = 0; r < rows; r++) order[r] = (words[(long)r * cols + c], r);
-            Array.Sort(order, (a, b) => a.Word != b.Word ? a.Word.CompareTo(b.Word) : a.Row.CompareTo(b.Row));
-            for (int z = 0; z < zeros; z++)
+            long end = firstIndex + values.Length;
+            for (long g = firstIndex / PhiloxWords.WordsPerGroup; g * PhiloxWords.WordsPerGroup < end; g += batchGroups)
             {
-                long e = (long)order[z].Row * cols + c;
-                if (e >= first && e < end) values[(int)(e - first)] = 0.0;
+                long gEnd = Math.Min(g + batchGroups, (end + PhiloxWords.WordsPerGroup - 1) / PhiloxWords.WordsPerGroup);
+                var w = words.AsSpan(0, (int)(gEnd - g) * PhiloxWords.WordsPerGroup);
+                PhiloxWords.Fill(key, 1, (ulong)g, w);
+                long from = Math.Max(firstIndex, g * PhiloxWords.WordsPerGroup), to = Math.Min(end, gEnd * PhiloxWords.WordsPerGroup);
+                long r = from / cols;
+                int c = (int)(from % cols);
+                for (long e = from; e < to; e++)
+                {
+                    ulong k = ((ulong)w[(int)(e - g * PhiloxWords.WordsPerGroup)] << 32) | (uint)r;
+                    if (k <= threshold[c]) values[(int)(e - firstIndex)] = 0.0;
+                    if (++c == cols) { c = 0; r++; }
+                }
             }
         }
+        finally
+        {
+            System.Buffers.ArrayPool<uint>.Shared.Return(words);
+        }
+    }
+
+    // The per-column thresholds, with every column that [firstIndex, firstIndex + count) touches computed.
+    private static ulong[] Thresholds(PhiloxKey key, int rows, int cols, int zeros, long firstIndex, int count)
+    {
+        ulong[] threshold;
+        bool[] done;
+        lock (Gate)
+        {
+            if (_entry is { } e && e.Key == key && e.Rows == rows && e.Cols == cols && e.Zeros == zeros) (threshold, done) = (e.Threshold, e.Done);
+            else
+            {
+                (threshold, done) = (new ulong[cols], new bool[cols]);
+                _entry = (key, rows, cols, zeros, threshold, done);
+            }
+        }
+        // The touched columns: all of them once the range spans a row, else one or two runs.
+        int c0 = (int)(firstIndex % cols);
+        if (count >= cols) Compute(key, rows, cols, zeros, 0, cols, threshold, done);
+        else if (c0 + count <= cols) Compute(key, rows, cols, zeros, c0, c0 + count, threshold, done);
+        else
+        {
+            Compute(key, rows, cols, zeros, c0, cols, threshold, done);
+            Compute(key, rows, cols, zeros, 0, c0 + count - cols, threshold, done);
+        }
+        return threshold;
+    }
+
+    // Columns [from, to) in blocks: the block's words row by row, transposed into one key array per column, then selection.
+    private static void Compute(PhiloxKey key, int rows, int cols, int zeros, int from, int to, ulong[] threshold, bool[] done)
+    {
+        int width = (int)Math.Clamp((1 << 21) / Math.Max(rows, 1), 64, 4096);
+        var keys = new ulong[(long)rows * Math.Min(width, to - from)];
+        var words = new uint[(Math.Min(width, to - from) / PhiloxWords.WordsPerGroup + 2) * PhiloxWords.WordsPerGroup];
+        for (int b0 = from; b0 < to; b0 += width)
+        {
+            int b1 = Math.Min(to, b0 + width);
+            while (b0 < b1 && Volatile.Read(ref done[b0])) b0++;
+            while (b1 > b0 && Volatile.Read(ref done[b1 - 1])) b1--;
+            if (b0 == b1) continue;
+            int w = b1 - b0;
+            for (int r = 0; r < rows; r++)
+            {
+                long p0 = (long)r * cols + b0, p1 = (long)r * cols + b1;
+                long g0 = p0 / PhiloxWords.WordsPerGroup, g1 = (p1 + PhiloxWords.WordsPerGroup - 1) / PhiloxWords.WordsPerGroup;
+                var span = words.AsSpan(0, (int)(g1 - g0) * PhiloxWords.WordsPerGroup);
+                PhiloxWords.Fill(key, 1, (ulong)g0, span);
+                int offset = (int)(p0 - g0 * PhiloxWords.WordsPerGroup);
+                for (int j = 0; j < w; j++) keys[(long)j * rows + r] = ((ulong)span[offset + j] << 32) | (uint)r;
+            }
+            for (int j = 0; j < w; j++)
+            {
+                threshold[b0 + j] = Select(keys.AsSpan((int)((long)j * rows), rows), zeros - 1);
+                Volatile.Write(ref done[b0 + j], true);
+            }
+        }
+    }
+
+    /// <summary>The k-th smallest (0-based) of distinct values, by quickselect (reorders <paramref name="a"/>).</summary>
+    internal static ulong Select(Span<ulong> a, int k)
+    {
+        int lo = 0, hi = a.Length - 1;
+        while (lo < hi)
+        {
+            // Median of three as the pivot.
+            int mid = lo + (hi - lo) / 2;
+            if (a[mid] < a[lo]) (a[mid], a[lo]) = (a[lo], a[mid]);
+            if (a[hi] < a[lo]) (a[hi], a[lo]) = (a[lo], a[hi]);
+            if (a[hi] < a[mid]) (a[hi], a[mid]) = (a[mid], a[hi]);
+            ulong pivot = a[mid];
+            int i = lo, j = hi;
+            while (i <= j)
+            {
+                while (a[i] < pivot) i++;
+                while (a[j] > pivot) j--;
+                if (i <= j) { (a[i], a[j]) = (a[j], a[i]); i++; j--; }
+            }
+            if (k <= j) hi = j;
+            else if (k >= i) lo = i;
+            else return a[k];
+        }
+        return a[k];
     }
 }
 

@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace WeightInit.Sampling;
 
 /// <summary>The element formats values are written in, with the rounding and the representable neighbours each needs.</summary>
@@ -7,9 +11,29 @@ internal enum ElementFormat { Single, Double, Half, BFloat16 }
 internal static class ElementConversion
 {
     /// <summary>float32 → IEEE binary16, ties to even, then kept inside [lo, hi] (both binary16 values).</summary>
-    public static void ToHalf(ReadOnlySpan<float> source, Span<Half> destination, float lo, float hi)
+    /// <remarks>The vector path (unless <paramref name="scalar"/>) gives the same bits as the cast <c>(Half)x</c>.</remarks>
+    public static void ToHalf(ReadOnlySpan<float> source, Span<Half> destination, float lo, float hi, bool scalar = false)
     {
-        for (int i = 0; i < source.Length; i++)
+        int i = 0;
+        if (!scalar && Vector.IsHardwareAccelerated)
+        {
+            int n = Vector<uint>.Count;
+            var loKey = new Vector<int>(OrderKey(BitConverter.HalfToUInt16Bits((Half)lo)));
+            var hiKey = new Vector<int>(OrderKey(BitConverter.HalfToUInt16Bits((Half)hi)));
+            var loBits = new Vector<uint>(BitConverter.HalfToUInt16Bits((Half)lo));
+            var hiBits = new Vector<uint>(BitConverter.HalfToUInt16Bits((Half)hi));
+            var dst = MemoryMarshal.Cast<Half, ushort>(destination);
+            for (; i + 2 * n <= source.Length; i += 2 * n)
+            {
+                var x0 = new Vector<float>(source[i..]);
+                var x1 = new Vector<float>(source[(i + n)..]);
+                if (!Vector.EqualsAll(x0, x0) || !Vector.EqualsAll(x1, x1)) break; // NaN: the scalar loop below
+                var h0 = Clamp(HalfBits(x0), loKey, hiKey, loBits, hiBits);
+                var h1 = Clamp(HalfBits(x1), loKey, hiKey, loBits, hiBits);
+                Vector.Narrow(h0, h1).CopyTo(dst[i..]);
+            }
+        }
+        for (; i < source.Length; i++)
         {
             Half h = (Half)source[i];
             float f = (float)h;
@@ -18,14 +42,73 @@ internal static class ElementConversion
     }
 
     /// <summary>float32 → bfloat16 bits, ties to even, then kept inside [lo, hi] (both bfloat16 values).</summary>
-    public static void ToBFloat16(ReadOnlySpan<float> source, Span<ushort> destination, float lo, float hi)
+    /// <remarks>The vector path (unless <paramref name="scalar"/>) gives the same bits as <see cref="RoundToBFloat16Bits"/>.</remarks>
+    public static void ToBFloat16(ReadOnlySpan<float> source, Span<ushort> destination, float lo, float hi, bool scalar = false)
     {
-        for (int i = 0; i < source.Length; i++)
+        int i = 0;
+        if (!scalar && Vector.IsHardwareAccelerated)
+        {
+            int n = Vector<uint>.Count;
+            ushort lb = RoundToBFloat16Bits(lo), hb = RoundToBFloat16Bits(hi);
+            var loKey = new Vector<int>(OrderKey(lb));
+            var hiKey = new Vector<int>(OrderKey(hb));
+            var loBits = new Vector<uint>(lb);
+            var hiBits = new Vector<uint>(hb);
+            for (; i + 2 * n <= source.Length; i += 2 * n)
+            {
+                var x0 = new Vector<float>(source[i..]);
+                var x1 = new Vector<float>(source[(i + n)..]);
+                if (!Vector.EqualsAll(x0, x0) || !Vector.EqualsAll(x1, x1)) break; // NaN: the scalar loop below
+                var b0 = Clamp(BFloat16Bits(x0), loKey, hiKey, loBits, hiBits);
+                var b1 = Clamp(BFloat16Bits(x1), loKey, hiKey, loBits, hiBits);
+                Vector.Narrow(b0, b1).CopyTo(destination[i..]);
+            }
+        }
+        for (; i < source.Length; i++)
         {
             ushort b = RoundToBFloat16Bits(source[i]);
             float f = BFloat16BitsToSingle(b);
             destination[i] = f < lo ? RoundToBFloat16Bits(lo) : (f > hi ? RoundToBFloat16Bits(hi) : b);
         }
+    }
+
+    // A 16-bit float pattern (sign in bit 15) as an integer ordered like its value, −0 and +0 equal; not for NaN.
+    private static int OrderKey(ushort bits) => (bits & 0x8000) != 0 ? -(bits & 0x7FFF) : bits & 0x7FFF;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<uint> Clamp(Vector<uint> bits, Vector<int> loKey, Vector<int> hiKey, Vector<uint> loBits, Vector<uint> hiBits)
+    {
+        var magnitude = Vector.AsVectorInt32(bits & new Vector<uint>(0x7FFF));
+        var negative = Vector.Equals(bits & new Vector<uint>(0x8000), new Vector<uint>(0x8000));
+        var key = Vector.ConditionalSelect(Vector.AsVectorInt32(negative), -magnitude, magnitude);
+        bits = Vector.ConditionalSelect(Vector.AsVectorUInt32(Vector.LessThan(key, loKey)), loBits, bits);
+        return Vector.ConditionalSelect(Vector.AsVectorUInt32(Vector.GreaterThan(key, hiKey)), hiBits, bits);
+    }
+
+    // Round to nearest even of a non-NaN float to binary16 (F. Giesen's float_to_half_fast3_rtne), in 32-bit lanes.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<uint> HalfBits(Vector<float> x)
+    {
+        const uint denormMagic = ((127 - 15) + (23 - 10) + 1) << 23;
+        var f = Vector.AsVectorUInt32(x);
+        var sign = f & new Vector<uint>(0x8000_0000);
+        f ^= sign;
+        var tooBig = Vector.GreaterThanOrEqual(f, new Vector<uint>((127 + 16) << 23)); // ≥ 65536: infinity (NaN excluded)
+        var small = Vector.LessThan(f, new Vector<uint>(113 << 23));                   // < 2⁻¹⁴: subnormal or zero
+        var sub = Vector.AsVectorUInt32(Vector.AsVectorSingle(f) + Vector.AsVectorSingle(new Vector<uint>(denormMagic))) - new Vector<uint>(denormMagic);
+        var odd = (f >> 13) & Vector<uint>.One;
+        var normal = (f + new Vector<uint>(unchecked((uint)((15 - 127) << 23) + 0xFFF)) + odd) >> 13;
+        var o = Vector.ConditionalSelect(small, sub, normal);
+        o = Vector.ConditionalSelect(tooBig, new Vector<uint>(0x7C00), o);
+        return o | (sign >> 16);
+    }
+
+    // Round to nearest even of a non-NaN float to bfloat16, in 32-bit lanes.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<uint> BFloat16Bits(Vector<float> x)
+    {
+        var bits = Vector.AsVectorUInt32(x);
+        return (bits + new Vector<uint>(0x7FFF) + ((bits >> 16) & Vector<uint>.One)) >> 16;
     }
 
     /// <summary>The bfloat16 nearest to <paramref name="x"/>, ties to even; NaN stays a quiet NaN.</summary>

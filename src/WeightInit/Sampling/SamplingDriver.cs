@@ -22,6 +22,7 @@ internal static unsafe class SamplingDriver
         long firstIndex, long count, SamplingOptions options, float lo, float hi)
     {
         var dst = (nint)destination;
+        bool scalar = options.ForceScalar;
         Run(firstIndex, count, options, (s, e) =>
         {
             Span<uint> words = stackalloc uint[BatchGroups * WordsPerGroup];
@@ -31,22 +32,30 @@ internal static unsafe class SamplingDriver
             {
                 int n = (int)Math.Min(BatchGroups, gEnd - g);
                 var w = words[..(n * WordsPerGroup)];
-                var v = values[..(n * WordsPerGroup)];
-                PhiloxWords.Fill(key, stream, (ulong)g, w, options.ForceScalar);
-                if (options.ForceScalar) kernel.Scalar(w, v); else kernel.Vectorized(w, v);
+                PhiloxWords.Fill(key, stream, (ulong)g, w, scalar);
                 long from = Math.Max(s, g * WordsPerGroup), to = Math.Min(e, (g + n) * WordsPerGroup);
-                var slice = v.Slice((int)(from - g * WordsPerGroup), (int)(to - from));
                 long offset = from - firstIndex;
+                int length = (int)(to - from);
+                if (target == SingleTarget.Single && length == w.Length)
+                {
+                    // Whole groups: the kernel writes straight into the destination.
+                    var d = new Span<float>((float*)dst + offset, length);
+                    if (scalar) kernel.Scalar(w, d); else kernel.Vectorized(w, d);
+                    continue;
+                }
+                var v = values[..w.Length];
+                if (scalar) kernel.Scalar(w, v); else kernel.Vectorized(w, v);
+                var slice = v.Slice((int)(from - g * WordsPerGroup), length);
                 switch (target)
                 {
                     case SingleTarget.Single:
-                        slice.CopyTo(new Span<float>((float*)dst + offset, slice.Length));
+                        slice.CopyTo(new Span<float>((float*)dst + offset, length));
                         break;
                     case SingleTarget.Half:
-                        ElementConversion.ToHalf(slice, new Span<Half>((Half*)dst + offset, slice.Length), lo, hi);
+                        ElementConversion.ToHalf(slice, new Span<Half>((Half*)dst + offset, length), lo, hi, scalar);
                         break;
                     default:
-                        ElementConversion.ToBFloat16(slice, new Span<ushort>((ushort*)dst + offset, slice.Length), lo, hi);
+                        ElementConversion.ToBFloat16(slice, new Span<ushort>((ushort*)dst + offset, length), lo, hi, scalar);
                         break;
                 }
             }
@@ -57,6 +66,7 @@ internal static unsafe class SamplingDriver
     {
         const int perGroup = WordsPerGroup / 2;
         var dst = (nint)destination;
+        bool scalar = options.ForceScalar;
         Run(firstIndex, count, options, (s, e) =>
         {
             Span<uint> words = stackalloc uint[BatchGroups * WordsPerGroup];
@@ -66,11 +76,18 @@ internal static unsafe class SamplingDriver
             {
                 int n = (int)Math.Min(BatchGroups, gEnd - g);
                 var w = words[..(n * WordsPerGroup)];
-                var v = values[..(n * perGroup)];
-                PhiloxWords.Fill(key, stream, (ulong)g, w, options.ForceScalar);
-                if (options.ForceScalar) kernel.Scalar(w, v); else kernel.Vectorized(w, v);
+                PhiloxWords.Fill(key, stream, (ulong)g, w, scalar);
                 long from = Math.Max(s, g * perGroup), to = Math.Min(e, (g + n) * perGroup);
-                v.Slice((int)(from - g * perGroup), (int)(to - from)).CopyTo(new Span<double>((double*)dst + (from - firstIndex), (int)(to - from)));
+                int length = (int)(to - from);
+                var d = new Span<double>((double*)dst + (from - firstIndex), length);
+                if (length == n * perGroup)
+                {
+                    if (scalar) kernel.Scalar(w, d); else kernel.Vectorized(w, d);
+                    continue;
+                }
+                var v = values[..(n * perGroup)];
+                if (scalar) kernel.Scalar(w, v); else kernel.Vectorized(w, v);
+                v.Slice((int)(from - g * perGroup), length).CopyTo(d);
             }
         });
     }

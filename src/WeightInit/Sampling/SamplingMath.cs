@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using WeightInit.Numerics;
 
 namespace WeightInit.Sampling;
@@ -76,6 +77,40 @@ internal static class SamplingMath
         return r + new Vector<float>(Ln2HiF) * fe;
     }
 
+    /// <inheritdoc cref="LogF(float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LogF(Vector512<float> x)
+    {
+        var bits = x.AsInt32();
+        var e = ((bits >> 23) & Vector512.Create(0xFF)) - Vector512.Create(126);
+        var m = ((bits & Vector512.Create(unchecked((int)0x807FFFFF))) | Vector512.Create(0x3F000000)).AsSingle();
+        var small = Vector512.LessThan(m, Vector512.Create(SqrtHalfF));
+        e += small.AsInt32(); // the mask is −1 where true
+        m = Vector512.ConditionalSelect(small, m + m - Vector512<float>.One, m - Vector512<float>.One);
+        var z = m * m;
+        var y = Vector512.Create(LogP0);
+        y = y * m + Vector512.Create(LogP1); y = y * m + Vector512.Create(LogP2); y = y * m + Vector512.Create(LogP3);
+        y = y * m + Vector512.Create(LogP4); y = y * m + Vector512.Create(LogP5); y = y * m + Vector512.Create(LogP6);
+        y = y * m + Vector512.Create(LogP7); y = y * m + Vector512.Create(LogP8);
+        y = y * m * z;
+        var fe = Vector512.ConvertToSingle(e);
+        y = y + Vector512.Create(Ln2LoF) * fe;
+        y = y + Vector512.Create(-0.5f) * z;
+        var r = m + y;
+        return r + Vector512.Create(Ln2HiF) * fe;
+    }
+
+    /// <inheritdoc cref="SinCosF(float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static (Vector512<float> Sin, Vector512<float> Cos) SinCosF(Vector512<float> x)
+    {
+        var z = x * x;
+        var s = ((Vector512.Create(SinF3) * z + Vector512.Create(SinF2)) * z + Vector512.Create(SinF1)) * z * x + x;
+        var c = ((Vector512.Create(CosF3) * z + Vector512.Create(CosF2)) * z + Vector512.Create(CosF1)) * z * z
+                - Vector512.Create(0.5f) * z + Vector512<float>.One;
+        return (s, c);
+    }
+
     /// <summary>sin x and cos x for |x| ≤ π/4 in float (Cephes).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (float Sin, float Cos) SinCosF(float x)
@@ -149,6 +184,35 @@ internal static class SamplingMath
         return dk * new Vector<double>(DeterministicMath.Ln2Hi)
                - ((hfsq - (s * (hfsq + r) + dk * new Vector<double>(DeterministicMath.Ln2Lo))) - f);
     }
+
+    /// <inheritdoc cref="Log(Vector{double})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Log512(Vector512<double> x)
+    {
+        var bits = x.AsInt64();
+        var k = ((bits >> 52) & Vector512.Create(0x7FFL)) - Vector512.Create(1023L);
+        var m = ((bits & Vector512.Create(0x000FFFFFFFFFFFFFL)) | Vector512.Create(0x3FF0000000000000L)).AsDouble();
+        var big = Vector512.GreaterThan(m, Vector512.Create(DeterministicMath.Sqrt2));
+        m = Vector512.ConditionalSelect(big, m * Vector512.Create(0.5), m);
+        k -= big.AsInt64();
+        var f = m - Vector512<double>.One;
+        var s = f / (Vector512.Create(2.0) + f);
+        var z = s * s;
+        var w = z * z;
+        var t1 = w * (Vector512.Create(DeterministicMath.Lg2) + w * (Vector512.Create(DeterministicMath.Lg4) + w * Vector512.Create(DeterministicMath.Lg6)));
+        var t2 = z * (Vector512.Create(DeterministicMath.Lg1) + w * (Vector512.Create(DeterministicMath.Lg3)
+                 + w * (Vector512.Create(DeterministicMath.Lg5) + w * Vector512.Create(DeterministicMath.Lg7))));
+        var r = t2 + t1;
+        var hfsq = Vector512.Create(0.5) * f * f;
+        var dk = Vector512.ConvertToDouble(k);
+        return dk * Vector512.Create(DeterministicMath.Ln2Hi)
+               - ((hfsq - (s * (hfsq + r) + dk * Vector512.Create(DeterministicMath.Ln2Lo))) - f);
+    }
+
+    /// <inheritdoc cref="AllNormalPositive(Vector{double})"/>
+    public static bool AllNormalPositive512(Vector512<double> x) =>
+        Vector512.GreaterThanOrEqualAll(x, Vector512.Create(2.2250738585072014e-308))
+        && Vector512.LessThanOrEqualAll(x, Vector512.Create(double.MaxValue));
 
     /// <summary>True when every lane is a positive normal finite double (the domain of <see cref="Log(Vector{double})"/>).</summary>
     public static bool AllNormalPositive(Vector<double> x) =>

@@ -55,6 +55,61 @@ public class StructuredInitializerTests
         }
     }
 
+    /// <summary>The definition, written directly: the float64 normal stream, then in each column the ⌈s·rows⌉ rows with the smallest (stream-1 word, row) zeroed.</summary>
+    private static double[] SparseReference(double sparsity, double std, int rows, int cols)
+    {
+        var w = new double[rows * cols];
+        new NormalDistribution(0, std).Fill(Key, w);
+        int zeros = (int)Math.Ceiling(sparsity * rows);
+        for (int c = 0; c < cols; c++)
+        {
+            var order = Enumerable.Range(0, rows)
+                .Select(r => (Word: PhiloxWords.Word(Key, 1, (ulong)((long)r * cols + c)), Row: r))
+                .OrderBy(t => t.Word).ThenBy(t => t.Row).Take(zeros);
+            foreach (var (_, r) in order) w[r * cols + c] = 0.0;
+        }
+        return w;
+    }
+
+    [Theory]
+    [InlineData(0.3, 37, 23)]
+    [InlineData(0.5, 5, 300)]
+    [InlineData(1.0, 9, 70)]
+    [InlineData(0.01, 130, 3)]
+    [InlineData(0.9, 2000, 2)]
+    public void Sparse_WholeAndPartialFills_EqualDefinition(double sparsity, int rows, int cols)
+    {
+        var shape = WeightShape.OutIn(rows, cols);
+        var init = new Sparse(sparsity, 0.5);
+        var expected = SparseReference(sparsity, 0.5, rows, cols);
+        Assert.Equal(expected, init.CreateDouble(Key, shape));
+        int n = rows * cols;
+        foreach (var (a, b) in new[] { (0, 1), (1, Math.Min(n, cols)), (cols - 1, Math.Min(n, cols + 2)), (n / 3, n / 3 + 1), (n / 2, n), (7 % n, n) })
+        {
+            var part = new double[b - a];
+            init.Fill(Key, shape, part, a);
+            Assert.Equal(expected.AsSpan(a, b - a).ToArray(), part);
+        }
+        // A different key first, so that the next fill cannot reuse the cached thresholds.
+        new Sparse(sparsity, 0.5).CreateDouble(PhiloxKey.FromSeed(1), shape);
+        var tail = new float[cols];
+        init.Fill(Key, shape, tail, n - cols);
+        Assert.Equal(expected.Skip(n - cols).Select(v => (float)v), tail);
+    }
+
+    [Fact]
+    public void SparseMask_Select_EqualsSortedOrder()
+    {
+        var rng = new System.Random(5);
+        foreach (int length in new[] { 1, 2, 3, 10, 101, 1000 })
+        {
+            var values = Enumerable.Range(0, length).Select(i => ((ulong)rng.Next(50) << 32) | (uint)i).ToArray();
+            var sorted = values.OrderBy(v => v).ToArray();
+            for (int k = 0; k < length; k += Math.Max(1, length / 7))
+                Assert.Equal(sorted[k], SparseMask.Select(values.ToArray(), k));
+        }
+    }
+
     [Fact]
     public void PositiveUnitBall_RowsNonNegativeSumToOne()
     {

@@ -27,12 +27,13 @@ public sealed class DeepMatmulExperiment : IExperiment
     /// <inheritdoc/>
     public ExperimentResult Run(ExperimentSettings settings, IProgress<double>? progress = null)
     {
-        int width = settings.Quick ? 256 : 512, batch = settings.Quick ? 128 : 512;
+        int width = settings.Quick ? 256 : 512, batch = settings.Quick ? 128 : 256, repeats = settings.Quick ? 2 : 3;
         var result = new ExperimentResult(Name, Title);
         result.Paragraphs.Add($"A batch of {batch} N(0, 1) inputs of width {width} goes through L square layers x ← φ(W x) (no biases). " +
             "With N(0, 1) weights each layer multiplies the variance by n = " + width + ", so float32 overflows after a dozen layers; " +
             "LeCun's 1/n keeps a linear stack at unit variance; Xavier with tanh shrinks slowly (tanh contracts); He's 2/n keeps ReLU " +
-            "activations' second moment constant. Theory: the forward moment recursion with E[φ(h)²] by quadrature at the actual variance.");
+            "activations' second moment constant. Theory: the forward moment recursion with E[φ(h)²] by quadrature at the actual variance. " +
+            $"Measured: mean ± spread (sample standard deviation) over {repeats} independently keyed networks.");
         var root = PhiloxKey.FromSeed(settings.Seed).Fold(Name);
         int step = 0;
         foreach (int depth in new[] { 10, 50 })
@@ -42,21 +43,33 @@ public sealed class DeepMatmulExperiment : IExperiment
             foreach (var (label, init, activation) in Configs)
             {
                 var model = Probe.Mlp($"{label} ×{depth}", width, width, depth, activation, init);
-                var pass = Probe.Run(model, root.Fold($"{depth}/{label}"), batch, settings.Threads, backward: false);
                 var theory = SignalPropagation.Analyze(model);
                 var layersX = Enumerable.Range(1, depth).Select(i => (double)i).ToArray();
-                var measured = Enumerable.Range(0, depth).Select(i => pass.Activations[2 * i + 1].StandardDeviation).ToArray();
-                var overflowAt = Enumerable.Range(0, depth).FirstOrDefault(i => pass.Activations[2 * i + 1].Overflowed, -1);
-                for (int i = 0; i < depth; i++) if (pass.Activations[2 * i + 1].Overflowed) measured[i] = double.PositiveInfinity;
+                int overflowAt = -1;
+                var runs = new List<double[]>();
+                for (int r = 0; r < repeats; r++)
+                {
+                    // The first network keeps the key of a single-run measurement; the others fold in their index.
+                    var key = root.Fold($"{depth}/{label}");
+                    var pass = Probe.Run(model, r == 0 ? key : key.Fold((ulong)r), batch, settings.Threads, backward: false);
+                    var run = Enumerable.Range(0, depth).Select(i => pass.Activations[2 * i + 1].Overflowed ? double.PositiveInfinity : pass.Activations[2 * i + 1].StandardDeviation).ToArray();
+                    int first = Array.FindIndex(run, v => !double.IsFinite(v));
+                    if (first >= 0 && (overflowAt < 0 || first < overflowAt)) overflowAt = first;
+                    runs.Add(run);
+                }
+                var (measured, spread) = Probe.MeanAndSpread(runs);
                 var predicted = Enumerable.Range(0, depth).Select(i => Math.Sqrt(theory.Layer($"act{i + 1}").Output.Variance)).ToArray();
                 chart.AddLine($"{label} (theory)", layersX, predicted, dash: LineDash.Dashed);
-                chart.AddLine($"{label} (measured)", layersX, measured, markers: true);
+                chart.AddMeanWithSpread($"{label} (measured)", layersX, measured, spread, markers: true);
                 result.Comparisons.Add(new Comparison($"{depth} layers, {label}: std at the last layer", predicted[^1], measured[^1],
-                    overflowAt >= 0 ? $"float32 overflow from layer {overflowAt + 1}" : $"batch {batch} × width {width}"));
-                data[label] = new Dictionary<string, object> { ["theory_std"] = predicted, ["measured_std"] = measured, ["overflow_layer"] = overflowAt + 1 };
+                    overflowAt >= 0 ? $"float32 overflow from layer {overflowAt + 1}" : $"mean of {repeats} networks ± {spread[^1]:G2}; batch {batch} × width {width}"));
+                data[label] = new Dictionary<string, object>
+                {
+                    ["theory_std"] = predicted, ["measured_std"] = measured, ["measured_std_spread"] = spread, ["overflow_layer"] = overflowAt + 1,
+                };
                 progress?.Report(++step / 8.0);
             }
-            result.Figures.Add((chart, $"{depth} layers. Dashed: theory; solid with markers: measured on one batch. Missing points: float32 overflow (±∞)."));
+            result.Figures.Add((chart, $"{depth} layers. Dashed: theory; solid with markers and band: measured mean ± spread over {repeats} networks. Missing points: float32 overflow (±∞)."));
             result.AddData($"depth_{depth}", data);
         }
         result.Headline = "N(0,1) explodes (float32 overflow within 50 layers); LeCun/He keep the scale; Xavier+tanh decays slowly";
@@ -149,7 +162,7 @@ public sealed class GlorotExperiment : IExperiment
     /// <inheritdoc/>
     public ExperimentResult Run(ExperimentSettings settings, IProgress<double>? progress = null)
     {
-        int width = settings.Quick ? 256 : 1000, batch = settings.Quick ? 128 : 300, depth = 5;
+        int width = settings.Quick ? 256 : 1000, batch = settings.Quick ? 128 : 300, depth = 5, repeats = settings.Quick ? 2 : 3;
         var result = new ExperimentResult(Name, Title);
         result.Paragraphs.Add($"Five hidden layers of {width} units (the paper's width is 1000), {batch} N(0, 1) inputs, biases 0. " +
             "'Standard' is U[−1/√n, 1/√n] (n·Var W = 1/3), 'normalized' is U[±√(6/(n_in + n_out))] (Glorot's eq. 16). " +
@@ -157,21 +170,34 @@ public sealed class GlorotExperiment : IExperiment
             "With the standard init the back-propagated gradient variance shrinks by about 1/3·E[φ′²] per layer going down (eq. 6); " +
             "with the normalized init it stays roughly constant.");
         var root = PhiloxKey.FromSeed(settings.Seed).Fold(Name);
-        var table = new ReportTable("activation", "init", "Var ∂C/∂s layer 1 / layer 5 (theory)", "(measured)", "Var activations layer 5 / layer 1 (measured)");
+        var table = new ReportTable("activation", "init", "Var ∂C/∂s layer 1 / layer 5 (theory)", "(measured, mean)", "± spread", "Var activations layer 5 / layer 1 (measured, mean)", "± spread");
         int done = 0;
         foreach (var activation in new[] { "tanh", "softsign", "sigmoid" })
         {
             foreach (var (label, init) in new[] { ("standard", "glorot_standard"), ("normalized", "glorot_uniform") })
             {
                 var model = Probe.Mlp($"{activation} {label}", width, width, depth, activation, init);
-                var pass = Probe.Run(model, root.Fold($"{activation}/{label}"), batch, settings.Threads);
+                var key = root.Fold($"{activation}/{label}");
+                var pass = Probe.Run(model, key, batch, settings.Threads);
                 var theory = SignalPropagation.Analyze(model);
                 // Gradients[2i] is ∂C/∂(output of dense i+1) = ∂C/∂s for layer i+1.
-                double measuredRatio = pass.Gradients[0].Variance / pass.Gradients[2 * (depth - 1)].Variance;
+                static (double Gradient, double Activation) Ratios(Probe.Pass p, int depth) =>
+                    (p.Gradients[0].Variance / p.Gradients[2 * (depth - 1)].Variance, p.Activations[2 * depth - 1].Variance / p.Activations[1].Variance);
+                var ratios = new List<(double Gradient, double Activation)> { Ratios(pass, depth) };
+                for (int r = 1; r < repeats; r++)
+                    ratios.Add(Ratios(Probe.Run(model, key.Fold((ulong)r), batch, settings.Threads), depth));
+                var (gradientMean, gradientSpread) = Probe.MeanAndSpread(ratios.Select(x => new[] { x.Gradient }).ToList());
+                var (activationMean, activationSpread) = Probe.MeanAndSpread(ratios.Select(x => new[] { x.Activation }).ToList());
+                double measuredRatio = gradientMean[0];
                 double theoryRatio = theory.Layer("dense1").OutputGradientSecondMoment / theory.Layer($"dense{depth}").OutputGradientSecondMoment;
-                double actRatio = pass.Activations[2 * depth - 1].Variance / pass.Activations[1].Variance;
-                table.AddRow(activation, label, theoryRatio, measuredRatio, actRatio);
-                result.Comparisons.Add(new Comparison($"{activation}, {label}: Var ∂C/∂s₁ / Var ∂C/∂s₅", theoryRatio, measuredRatio, $"batch {batch}, width {width}"));
+                table.AddRow(activation, label, theoryRatio, measuredRatio, gradientSpread[0], activationMean[0], activationSpread[0]);
+                result.Comparisons.Add(new Comparison($"{activation}, {label}: Var ∂C/∂s₁ / Var ∂C/∂s₅", theoryRatio, measuredRatio,
+                    $"mean of {repeats} networks ± {gradientSpread[0]:G2}; batch {batch}, width {width}"));
+                result.AddData($"{activation}_{label}_ratios", new Dictionary<string, object>
+                {
+                    ["gradient_ratio_theory"] = theoryRatio, ["gradient_ratio_mean"] = gradientMean[0], ["gradient_ratio_spread"] = gradientSpread[0],
+                    ["activation_ratio_mean"] = activationMean[0], ["activation_ratio_spread"] = activationSpread[0],
+                });
                 if (activation == "tanh")
                 {
                     var acts = new SvgChart { Title = $"tanh, {label} init: activation histograms", XAxis = AxisOptions.Linear("activation value"), YAxis = AxisOptions.Linear("fraction") };
@@ -198,7 +224,7 @@ public sealed class GlorotExperiment : IExperiment
                 progress?.Report(++done / 7.0);
             }
         }
-        result.Tables.Add((table, "Ratios of variances between the bottom and the top layer."));
+        result.Tables.Add((table, $"Ratios of variances between the bottom and the top layer: mean and spread (sample standard deviation) over {repeats} independently keyed networks; the histograms are of the first."));
         AddJacobians(result, settings, root, depth);
         progress?.Report(1.0);
         result.Headline = "standard init: back-propagated gradients and Jacobian singular values shrink going down; normalized init keeps them level";
@@ -358,18 +384,20 @@ public sealed class ResidualExperiment : IExperiment
     /// <inheritdoc/>
     public ExperimentResult Run(ExperimentSettings settings, IProgress<double>? progress = null)
     {
-        int width = settings.Quick ? 128 : 256, batch = settings.Quick ? 64 : 256;
+        int width = settings.Quick ? 128 : 256, batch = settings.Quick ? 64 : 256, repeats = settings.Quick ? 2 : 3;
         var depths = settings.Quick ? new[] { 2, 4, 8, 16, 32 } : new[] { 2, 4, 8, 16, 32, 64 };
         var result = new ExperimentResult(Name, Title);
         result.Paragraphs.Add("Blocks x ← x + α·W₂ relu(W₁ x) with He-initialized W (fan_in). Each block adds about α²·Var x to the variance, " +
             "so with α = 1 the variance doubles per block (2^L); scaling the branch by 1/√L (Yang & Schoenholz; Fixup-like) or 1/√(2L) (GPT-2's " +
-            "residual projections) keeps the total growth bounded: (1 + 1/L)^L → e and (1 + 1/(2L))^L → √e.");
+            "residual projections) keeps the total growth bounded: (1 + 1/L)^L → e and (1 + 1/(2L))^L → √e. " +
+            $"Measured: mean ± spread (sample standard deviation) over {repeats} independently keyed networks.");
         var root = PhiloxKey.FromSeed(settings.Seed).Fold(Name);
         var chart = new SvgChart { Title = "Output variance / input variance against depth", XAxis = AxisOptions.Log("residual blocks L"), YAxis = AxisOptions.Log("variance ratio") };
         int done = 0, total = 3 * depths.Length;
         foreach (var (label, scale) in new (string, Func<int, double>)[] { ("α = 1", _ => 1.0), ("α = 1/√L", l => 1 / Math.Sqrt(l)), ("α = 1/√(2L)", l => 1 / Math.Sqrt(2.0 * l)) })
         {
             var measured = new List<double>();
+            var measuredSpread = new List<double>();
             var predicted = new List<double>();
             foreach (int depth in depths)
             {
@@ -377,19 +405,27 @@ public sealed class ResidualExperiment : IExperiment
                 for (int i = 0; i < depth; i++)
                     layers.Add(new Residual([new Dense(width, Bias: false), new ActivationLayer("relu"), new Dense(width, Bias: false)], scale(depth)) { Name = $"block{i + 1}" });
                 var model = new ModelSpec($"res {label} L={depth}", FeatureShape.Features(width), layers) { WeightInitializer = "he_normal" };
-                var pass = Probe.Run(model, root.Fold($"{label}/{depth}"), batch, settings.Threads, backward: false);
+                var key = root.Fold($"{label}/{depth}");
+                var runs = Enumerable.Range(0, repeats).Select(r =>
+                {
+                    var pass = Probe.Run(model, r == 0 ? key : key.Fold((ulong)r), batch, settings.Threads, backward: false);
+                    return new[] { pass.Activations[^1].Variance / TensorStatistics.Of(pass.Input).Variance };
+                }).ToList();
+                var (mean, spread) = Probe.MeanAndSpread(runs);
                 var theory = SignalPropagation.Analyze(model);
-                measured.Add(pass.Activations[^1].Variance / TensorStatistics.Of(pass.Input).Variance);
+                measured.Add(mean[0]);
+                measuredSpread.Add(spread[0]);
                 predicted.Add(theory.Layer($"block{depth}").Output.Variance / theory.Input.Variance);
                 progress?.Report(++done / (double)total);
             }
             var x = depths.Select(d => (double)d).ToArray();
             chart.AddLine($"{label} (theory)", x, predicted, dash: LineDash.Dashed);
-            chart.AddLine(label, x, measured, markers: true);
-            result.Comparisons.Add(new Comparison($"{label}: Var out / Var in at L = {depths[^1]}", predicted[^1], measured[^1], $"width {width}, batch {batch}"));
-            result.AddData(label, new Dictionary<string, object> { ["depths"] = depths, ["theory"] = predicted, ["measured"] = measured });
+            chart.AddMeanWithSpread(label, x, measured, measuredSpread, markers: true);
+            result.Comparisons.Add(new Comparison($"{label}: Var out / Var in at L = {depths[^1]}", predicted[^1], measured[^1],
+                $"mean of {repeats} networks ± {measuredSpread[^1]:G2}; width {width}, batch {batch}"));
+            result.AddData(label, new Dictionary<string, object> { ["depths"] = depths, ["theory"] = predicted, ["measured"] = measured, ["measured_spread"] = measuredSpread });
         }
-        result.Figures.Add((chart, "Residual MLPs (He init in the branches): unscaled branches double the variance per block; 1/√L and 1/√(2L) keep it bounded."));
+        result.Figures.Add((chart, $"Residual MLPs (He init in the branches): unscaled branches double the variance per block; 1/√L and 1/√(2L) keep it bounded. Bands: ± spread over {repeats} networks."));
         result.Headline = "unscaled residual branches: variance 2^L; 1/√L and 1/√(2L) scaling: bounded (→ e and √e)";
         return result;
     }

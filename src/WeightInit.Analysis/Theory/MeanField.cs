@@ -16,8 +16,10 @@ namespace WeightInit.Analysis.Theory;
 /// <item>ξ_q = −1/ln 𝒱′(q*) with 𝒱′(q) = χ₁(q) + σ_w² ∫Dz φ″φ, computed by Stein's lemma as (σ_w²/q)·E[u φ(u) φ′(u)], u ~ N(0, q),
 /// which needs no second derivative.</item>
 /// </list>
-/// <para>Expectations are <see cref="GaussianExpectation"/> quadratures (two-dimensional ones nested: E[φ(u₂) | u₁] is a normal
-/// expectation with mean c·u₁ and variance q(1 − c²)), split at the activation's breakpoints.</para>
+/// <para>One-dimensional expectations are <see cref="GaussianExpectation"/> quadratures split at the activation's breakpoints.
+/// Two-dimensional ones (the correlation map, χ_c) use a fixed tensor grid of composite Gauss–Legendre rules for a smooth φ
+/// (no breakpoints: tanh, sigmoid, gelu, …; about 30 times fewer evaluations, see <see cref="PairExpectationGrid"/>), and the
+/// nested adaptive quadrature for φ with kinks (E[φ(u₂) | u₁] is a normal expectation with mean c·u₁ and variance q(1 − c²)).</para>
 /// </remarks>
 public sealed class MeanField
 {
@@ -238,16 +240,80 @@ public sealed class MeanField
         return RootFinding.Bracketed(Gap, lo, glo, 1 - delta, ghi);
     }
 
-    /// <summary>E[g(u₁) g(u₂)] for (u₁, u₂) centred normal with variances q and correlation c, as a nested one-dimensional quadrature.</summary>
-    private double PairExpectation(Func<double, double> g, double q, double c)
+    /// <summary>E[g(u₁) g(u₂)] for (u₁, u₂) centred normal with variances q and correlation c: the tensor grid for a smooth φ, the nested quadrature otherwise.</summary>
+    private double PairExpectation(Func<double, double> g, double q, double c) =>
+        Activation.Breakpoints.Count == 0 ? PairExpectationGrid(g, q, c) : PairExpectationNested(g, q, c, Breakpoints);
+
+    /// <summary>E[g(u₁) g(u₂)] as a nested adaptive one-dimensional quadrature (E[g(u₂) | u₁] is a normal expectation with mean c·u₁
+    /// and variance q(1 − c²)); exact at kinks named in <paramref name="breakpoints"/>, but about 10⁶ evaluations of g.</summary>
+    internal static double PairExpectationNested(Func<double, double> g, double q, double c, ReadOnlySpan<double> breakpoints)
     {
         double conditionalVariance = q * (1 - c * c);
-        var breakpoints = Breakpoints.ToArray();
+        var points = breakpoints.ToArray();
         return GaussianExpectation.Evaluate(u1 =>
         {
             double outer = g(u1);
-            return outer == 0 ? 0 : outer * GaussianExpectation.Evaluate(g, c * u1, conditionalVariance, breakpoints);
-        }, 0, q, breakpoints);
+            return outer == 0 ? 0 : outer * GaussianExpectation.Evaluate(g, c * u1, conditionalVariance, points);
+        }, 0, q, points);
+    }
+
+    /// <summary>Half-width of the grid's window in standard deviations: the normal mass outside is 2Φ(−8.5) ≈ 2·10⁻¹⁷.</summary>
+    internal const double GridHalfWidth = 8.5;
+
+    /// <summary>E[g(u₁) g(u₂)] for a g analytic near the real axis, on a fixed tensor grid of composite 20-point Gauss–Legendre rules.</summary>
+    /// <remarks>
+    /// <para>With u₁ = √q z₁ and u₂ = √q (c z₁ + √(1 − c²) z₂), z₁, z₂ independent standard normals, the integral is
+    /// ∫∫ g(u₁) g(u₂) φ(z₁) φ(z₂) dz₁ dz₂ over [−8.5, 8.5]², each axis cut into equal panels of width h = min(2, 3/√q).</para>
+    /// <para>Why that width: g(√q z) has its nearest complex singularity at distance d/√q from the real axis (d = π/2 for tanh
+    /// and sech²), so on a panel of half-width h/2 the Gauss–Legendre error decays like ρ^(−40) with
+    /// ρ = δ + √(1 + δ²), δ = 2d/(√q h) ≥ π/3 for tanh, ρ ≥ 2.49: ρ^(−40) ≈ 10⁻¹⁶, times a constant that grows with the pole
+    /// order (sech⁴ when c → 1; with h = 4/√q the error reached 3·10⁻¹⁰ there). The Gaussian factor is entire and needs only
+    /// h ≤ 2. At q ≤ 2.25 this is 9 panels, 180 nodes per axis, 32 400 evaluations of g — against about 10⁶ for the nested
+    /// adaptive quadrature; the tests check agreement with it to 1e-11 for tanh over q ∈ [0.05, 16], c ∈ [−0.9, 0.9999], and for sigmoid, gelu, silu, softplus at q = 4
+    /// (<c>MeanFieldTests</c>), where nodes per axis for 1e-10 would be far more with a single Gauss–Hermite rule (tanh's
+    /// poles make Gauss–Hermite converge slowly once q ≳ 1).</para>
+    /// <para>The sum runs in a fixed order (inner over z₂, then outer over z₁), so the result is deterministic.</para>
+    /// </remarks>
+    internal static double PairExpectationGrid(Func<double, double> g, double q, double c)
+    {
+        if (q == 0) { double g0 = g(0); return g0 * g0; }
+        double sq = Math.Sqrt(q), r = Math.Sqrt(Math.Max(0, 1 - c * c));
+        double width = Math.Min(2.0, 3.0 / sq);
+        int panels = (int)Math.Ceiling(2 * GridHalfWidth / width);
+        width = 2 * GridHalfWidth / panels;
+        int count = panels * 2 * GaussLegendre20.Nodes.Length;
+        var z = new double[count];
+        var w = new double[count];
+        int k = 0;
+        for (int p = 0; p < panels; p++)
+        {
+            double centre = -GridHalfWidth + (p + 0.5) * width, half = width / 2;
+            for (int i = GaussLegendre20.Nodes.Length - 1; i >= 0; i--, k++)
+            {
+                z[k] = centre - half * GaussLegendre20.Nodes[i];
+                w[k] = half * GaussLegendre20.Weights[i] * SpecialFunctions.NormalPdf(z[k]);
+            }
+            for (int i = 0; i < GaussLegendre20.Nodes.Length; i++, k++)
+            {
+                z[k] = centre + half * GaussLegendre20.Nodes[i];
+                w[k] = half * GaussLegendre20.Weights[i] * SpecialFunctions.NormalPdf(z[k]);
+            }
+        }
+        double total = 0;
+        for (int i = 0; i < count; i++)
+        {
+            double outer = g(sq * z[i]);
+            if (outer == 0) continue;
+            double mean = c * sq * z[i], inner = 0;
+            if (r == 0) inner = g(mean);
+            else
+            {
+                double scale = r * sq;
+                for (int j = 0; j < count; j++) inner += w[j] * g(mean + scale * z[j]);
+            }
+            total += w[i] * outer * inner;
+        }
+        return total;
     }
 
     private Func<double, double> Derivative() =>

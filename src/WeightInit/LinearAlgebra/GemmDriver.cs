@@ -39,9 +39,14 @@ internal static unsafe class GemmDriver
         int mr = TLanes.TileRows, nr = 2 * TLanes.Count;
         int kcMax = Math.Min(DepthBlock, k);
         int mcMax = Math.Max(mr, RowBlockBytes / (DepthBlock * sizeof(T)) / mr * mr);
-        int mc = Math.Min(mcMax, RoundUp(m, mr));
         int ncMax = Math.Min(RoundUp(n, nr), ColumnBlock);
         int dop = (long)m * n * k < ParallelThreshold ? 1 : maxDegreeOfParallelism;
+        // Threads split row blocks first: each packs only its own rows of A, while the packed B panel is shared. Splitting
+        // columns instead makes every work item pack the whole A block again. Aim at two row blocks per thread (at least mr
+        // rows each); columns are split only when that still leaves too few items. The block height does not change the
+        // result: every element's products are summed in the order k = 0, 1, … whatever mc is.
+        int threads = dop == 1 ? 1 : dop > 0 ? dop : Environment.ProcessorCount;
+        int mc = Math.Min(mcMax, RoundUp(threads == 1 ? m : Math.Max(mr, (m + 2 * threads - 1) / (2 * threads)), mr));
 
         T[] packedB = ArrayPool<T>.Shared.Rent(kcMax * ncMax);
         try

@@ -165,4 +165,54 @@ public class MeanFieldTests
         Close(critical, MeanField.CriticalWeightVariance(Activation.Tanh, 0.05), 1e-10);
         Assert.Equal(1.76, Math.Round(critical, 2));
     }
+    public static TheoryData<string, double, double> GridCases()
+    {
+        var data = new TheoryData<string, double, double>();
+        // tanh over the range the report uses and beyond (q* ≤ σ_w² + σ_b²); the other smooth activations at q = 4, where their
+        // curvature is largest relative to the grid. Each case costs the nested reference about a second.
+        foreach (double q in new[] { 0.05, 1.0, 4.0, 16.0 })
+            foreach (double c in new[] { -0.9, 0.9999 })
+                data.Add("tanh", q, c);
+        foreach (string activation in new[] { "sigmoid", "gelu", "silu", "softplus" })
+            foreach (double c in new[] { 0.3, 0.9999 })
+                data.Add(activation, 4.0, c);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(GridCases))]
+    public void PairExpectationGrid_AgreesWithTheNestedAdaptiveQuadrature(string name, double q, double c)
+    {
+        // The fast tensor grid against the slow nested adaptive integrator (each to ~1e-13), for φ and φ′.
+        var phi = Activation.Parse(name);
+        foreach (var g in new[] { phi.Function, phi.Derivative! })
+        {
+            double slow = MeanField.PairExpectationNested(g, q, c, []);
+            double fast = MeanField.PairExpectationGrid(g, q, c);
+            Assert.True(Math.Abs(fast - slow) <= 1e-11 * Math.Max(1, Math.Abs(slow)), $"{name} q={q} c={c}: grid {fast:R}, nested {slow:R}");
+        }
+    }
+
+    [OracleFact(Oracle.Scipy)]
+    public void PairExpectationGrid_Tanh_MatchesScipyDblquad()
+    {
+        // Independent: scipy.integrate.dblquad of tanh(u₁)tanh(u₂)·density over z₁, z₂ at points beyond a single Gauss–Hermite rule's reach.
+        (double Q, double C)[] points = [(2.0, 0.5), (9.0, 0.95), (0.5, -0.7)];
+        string F(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+        string script = """
+            import numpy as np
+            from scipy import integrate
+            def pair(q, c):
+                s, r = np.sqrt(q), np.sqrt(1 - c*c)
+                f = lambda z2, z1: np.tanh(s*z1)*np.tanh(s*(c*z1 + r*z2))*np.exp(-(z1*z1 + z2*z2)/2)/(2*np.pi)
+                return integrate.dblquad(f, -10, 10, -10, 10, epsabs=1e-13, epsrel=1e-12)[0]
+            """ + "\n" + string.Join("\n", points.Select(p => $"print(repr(pair({F(p.Q)}, {F(p.C)})))")) + "\n";
+        var lines = Python.Run(script).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        for (int i = 0; i < points.Length; i++)
+        {
+            double expected = double.Parse(lines[i], CultureInfo.InvariantCulture);
+            double actual = MeanField.PairExpectationGrid(Math.Tanh, points[i].Q, points[i].C);
+            Assert.True(Math.Abs(actual - expected) <= 1e-10, $"q={points[i].Q} c={points[i].C}: grid {actual:R}, scipy {expected:R}");
+        }
+    }
 }

@@ -127,4 +127,26 @@ public class AnalyzeCommandTests
         Assert.Contains("does not exist", run.Error);
         Assert.False(Directory.Exists(dir));
     }
+
+    [Fact]
+    public void BenchGemm_Json_HasOneRowPerSideAndThreadCount()
+    {
+        var run = CliRunner.Run("bench", "--gemm", "16", "24", "--repetitions", "1", "--warmup", "0", "--json");
+
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        var rows = JsonDocument.Parse(run.Output).RootElement.GetProperty("gemm").EnumerateArray().ToList();
+        Assert.Equal([(16, 1), (16, 2), (24, 1), (24, 2)], rows.Select(r => (r.GetProperty("n").GetInt32(), r.GetProperty("threads").GetInt32())));
+        Assert.All(rows, r => Assert.True(r.GetProperty("gFlops").GetDouble() > 0));
+        Assert.All(rows, r => Assert.False(string.IsNullOrEmpty(r.GetProperty("numpyNote").GetString())));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("20000")]
+    public void BenchGemm_BadSide_ExitsTwo(string side)
+    {
+        var run = CliRunner.Run("bench", "--gemm", side);
+        Assert.Equal(ExitCodes.UsageError, run.ExitCode);
+        Assert.Contains("--gemm", run.Error);
+    }
 }

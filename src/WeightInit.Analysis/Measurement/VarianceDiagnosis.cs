@@ -92,7 +92,9 @@ public sealed record Diagnosis(ModelSpec Model, DiagnosisOptions Options, IReadO
 /// with φ the activation after the layer (linear when none), scale = 1/E[φ(z)²], z ~ N(0, 1) (<see cref="Gain.SecondMoment"/>
 /// squared), mode fan_in, keeps the next pre-activation's variance at 1 — 2 for ReLU (<c>he_normal</c>), 1 for linear
 /// (<c>lecun_normal</c>), 2/(1 + a²) for leaky ReLU. When only the backward direction is flagged, the fan_out rule with
-/// ψ the activation before the layer: scale = 1/E[ψ′(z)²] (<see cref="Gain.Backward"/> squared). When the layer already
+/// ψ the activation before the layer: scale = 1/E[ψ′(z)²] (<see cref="Gain.Backward"/> squared), times stride² for a strided
+/// convolution (each input then feeds 1/stride² of the kernel's outputs). The first layer is not flagged backward: the
+/// gradient at the network's input feeds no weight. When the layer already
 /// has that scale (n·E[W²] within 5 %), the drift comes from earlier layers and the fix says so. A flagged residual block
 /// gets the depth-scaled branch (α = 1/√L).</para>
 /// </remarks>
@@ -145,7 +147,8 @@ public static class VarianceDiagnosis
             if (layer.Layer is Dense or Conv2d or Residual)
             {
                 fwd = Classify(forwardRatio, options.Factor);
-                bwd = Classify(backwardRatio, options.Factor);
+                // The gradient reaching the network's input feeds no weight: the first layer is not flagged backward.
+                bwd = i == 0 ? VarianceFlag.None : Classify(backwardRatio, options.Factor);
                 if (fwd != VarianceFlag.None || bwd != VarianceFlag.None)
                 {
                     (fix, spec) = layer.Layer is Residual
@@ -194,14 +197,25 @@ public static class VarianceDiagnosis
         try { (scale, mode, phi) = PreservingScale(layers, index, forward); }
         catch (InvalidOperationException e) { return ($"no variance-preserving scale: {e.Message}", null); }
         var fans = weight.Shape.Fans;
-        double fan = forward ? fans.FanIn : fans.FanOut;
+        // A stride s makes each input element feed 1/s² of the kernel's outputs (the theory's effective fan-out): the fan_out
+        // rule needs s² times the scale to keep the backward signal.
+        double strideSquared = layer.Layer is Conv2d { Stride: var st } ? (double)st * st : 1;
+        double fan = forward ? fans.FanIn : fans.FanOut / strideSquared;
         double current = fan * ElementMoments.Of(weight.Initializer, weight.Shape).SecondMoment;
         string which = forward ? $"{phi} after it" : $"{phi} before it";
         string n = forward ? "n_in" : "n_out";
         if (Math.Abs(current / scale - 1) <= ScaleTolerance)
             return ($"{n}·E[W²] = {Format(current)} already keeps the scale ({which}): the drift comes from earlier layers.", null);
-        string spec = Spec(scale, mode, phi);
-        return ($"{n}·E[W²] = {Format(current)}, needs {Format(scale)} for {which}: use {spec}.", spec);
+        string spec = Spec(forward ? scale : scale * strideSquared, mode, phi);
+        string tradeOff = "";
+        if (!forward)
+        {
+            // Var W chosen for the backward pass multiplies the forward variance by (new E[W²])/(old E[W²]).
+            double change = scale / current;
+            if (change > 2 || change < 0.5)
+                tradeOff = $" This multiplies the layer's forward variance by {Format(change)} (n_in = {Format(fans.FanIn)}, n_out = {Format(fans.FanOut)}: one variance cannot keep both passes).";
+        }
+        return ($"{n}·E[W²] = {Format(current)}, needs {Format(scale)} for {which}: use {spec}.{tradeOff}", spec);
     }
 
     private static string ResidualFix(int blocks) =>

@@ -17,7 +17,8 @@ public class VarianceDiagnosisTests
         Assert.All(dense, l =>
         {
             Assert.Equal(VarianceFlag.Explodes, l.Forward);
-            Assert.Equal(VarianceFlag.Explodes, l.Backward);
+            // The gradient at the network's input feeds no weight, so the first layer is not flagged backward.
+            Assert.Equal(l.Index == 0 ? VarianceFlag.None : VarianceFlag.Explodes, l.Backward);
             Assert.Equal("lecun_normal", l.FixSpec);
             Assert.Contains("needs 1 for linear", l.Fix);
         });
@@ -92,6 +93,24 @@ public class VarianceDiagnosisTests
         Assert.StartsWith("variance_scaling(", wide.FixSpec);
         Assert.Contains("mode=fan_out", wide.FixSpec);
         Assert.Contains("tanh before it", wide.Fix);
+    }
+
+    [Fact]
+    public void Run_StridedConvolution_FanOutFixCarriesStrideSquaredAndTheFirstLayerIsNotFlaggedBackward()
+    {
+        // He's fan_in init: the stride-2 conv passes back n_out·E[W²]/s² = 72·(2/72)/4 = 1/2 through its weights and ReLU′ halves
+        // it again; the 392 → 10 dense layer passes back 10·2/392. Keeping the gradient needs 2/E[relu′²] · s² = 8 in fan_out terms.
+        var model = ModelSpec.FromJson("""
+            {"input": [3, 16, 16], "weight_init": "he_normal", "layers": [
+              {"type": "conv2d", "channels": 8, "kernel": 3, "padding": 1}, {"type": "activation", "activation": "relu"},
+              {"type": "conv2d", "channels": 8, "kernel": 3, "stride": 2}, {"type": "flatten"}, {"type": "dense", "units": 10}]}
+            """);
+        var d = VarianceDiagnosis.Run(model, new DiagnosisOptions { Batch = 16 });
+        Assert.Equal(VarianceFlag.None, d.Layers[0].Backward);
+        var strided = d.Layers[2];
+        Assert.Equal(VarianceFlag.Vanishes, strided.Backward);
+        Assert.Equal("variance_scaling(scale=8, mode=fan_out, distribution=normal)", strided.FixSpec);
+        Assert.Contains("one variance cannot keep both passes", d.Layers[4].Fix);
     }
 
     [Fact]

@@ -220,9 +220,8 @@ public static class CheckpointWriter
                     {
                         int n = (int)Math.Min(chunkElements, source.ElementCount - first);
                         var buffer = free.Take(cancel.Token);
-                        var span = buffer.AsSpan(0, n * size);
-                        span.Clear(); // a fill that skips elements leaves zeros, never bytes of the previous chunk
-                        source.Fill(first, span);
+                        // No clearing: every fill of a plan (InitializerTensors, the torch stream) writes each element of its range.
+                        source.Fill(first, buffer.AsSpan(0, n * size));
                         full.Add((buffer, n * size), cancel.Token);
                     }
                 }

@@ -8,7 +8,7 @@ namespace WeightInit.Cli.Commands;
 /// <see cref="SetAction"/>, which turns user errors (<see cref="ArgumentException"/>, <see cref="FormatException"/>,
 /// <see cref="UsageException"/>) into one line on standard error and exit code 2.
 /// </remarks>
-internal abstract class CliCommand
+internal abstract partial class CliCommand
 {
     /// <summary>Builds the command for <paramref name="context"/>.</summary>
     public Command Build(CliContext context) => Create(context);
@@ -31,16 +31,12 @@ internal abstract class CliCommand
             }
         });
 
-    /// <summary>The message of a user error, without the " (Parameter 'name')" that <see cref="ArgumentException"/> appends: the name is the library's, not the user's.</summary>
-    internal static string UserMessage(Exception e)
-    {
-        if (e is ArgumentException { ParamName: { } name } a)
-        {
-            string suffix = $" (Parameter '{name}')";
-            if (a.Message.EndsWith(suffix, StringComparison.Ordinal)) return a.Message[..^suffix.Length];
-        }
-        return e.Message;
-    }
+    /// <summary>The message of a user error, without the " (Parameter 'name')" that <see cref="ArgumentException"/> appends,
+    /// also where a wrapping message repeats an inner one: the name is the library's, not the user's.</summary>
+    internal static string UserMessage(Exception e) => ParameterSuffix().Replace(e.Message, "");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@" \(Parameter '[A-Za-z_][A-Za-z0-9_]*'\)")]
+    private static partial System.Text.RegularExpressions.Regex ParameterSuffix();
 
     /// <summary>True for the exceptions that mean "bad input": the library's argument checks, format errors and <see cref="UsageException"/>.</summary>
     internal static bool IsUsageError(Exception e) => e is ArgumentException or FormatException or UsageException;

@@ -89,42 +89,24 @@ internal static class GemmBench
 
     private static (double? Seconds, string Note) TimeNumpy(string python, int n, int threads, int repetitions, double warmUpSeconds)
     {
-        if (!File.Exists(python)) return (null, $"{python} does not exist");
+        string count = threads.ToString(CultureInfo.InvariantCulture);
+        var environment = new Dictionary<string, string> { ["OPENBLAS_NUM_THREADS"] = count, ["OMP_NUM_THREADS"] = count, ["MKL_NUM_THREADS"] = count };
+        // Debian's NumPy loads libblas.so.3, whichever implementation the alternatives system selects (reference BLAS
+        // unless OpenBLAS is chosen); put OpenBLAS's copy first when libopenblas0-pthread is installed.
+        if (OpenBlasDirectory() is { } openblas)
+            environment["LD_LIBRARY_PATH"] = openblas + (Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") is { Length: > 0 } old ? ":" + old : "");
+        var run = PythonScript.Run(python, Script,
+            [n.ToString(CultureInfo.InvariantCulture), repetitions.ToString(CultureInfo.InvariantCulture), warmUpSeconds.ToString("R", CultureInfo.InvariantCulture)],
+            environment, TimeSpan.FromMinutes(5));
+        if (run.Output is null) return (null, $"numpy: {run.Problem}");
         try
         {
-            var start = new ProcessStartInfo(python)
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var a in new[] { "-", n.ToString(CultureInfo.InvariantCulture), repetitions.ToString(CultureInfo.InvariantCulture), warmUpSeconds.ToString("R", CultureInfo.InvariantCulture) })
-                start.ArgumentList.Add(a);
-            foreach (var v in new[] { "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS" })
-                start.Environment[v] = threads.ToString(CultureInfo.InvariantCulture);
-            // Debian's NumPy loads libblas.so.3, whichever implementation the alternatives system selects (reference BLAS
-            // unless OpenBLAS is chosen); put OpenBLAS's copy first when libopenblas0-pthread is installed.
-            if (OpenBlasDirectory() is { } openblas)
-                start.Environment["LD_LIBRARY_PATH"] = openblas + (Environment.GetEnvironmentVariable("LD_LIBRARY_PATH") is { Length: > 0 } old ? ":" + old : "");
-            using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {python}.");
-            process.StandardInput.Write(Script);
-            process.StandardInput.Close();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-            {
-                process.Kill(entireProcessTree: true);
-                return (null, "numpy timed out after 5 min");
-            }
-            if (process.ExitCode != 0)
-                return (null, $"numpy failed ({process.ExitCode}): {stderr.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()}");
-            using var doc = JsonDocument.Parse(stdout.Result);
+            using var doc = JsonDocument.Parse(run.Output);
             var root = doc.RootElement;
             string blas = string.Join(", ", root.GetProperty("blas").EnumerateArray().Select(e => e.GetString()));
             return (root.GetProperty("seconds").GetDouble(), $"numpy {root.GetProperty("version").GetString()} ({(blas.Length == 0 ? "no BLAS library found in the process maps" : blas)})");
         }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or JsonException or InvalidOperationException or KeyNotFoundException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException)
         {
             return (null, $"{e.GetType().Name}: {e.Message}");
         }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace WeightInit.Cli.Benchmarking;
@@ -21,35 +20,16 @@ internal static class PythonComparison
     public static ExternalRun Run(string python, string library, BenchSettings settings)
     {
         var empty = new Dictionary<string, (string, long, double?, string?)>();
-        if (!File.Exists(python))
-            return new ExternalRun(new ExternalLibrary(library, false, null, null, null, $"{python} does not exist"), empty);
+        var run = PythonScript.Run(python, PythonScript.Embedded("compare.py"),
+            [library, settings.Size.ToString(), settings.Threads.ToString(), settings.Repetitions.ToString(), settings.Type.Name()],
+            new Dictionary<string, string>(), Timeout);
+        if (run.Output is null)
+            return new ExternalRun(new ExternalLibrary(library, false, null, null, null, run.Problem), empty);
         try
         {
-            var start = new ProcessStartInfo(python)
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var a in new[] { "-", library, settings.Size.ToString(), settings.Threads.ToString(), settings.Repetitions.ToString(), settings.Type.Name() })
-                start.ArgumentList.Add(a);
-            using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {python}.");
-            // The script goes in on standard input ("python3 - args"): no temporary file to clean up.
-            process.StandardInput.Write(ReadScript());
-            process.StandardInput.Close();
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(Timeout))
-            {
-                process.Kill(entireProcessTree: true);
-                return new ExternalRun(new ExternalLibrary(library, false, null, null, null, $"timed out after {Timeout.TotalMinutes} min"), empty);
-            }
-            if (process.ExitCode != 0)
-                return new ExternalRun(new ExternalLibrary(library, false, null, null, null, $"{python} exited {process.ExitCode}: {LastLine(stderr.Result)}"), empty);
-            return Parse(library, stdout.Result);
+            return Parse(library, run.Output);
         }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or JsonException or InvalidOperationException or KeyNotFoundException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException)
         {
             return new ExternalRun(new ExternalLibrary(library, false, null, null, null, $"{e.GetType().Name}: {e.Message}"), empty);
         }
@@ -72,15 +52,4 @@ internal static class PythonComparison
 
     private static string? String(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-
-    private static string LastLine(string text) =>
-        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "(no message)";
-
-    private static string ReadScript()
-    {
-        using var stream = typeof(PythonComparison).Assembly.GetManifestResourceStream("WeightInit.Cli.Benchmarking.compare.py")
-            ?? throw new InvalidOperationException("compare.py is not embedded in the assembly.");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
 }

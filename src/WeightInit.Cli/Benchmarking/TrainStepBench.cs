@@ -56,27 +56,12 @@ internal static class TrainStepBench
     /// <summary>Runs the embedded train_step.py under <paramref name="python"/>; the version (null with a note when PyTorch is missing) and timings.</summary>
     public static (string? Version, string? Note, IReadOnlyList<StepTiming> Results) MeasureTorch(string python, IReadOnlyList<int> batches, int threads, int repetitions)
     {
-        if (!File.Exists(python)) return (null, $"{python} does not exist", []);
-        var start = new ProcessStartInfo(python) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("-");
-        start.ArgumentList.Add(threads.ToString(CultureInfo.InvariantCulture));
-        start.ArgumentList.Add(repetitions.ToString(CultureInfo.InvariantCulture));
-        foreach (int b in batches) start.ArgumentList.Add(b.ToString(CultureInfo.InvariantCulture));
-        start.Environment["OMP_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {python}.");
-        using (var stream = typeof(TrainStepBench).Assembly.GetManifestResourceStream("WeightInit.Cli.Benchmarking.train_step.py")
-            ?? throw new InvalidOperationException("train_step.py is not embedded in the assembly."))
-            stream.CopyTo(process.StandardInput.BaseStream);
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
-        {
-            process.Kill(entireProcessTree: true);
-            return (null, "timed out after 10 min", []);
-        }
-        if (process.ExitCode != 0) return (null, $"{python} exited {process.ExitCode}: {stderr.Result.Trim().Split('\n')[^1]}", []);
-        using var doc = JsonDocument.Parse(stdout.Result);
+        string count = threads.ToString(CultureInfo.InvariantCulture);
+        var run = PythonScript.Run(python, PythonScript.Embedded("train_step.py"),
+            [count, repetitions.ToString(CultureInfo.InvariantCulture), .. batches.Select(b => b.ToString(CultureInfo.InvariantCulture))],
+            new Dictionary<string, string> { ["OMP_NUM_THREADS"] = count }, TimeSpan.FromMinutes(10));
+        if (run.Output is null) return (null, run.Problem, []);
+        using var doc = JsonDocument.Parse(run.Output);
         var root = doc.RootElement;
         var results = root.GetProperty("results").EnumerateArray()
             .Select(r => new StepTiming(r.GetProperty("batch").GetInt32(), r.GetProperty("median").GetDouble(), r.GetProperty("best").GetDouble())).ToList();

@@ -102,4 +102,38 @@ public class ReportTrainingTests
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void Report_Full_TrainsTheScaledDownSetIntoOutTraining_AndASecondRunReusesIt()
+    {
+        string dir = TempDir();
+        try
+        {
+            var first = CliRunner.Run([.. TinyReport, "--full", "--out", dir]);
+            Assert.Equal(0, first.ExitCode);
+            foreach (var f in new[] { "training/he-depth/summary.json", "training/glorot-table/summary.json", "training/he-depth/runs/relu30-he-fan_in.json" })
+                Assert.True(File.Exists(Path.Combine(dir, f)), f);
+            using (var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "results.json"))))
+                Assert.Equal(["training-glorot-table", "training-he-depth"],
+                    json.RootElement.GetProperty("training").EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+            string results = File.ReadAllText(Path.Combine(dir, "results.json"));
+
+            var second = CliRunner.Run([.. TinyReport, "--full", "--out", dir]);
+            Assert.Equal(0, second.ExitCode);
+            Assert.Equal(10, second.Error.Split('\n').Count(l => l.Contains("cached", StringComparison.Ordinal)));
+            Assert.Equal(results, File.ReadAllText(Path.Combine(dir, "results.json")));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Report_FullWithTraining_ExitsTwo()
+    {
+        var run = CliRunner.Run([.. TinyReport, "--full", "--training", "x", "--out", TempDir()]);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("either --full or --training", run.Error, StringComparison.Ordinal);
+    }
 }

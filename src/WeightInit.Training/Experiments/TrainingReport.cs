@@ -36,6 +36,29 @@ public static class TrainingReport
         return results;
     }
 
+    /// <summary>The scaled-down training set of <c>weightinit report --full</c>: <c>he-depth</c> and <c>glorot-table</c> on Shapeset-3×2.</summary>
+    /// <remarks>The sizes of the CI convergence tests: he-depth at depth 30, width 64, 200 updates (4 runs); glorot-table at width 100,
+    /// 300 updates (6 runs); 1000 test examples. About 25 s on 2 cores.</remarks>
+    /// <param name="seed">Root seed of data order and initial weights.</param>
+    /// <param name="threads">Most threads (0: all processors).</param>
+    public static IReadOnlyList<(TrainingExperiment Experiment, TrainingSettings Settings)> FullSet(ulong seed, int threads) =>
+    [
+        (TrainingExperiment.Find("he-depth"), new TrainingSettings("shapeset", seed, Updates: 200, Width: 64, Depths: [30], TestExamples: 1000, Threads: threads)),
+        (TrainingExperiment.Find("glorot-table"), new TrainingSettings("shapeset", seed, Updates: 300, Width: 100, TestExamples: 1000, Threads: threads)),
+    ];
+
+    /// <summary>Trains <see cref="FullSet"/> into <paramref name="directory"/> (reusing cached runs) and loads it as report sections.</summary>
+    /// <param name="directory">Where each experiment's files go, as <c>train --out</c> would write them.</param>
+    /// <param name="seed">Root seed.</param>
+    /// <param name="threads">Most threads (0: all processors).</param>
+    /// <param name="log">Progress lines, or null.</param>
+    public static IReadOnlyList<ExperimentResult> RunFull(string directory, ulong seed, int threads, TextWriter? log = null)
+    {
+        foreach (var (experiment, settings) in FullSet(seed, threads))
+            experiment.RunAndWrite(settings, Path.Combine(directory, experiment.Name), log);
+        return Load(directory);
+    }
+
     private static ExperimentResult LoadExperiment(TrainingExperiment experiment, string expDir, string summaryPath)
     {
         string rerun = $"rerun `weightinit train --exp {experiment.Name}` with the same --out (finished runs are cached)";

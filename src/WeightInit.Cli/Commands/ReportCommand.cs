@@ -15,7 +15,7 @@ internal sealed class ReportCommand : CliCommand
         var output = new Option<string>("--out") { Description = "Output directory (created if needed).", DefaultValueFactory = _ => "report" };
         var quick = new Option<bool>("--quick") { Description = "Smaller sizes and fewer repetitions: the same experiments in a fraction of the time." };
         var seed = new Option<ulong>("--seed") { Description = "Root seed of every random draw; the same seed gives a byte-identical results.json.", DefaultValueFactory = _ => 0 };
-        var only = new Option<string[]>("--only") { Description = "Run only these experiments (names as listed by --list).", AllowMultipleArgumentsPerToken = true };
+        var only = new Option<string[]>("--only") { Description = "Run only these experiments (names as listed by --list; repeat the option, or separate names by spaces or commas).", AllowMultipleArgumentsPerToken = true };
         var list = new Option<bool>("--list") { Description = "List the experiments and exit." };
         var threads = new Option<int>("--threads") { Description = "Most threads to use (0: all processors); results do not depend on it.", DefaultValueFactory = _ => 0 };
         var training = new Option<string?>("--training") { Description = "A `weightinit train --out` directory: add a section per training experiment found there (test-error table, error and loss curves)." };
@@ -33,7 +33,7 @@ internal sealed class ReportCommand : CliCommand
             }
             int threadCount = parsed.GetValue(threads);
             if (threadCount < 0) throw new UsageException($"--threads must be ≥ 0; got {threadCount}.");
-            var selected = ReportRunner.Select(parsed.GetValue(only));
+            var selected = ReportRunner.Select(parsed.GetValue(only)?.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray());
             if (parsed.GetValue(full) && parsed.GetValue(training) is not null)
                 throw new UsageException("--full trains into OUT/training and reports that; give either --full or --training DIR, not both.");
             string directory = parsed.GetValue(output)!;

@@ -64,6 +64,7 @@ public class ReportTrainingTests
     [Theory]
     [InlineData("missing-dir", "is not a directory")]
     [InlineData("empty-dir", "holds no training experiment")]
+    [InlineData("experiment-dir", "give its parent")]
     [InlineData("garbled-summary", "summary.json is not a summary")]
     [InlineData("missing-run", "is missing")]
     [InlineData("garbled-run", "is not valid")]
@@ -89,7 +90,7 @@ public class ReportTrainingTests
                     break;
             }
 
-            var run = CliRunner.Run([.. TinyReport, "--training", train, "--out", report]);
+            var run = CliRunner.Run([.. TinyReport, "--training", damage == "experiment-dir" ? expDir : train, "--out", report]);
             Assert.Equal(2, run.ExitCode);
             Assert.Contains(mentioned, run.Error, StringComparison.Ordinal);
             Assert.Contains("--training", run.Error, StringComparison.Ordinal);

@@ -30,6 +30,8 @@ public static class TrainingReport
             if (!File.Exists(summaryPath)) continue;
             results.Add(LoadExperiment(experiment, expDir, summaryPath));
         }
+        if (results.Count == 0 && File.Exists(Path.Combine(directory, "summary.json")))
+            throw new ArgumentException($"--training: '{directory}' is one experiment's directory; give its parent, the --out directory of `weightinit train`.");
         if (results.Count == 0)
             throw new ArgumentException($"--training: '{directory}' holds no training experiment (looked for NAME/summary.json with NAME one of " +
                 $"{string.Join(", ", TrainingExperiment.All.Select(e => e.Name))}); run `weightinit train --exp NAME --out {directory}` first.");

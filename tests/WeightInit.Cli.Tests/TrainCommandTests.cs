@@ -19,6 +19,9 @@ public class TrainCommandTests
     [InlineData(new[] { "train", "--exp", "depth-sweep", "--depths", "10,x" }, "--depths")]
     [InlineData(new[] { "train", "--bench-step", "--repetitions", "0" }, "--repetitions")]
     [InlineData(new[] { "train", "--exp", "he-depth", "--schedule", "linear" }, "inverse_time")]
+    [InlineData(new[] { "train", "--exp", "lsuv", "--arch", "conv" }, "he-depth only")]
+    [InlineData(new[] { "train", "--exp", "he-depth", "--arch", "lstm" }, "mlp, conv")]
+    [InlineData(new[] { "train", "--exp", "he-depth", "--activation", "elu" }, "relu, prelu")]
     public void BadInput_ExitTwoWithMessageNamingChoices(string[] args, string mentioned)
     {
         var run = CliRunner.Run(args);

@@ -10,10 +10,16 @@ namespace WeightInit.Analysis.Experiments;
 public static class ReportBuilder
 {
     /// <summary>The report document: a summary table, then one section per experiment (prose, comparison table, tables, figures).</summary>
-    public static ReportDocument Build(IReadOnlyList<ExperimentResult> results, ExperimentSettings settings, string version)
+    public static ReportDocument Build(IReadOnlyList<ExperimentResult> results, ExperimentSettings settings, string version) =>
+        Build(results, [], settings, version);
+
+    /// <summary>The report document with, after the experiments, one section per training experiment (results of <c>weightinit train</c>).</summary>
+    /// <remarks>Training results carry no theory comparison; they are listed in the summary table with their headline.</remarks>
+    public static ReportDocument Build(IReadOnlyList<ExperimentResult> results, IReadOnlyList<ExperimentResult> training, ExperimentSettings settings, string version)
     {
+        ArgumentNullException.ThrowIfNull(training);
         var summary = new ReportTable("experiment", "finding", "worst relative error (theory vs measured)");
-        foreach (var r in results)
+        foreach (var r in results.Concat(training))
         {
             var errors = r.Comparisons.Select(c => c.RelativeError).Where(double.IsFinite).ToList();
             summary.AddRow(r.Title, r.Headline, errors.Count == 0 ? "—" : FormatPercent(errors.Max()));
@@ -23,7 +29,7 @@ public static class ReportBuilder
             Subtitle = $"seed {settings.Seed}, {(settings.Quick ? "quick" : "full")} run, WeightInit {version}",
             Summary = summary,
         };
-        foreach (var r in results)
+        foreach (var r in results.Concat(training))
         {
             var section = doc.AddSection(r.Title);
             foreach (var p in r.Paragraphs) section.AddParagraph(p);
@@ -41,8 +47,13 @@ public static class ReportBuilder
     }
 
     /// <summary>results.json: settings, then per experiment its comparisons and data. Byte-identical for the same settings.</summary>
-    public static string ResultsJson(IReadOnlyList<ExperimentResult> results, ExperimentSettings settings, string version)
+    public static string ResultsJson(IReadOnlyList<ExperimentResult> results, ExperimentSettings settings, string version) =>
+        ResultsJson(results, [], settings, version);
+
+    /// <summary>results.json with, when <paramref name="training"/> is not empty, a "training" array after "experiments" (same fields).</summary>
+    public static string ResultsJson(IReadOnlyList<ExperimentResult> results, IReadOnlyList<ExperimentResult> training, ExperimentSettings settings, string version)
     {
+        ArgumentNullException.ThrowIfNull(training);
         var options = new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, options))
@@ -52,37 +63,45 @@ public static class ReportBuilder
             w.WriteNumber("seed", settings.Seed);
             w.WriteBoolean("quick", settings.Quick);
             w.WriteStartArray("experiments");
-            foreach (var r in results)
-            {
-                w.WriteStartObject();
-                w.WriteString("name", r.Name);
-                w.WriteString("title", r.Title);
-                w.WriteString("headline", r.Headline);
-                w.WriteStartArray("comparisons");
-                foreach (var c in r.Comparisons)
-                {
-                    w.WriteStartObject();
-                    w.WriteString("quantity", c.Quantity);
-                    WriteNumber(w, "theory", c.Theory);
-                    WriteNumber(w, "measured", c.Measured);
-                    WriteNumber(w, "relative_error", c.RelativeError);
-                    if (c.Note.Length > 0) w.WriteString("note", c.Note);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                w.WriteStartObject("data");
-                foreach (var (key, value) in r.Data)
-                {
-                    w.WritePropertyName(key);
-                    WriteValue(w, value);
-                }
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
+            foreach (var r in results) WriteResult(w, r);
             w.WriteEndArray();
+            if (training.Count > 0)
+            {
+                w.WriteStartArray("training");
+                foreach (var r in training) WriteResult(w, r);
+                w.WriteEndArray();
+            }
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
+    }
+
+    private static void WriteResult(Utf8JsonWriter w, ExperimentResult r)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", r.Name);
+        w.WriteString("title", r.Title);
+        w.WriteString("headline", r.Headline);
+        w.WriteStartArray("comparisons");
+        foreach (var c in r.Comparisons)
+        {
+            w.WriteStartObject();
+            w.WriteString("quantity", c.Quantity);
+            WriteNumber(w, "theory", c.Theory);
+            WriteNumber(w, "measured", c.Measured);
+            WriteNumber(w, "relative_error", c.RelativeError);
+            if (c.Note.Length > 0) w.WriteString("note", c.Note);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartObject("data");
+        foreach (var (key, value) in r.Data)
+        {
+            w.WritePropertyName(key);
+            WriteValue(w, value);
+        }
+        w.WriteEndObject();
+        w.WriteEndObject();
     }
 
     // JSON has no NaN or infinity: those become null (an overflow is also described in the comparison's note).

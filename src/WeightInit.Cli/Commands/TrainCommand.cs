@@ -24,13 +24,15 @@ internal sealed class TrainCommand : CliCommand
         var testExamples = new Option<int>("--test-examples") { Description = "Test examples evaluated at each curve point.", DefaultValueFactory = _ => 2000 };
         var threads = new Option<int>("--threads") { Description = "Most threads (0: all processors); results do not depend on it.", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Output directory; results go to OUT/EXPERIMENT/ (runs/*.json cache, summary.md, summary.json, curves.csv, *.svg).", DefaultValueFactory = _ => "training" };
+        var arch = new Option<string?>("--arch") { Description = "he-depth only: mlp (default) or conv (3×3 convolutions with --width channels, default 8, and a dense head)." };
+        var activation = new Option<string?>("--activation") { Description = "he-depth only: relu (default) or prelu (learnable channel-wise PReLU; He's init uses its slope 0.25)." };
         var list = new Option<bool>("--list") { Description = "List the experiments and exit." };
         var benchStep = new Option<bool>("--bench-step") { Description = "Time one SGD step of the 1024-1000x5-9 tanh MLP at batch 10 and 128 (or --batch), here and in PyTorch CPU with the same thread count." };
         var repetitions = new Option<int>("--repetitions") { Description = "Timed steps per batch size for --bench-step (the median is reported).", DefaultValueFactory = _ => 20 };
         var python = new Option<string>("--python") { Description = "Python interpreter with PyTorch for --bench-step.", DefaultValueFactory = _ => Benchmarking.PythonComparison.DefaultPython };
         var command = new Command("train", "Train networks from different initializations and compare how they converge (Glorot & Bengio Table 1, He et al. deep ReLU nets, mean-field depth sweep, LSUV).")
         {
-            exp, data, updates, width, depths, seed, lr, schedule, batch, testExamples, threads, output, list, benchStep, repetitions, python,
+            exp, data, updates, width, depths, seed, lr, schedule, batch, testExamples, threads, output, list, benchStep, repetitions, python, arch, activation,
         };
         SetAction(command, context, parsed =>
         {
@@ -50,8 +52,11 @@ internal sealed class TrainCommand : CliCommand
             }
             string name = parsed.GetValue(exp) ?? throw new UsageException($"train needs --exp NAME; valid: {string.Join(", ", TrainingExperiment.All.Select(e => e.Name))}.");
             var experiment = TrainingExperiment.Find(name);
+            if (experiment.Name != "he-depth" && (parsed.GetValue(arch) is not null || parsed.GetValue(activation) is not null))
+                throw new UsageException($"--arch and --activation apply to --exp he-depth only; got --exp {experiment.Name}.");
             var settings = new TrainingSettings(parsed.GetValue(data)!, parsed.GetValue(seed), parsed.GetValue(updates), parsed.GetValue(width),
-                ParseDepths(parsed.GetValue(depths)), parsed.GetValue(lr), parsed.GetValue(batch), parsed.GetValue(testExamples), parsed.GetValue(threads), parsed.GetValue(schedule));
+                ParseDepths(parsed.GetValue(depths)), parsed.GetValue(lr), parsed.GetValue(batch), parsed.GetValue(testExamples), parsed.GetValue(threads), parsed.GetValue(schedule),
+                parsed.GetValue(arch), parsed.GetValue(activation));
             settings.Validate();
             string directory = Path.Combine(parsed.GetValue(output)!, experiment.Name);
             try

@@ -1,4 +1,5 @@
 using System.Globalization;
+using WeightInit.Analysis.Models;
 using WeightInit.Analysis.Reporting;
 using WeightInit.Analysis.Theory;
 using WeightInit.Gains;
@@ -107,18 +108,45 @@ public sealed class HeDepthExperiment : TrainingExperiment
     /// <inheritdoc/>
     public override string Title => "He et al. Fig. 2-3: deep ReLU networks, Xavier vs He init (fan_in and fan_out)";
 
+    /// <summary>Default channels of the convolutional variant (<c>--arch conv</c>).</summary>
+    public const int DefaultChannels = 8;
+
+    /// <summary>He's init for a PReLU net: the variance 2/((1+a²)·n) uses the initial slope a (He et al. 2015, eq. 15).</summary>
+    public static string PReluSpec(string spec) =>
+        spec.StartsWith("he_normal(", StringComparison.Ordinal)
+            ? spec.Replace(")", string.Create(CultureInfo.InvariantCulture, $", negative_slope={Gains.Activation.DefaultPReluSlope:R})"), StringComparison.Ordinal)
+            : spec;
+
     /// <inheritdoc/>
+    /// <remarks>
+    /// <see cref="TrainingSettings.Architecture"/> "conv" trains plain stacks of depth − 1 3×3 convolutions (stride 1, padding 1,
+    /// <see cref="TrainingSettings.Width"/> channels, default <see cref="DefaultChannels"/>) and a dense head on square one-channel images;
+    /// <see cref="TrainingSettings.Activation"/> "prelu" puts a learnable channel-wise PReLU (initial slope 0.25) after each hidden layer
+    /// and gives He's init that slope. Run ids keep the plain ReLU MLP's form ("relu22-he-fan_in") and gain "conv-" / "prelu" otherwise.
+    /// </remarks>
     public override IReadOnlyList<PlannedRun> Plan(TrainingSettings settings, TrainingData data)
     {
-        int width = settings.Width ?? DefaultWidth, updates = settings.Updates ?? DefaultUpdates, batch = settings.BatchSize ?? DefaultBatch;
+        bool conv = settings.Architecture == "conv", prelu = settings.Activation == "prelu";
+        int width = settings.Width ?? (conv ? DefaultChannels : DefaultWidth), updates = settings.Updates ?? DefaultUpdates, batch = settings.BatchSize ?? DefaultBatch;
+        int side = (int)Math.Round(Math.Sqrt(data.InputSize));
+        if (conv && side * side != data.InputSize)
+            throw new ArgumentException($"--arch conv needs square one-channel images; {data.Name} has {data.InputSize} input features.");
         var sgd = settings.Sgd(DefaultLearningRate, momentum: 0.9, weightDecay: 5e-4);
+        LayerSpec activation = prelu ? new PRelu(Gains.Activation.DefaultPReluSlope, ChannelWise: true) : new ActivationLayer("relu");
+        string act = prelu ? "prelu" : "relu";
         var runs = new List<PlannedRun>();
         foreach (int depth in settings.Depths ?? DefaultDepths)
-            foreach (var (init, spec) in Inits)
-                runs.Add(new PlannedRun($"relu{depth}-{init.Replace(' ', '-')}", $"{depth} layers, {init}",
-                    TrainingModels.Mlp(data.InputSize, depth - 1, width, "relu", data.ClassCount, spec),
-                    sgd, new TrainerOptions(updates, batch, Every(updates), 300, settings.Threads), false,
+            foreach (var (init, plainSpec) in Inits)
+            {
+                string spec = prelu ? PReluSpec(plainSpec) : plainSpec;
+                var model = conv ? TrainingModels.ConvNet(side, depth - 1, width, activation, data.ClassCount, spec)
+                    : prelu ? TrainingModels.Mlp(data.InputSize, depth - 1, width, activation, data.ClassCount, spec)
+                    : TrainingModels.Mlp(data.InputSize, depth - 1, width, "relu", data.ClassCount, spec);
+                runs.Add(new PlannedRun($"{(conv ? "conv-" : "")}{act}{depth}-{init.Replace(' ', '-')}",
+                    $"{depth} layers{(conv ? " conv" : "")}{(prelu ? " PReLU" : "")}, {init}",
+                    model, sgd, new TrainerOptions(updates, batch, Every(updates), 300, settings.Threads), false,
                     Tags(("depth", depth.ToString(CultureInfo.InvariantCulture)), ("init", init))));
+            }
         return runs;
     }
 
@@ -129,7 +157,8 @@ public sealed class HeDepthExperiment : TrainingExperiment
         var rows = runs.Select(r => (IReadOnlyList<string>)[r.Tags["depth"], r.Tags["init"], F3(r.Result.Curve[0].TestLoss), F3(r.Result.FinalTrainLoss),
             F3(r.Result.FinalTestLoss), TrainingRunner.Percent(r.Result.FinalTestError) + (r.Result.Diverged ? " (diverged)" : "")]).ToList();
         string md = Header(settings, data, runs) +
-            $"ReLU MLPs of width {settings.Width ?? DefaultWidth}; SGD lr {F3(settings.LearningRate ?? DefaultLearningRate)}, momentum 0.9, weight decay 5e-4, " +
+            (settings.Architecture == "conv" ? $"Plain 3×3 convolutional nets ({settings.Width ?? DefaultChannels} channels, padding 1, dense head)" : $"MLPs of width {settings.Width ?? DefaultWidth}") +
+            (settings.Activation == "prelu" ? " with learnable channel-wise PReLU (initial slope 0.25; He's init uses it)" : " with ReLU") + "; SGD lr {F3(settings.LearningRate ?? DefaultLearningRate)}, momentum 0.9, weight decay 5e-4, " +
             $"batch {settings.BatchSize ?? DefaultBatch}, {settings.Updates ?? DefaultUpdates} updates. ln({data.ClassCount}) = {F3(Math.Log(data.ClassCount))} is the loss of a uniform guess.\n\n" +
             MarkdownTable(columns, rows) + "\nFigures: loss.svg (training loss), error.svg (test error).\n";
         return new ExperimentOutcome(md, new Dictionary<string, SvgChart>

@@ -35,7 +35,7 @@ public abstract class TrainingExperiment
     public static TrainingExperiment Find(string name) =>
         All.FirstOrDefault(e => e.Name == name) ?? throw new ArgumentException($"Unknown experiment '{name}'; valid: {string.Join(", ", All.Select(e => e.Name))}.");
 
-    /// <summary>Runs (resuming from the cache) and writes runs/*.json, summary.md, summary.json, curves.csv and the figures into <paramref name="directory"/>.</summary>
+    /// <summary>Runs (resuming from the cache) and writes runs/*.json, summary.md, summary.json (with the ids of its runs), curves.csv and the figures into <paramref name="directory"/>.</summary>
     public ExperimentOutcome RunAndWrite(TrainingSettings settings, string directory, TextWriter? log = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -45,7 +45,7 @@ public abstract class TrainingExperiment
         var records = TrainingRunner.Run(plan, data, settings, directory, log);
         var outcome = Summarize(records, settings, data);
         TrainingRunner.WriteText(Path.Combine(directory, "summary.md"), outcome.Markdown);
-        TrainingRunner.WriteJson(Path.Combine(directory, "summary.json"), new { experiment = Name, data = data.Name, settings.Seed, table = outcome.Table });
+        TrainingRunner.WriteJson(Path.Combine(directory, "summary.json"), new { experiment = Name, data = data.Name, settings.Seed, table = outcome.Table, runs = records.Select(r => r.Id).ToArray() });
         TrainingRunner.WriteText(Path.Combine(directory, "curves.csv"), CurvesCsv(records));
         foreach (var (file, chart) in outcome.Figures)
             TrainingRunner.WriteText(Path.Combine(directory, file), "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + chart.ToSvg());
@@ -63,7 +63,7 @@ public abstract class TrainingExperiment
     }
 
     /// <summary>Test error against updates, one line per run.</summary>
-    protected static SvgChart ErrorChart(string title, IEnumerable<RunRecord> runs, bool loss = false)
+    protected internal static SvgChart ErrorChart(string title, IEnumerable<RunRecord> runs, bool loss = false)
     {
         var chart = new SvgChart { Title = title, XAxis = AxisOptions.Linear("updates"), YAxis = AxisOptions.Linear(loss ? "training loss (mean over the interval)" : "test error") };
         foreach (var r in runs)

@@ -17,10 +17,19 @@ namespace WeightInit.Training.Experiments;
 /// <param name="TestExamples">Test examples evaluated at each curve point.</param>
 /// <param name="Threads">Most threads (0: all processors); results do not depend on it.</param>
 /// <param name="Schedule">Learning-rate schedule in the text form of <see cref="LearningRateSchedule.Parse"/>; null for constant.</param>
+/// <param name="Architecture">For <c>he-depth</c>: "mlp" (dense layers, the default) or "conv" (3×3 convolutions, <see cref="Width"/> channels, dense head).</param>
+/// <param name="Activation">For <c>he-depth</c>: "relu" (the default) or "prelu" (learnable channel-wise PReLU, He's init with its slope).</param>
 public sealed record TrainingSettings(
     string Data = "shapeset", ulong Seed = 0, int? Updates = null, int? Width = null, IReadOnlyList<int>? Depths = null,
-    double? LearningRate = null, int? BatchSize = null, int TestExamples = 2000, int Threads = 0, string? Schedule = null)
+    double? LearningRate = null, int? BatchSize = null, int TestExamples = 2000, int Threads = 0, string? Schedule = null,
+    string? Architecture = null, string? Activation = null)
 {
+    /// <summary>The values of <see cref="Architecture"/>.</summary>
+    public static IReadOnlyList<string> Architectures { get; } = ["mlp", "conv"];
+
+    /// <summary>The values of <see cref="Activation"/>.</summary>
+    public static IReadOnlyList<string> Activations { get; } = ["relu", "prelu"];
+
     /// <summary>SGD settings: the given learning rate or <paramref name="defaultRate"/>, the given schedule or constant.</summary>
     public SgdOptions Sgd(double defaultRate, double momentum = 0, double weightDecay = 0) =>
         new(LearningRate ?? defaultRate, momentum, weightDecay, Schedule is null ? null : LearningRateSchedule.Parse(Schedule));
@@ -39,6 +48,10 @@ public sealed record TrainingSettings(
         if (TestExamples < 1) throw new ArgumentException($"--test-examples must be positive; got {TestExamples}.");
         if (Threads < 0) throw new ArgumentException($"--threads must be ≥ 0; got {Threads}.");
         if (Schedule is not null) LearningRateSchedule.Parse(Schedule);
+        if (Architecture is not null && !Architectures.Contains(Architecture))
+            throw new ArgumentException($"--arch must be one of {string.Join(", ", Architectures)}; got '{Architecture}'.");
+        if (Activation is not null && !Activations.Contains(Activation))
+            throw new ArgumentException($"--activation must be one of {string.Join(", ", Activations)}; got '{Activation}'.");
     }
 
     /// <summary>The root key.</summary>

@@ -1,0 +1,101 @@
+using WeightInit.Analysis.Models;
+using WeightInit.Analysis.Network;
+using WeightInit.Training.Experiments;
+using WeightInit.Training.Optimization;
+
+namespace WeightInit.Training.Tests.Experiments;
+
+/// <summary>he-depth's convolutional (<c>--arch conv</c>) and learnable-PReLU (<c>--activation prelu</c>) variants, at toy sizes.</summary>
+public class HeDepthVariantTests
+{
+    private static TrainingSettings Tiny(string? arch, string? activation, int threads = 1) =>
+        new("shapeset", Seed: 5, Updates: 3, Width: 2, Depths: [3], BatchSize: 2, TestExamples: 10, Threads: threads, Architecture: arch, Activation: activation);
+
+    private static IReadOnlyList<RunRecord> Run(TrainingSettings settings)
+    {
+        var data = settings.OpenData();
+        return TrainingRunner.Run(new HeDepthExperiment().Plan(settings, data), data, settings, directory: null);
+    }
+
+    [Fact]
+    public void Conv_PlansThreeByThreeConvStacksWithADenseHead()
+    {
+        var settings = Tiny("conv", null) with { Depths = [22, 30] };
+        var plan = new HeDepthExperiment().Plan(settings, settings.OpenData());
+        Assert.Equal(8, plan.Count);
+        foreach (var run in plan)
+        {
+            int depth = int.Parse(run.Tags["depth"], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.StartsWith("conv-relu", run.Id, StringComparison.Ordinal);
+            Assert.Equal(FeatureShape.Image(1, 32, 32), run.Model.Input);
+            var convs = run.Model.Layers.OfType<Conv2d>().ToList();
+            Assert.Equal(depth - 1, convs.Count);
+            Assert.All(convs, c => Assert.Equal(new Conv2d(2, 3, 1, 1), c));
+            Assert.Equal(depth, run.Model.Layers.Count(l => l is Conv2d or Dense));
+            // The head reads channels × 32 × 32 features.
+            var shapes = run.Model.Infer();
+            Assert.Equal(2 * 32 * 32, shapes.Layers.Single(l => l.Layer is Dense).Input.ElementCount);
+        }
+    }
+
+    [Fact]
+    public void Conv_Trains_AndIsDeterministicAcrossRunsAndThreadCounts()
+    {
+        var first = Run(Tiny("conv", null));
+        var again = Run(Tiny("conv", null));
+        var twoThreads = Run(Tiny("conv", null, threads: 2));
+        Assert.Equal(4, first.Count);
+        for (int i = 0; i < first.Count; i++)
+        {
+            Assert.Equal(first[i].Result.Curve, again[i].Result.Curve);
+            Assert.Equal(first[i].Result.Curve, twoThreads[i].Result.Curve);
+            Assert.Equal(3, first[i].Result.UpdatesDone);
+            Assert.All(first[i].Result.Curve, p => Assert.True(double.IsFinite(p.TestLoss), $"{first[i].Id}: test loss {p.TestLoss}"));
+        }
+        // Different inits give different starting losses: the conv weights are really drawn from the planned initializers.
+        Assert.Equal(4, first.Select(r => r.Result.Curve[0].TestLoss).Distinct().Count());
+    }
+
+    [Fact]
+    public void PRelu_UsesLearnableChannelWiseSlopes_AndHeInitWithTheSlope()
+    {
+        var settings = Tiny(null, "prelu");
+        var plan = new HeDepthExperiment().Plan(settings, settings.OpenData());
+        Assert.Equal(["prelu3-xavier-fan_in", "prelu3-xavier-fan_out", "prelu3-he-fan_in", "prelu3-he-fan_out"], plan.Select(r => r.Id));
+        Assert.Equal("he_normal(mode=fan_in, negative_slope=0.25)", plan[2].Model.WeightInitializer);
+        Assert.Equal("he_normal(mode=fan_out, negative_slope=0.25)", plan[3].Model.WeightInitializer);
+        Assert.Equal("variance_scaling(scale=1, mode=fan_in, distribution=normal)", plan[0].Model.WeightInitializer);
+        Assert.All(plan, r => Assert.Equal(2, r.Model.Layers.OfType<PRelu>().Count(p => p == new PRelu(0.25, ChannelWise: true))));
+
+        // The slopes start at 0.25 and move with training.
+        var run = plan[2];
+        var data = settings.OpenData();
+        var network = Network.Build(run.Model, settings.Root.Fold("model"), 1);
+        var slopes = network.Parameters.Where(p => p.Name.EndsWith(".slope", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, slopes.Count);
+        Assert.All(slopes, s => Assert.Equal(2, s.Value.Length));
+        Assert.All(slopes, s => Assert.All(s.Value, a => Assert.Equal(0.25f, a)));
+        new Trainer(network, data, run.Optimizer, run.Trainer with { Updates = 20 }).Run();
+        Assert.Contains(slopes.SelectMany(s => s.Value), a => a != 0.25f);
+    }
+
+    [Fact]
+    public void ConvPRelu_RunsDeterministically()
+    {
+        var a = Run(Tiny("conv", "prelu"));
+        var b = Run(Tiny("conv", "prelu"));
+        Assert.Equal(a.Select(r => r.Id), b.Select(r => r.Id));
+        Assert.All(a, r => Assert.StartsWith("conv-prelu3-", r.Id, StringComparison.Ordinal));
+        Assert.Equal(a.Select(r => r.Result.Curve), b.Select(r => r.Result.Curve));
+    }
+
+    [Theory]
+    [InlineData("lstm", null, "--arch")]
+    [InlineData(null, "tanh", "--activation")]
+    public void BadVariant_MessageNamesTheChoices(string? arch, string? activation, string option)
+    {
+        var e = Assert.Throws<ArgumentException>(() => Tiny(arch, activation).Validate());
+        Assert.Contains(option, e.Message, StringComparison.Ordinal);
+        Assert.Contains(arch is null ? "relu, prelu" : "mlp, conv", e.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,48 @@
+using ExperimentSettings = WeightInit.Analysis.Experiments.ExperimentSettings;
+using ReportRunner = WeightInit.Analysis.Experiments.ReportRunner;
+using WeightInit.Analysis.Tests.Reporting;
+using WeightInit.Training.Experiments;
+using WeightInit.Tests.Oracles;
+
+namespace WeightInit.Training.Tests.Experiments;
+
+public class TrainingReportTests
+{
+    private static readonly TrainingSettings Tiny = new("shapeset", Seed: 3, Updates: 4, Width: 8, Depths: [3], BatchSize: 4, TestExamples: 20, Threads: 1);
+
+    [Fact]
+    public void Load_ReadsTheRunsTrainWrote()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "weightinit-training-report-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            new HeDepthExperiment().RunAndWrite(Tiny, Path.Combine(dir, "he-depth"));
+            var result = Assert.Single(TrainingReport.Load(dir));
+            Assert.Equal("training-he-depth", result.Name);
+            Assert.Equal(4, Assert.Single(result.Tables).Table.Rows.Count);
+            Assert.Equal(2, result.Figures.Count);
+            Assert.Empty(result.Comparisons);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [OracleFact(Oracle.Chromium)]
+    public async Task ReportWithTrainingSection_InChromium_EveryFigureRenders()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "weightinit-training-browser-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            new HeDepthExperiment().RunAndWrite(Tiny, Path.Combine(dir, "train", "he-depth"));
+            var training = TrainingReport.Load(Path.Combine(dir, "train"));
+            var files = ReportRunner.Write([], training, new ExperimentSettings(Seed: 3, Quick: true, Threads: 1), "0.0.0", Path.Combine(dir, "report"));
+            await BrowserCheck.AssertRendersAsync(files.Single(f => f.EndsWith("index.html", StringComparison.Ordinal)), 2);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+}

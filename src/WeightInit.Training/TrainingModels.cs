@@ -14,23 +14,8 @@ public static class TrainingModels
     /// <param name="classes">Output units.</param>
     /// <param name="weightInitializer">Initializer spec of every weight.</param>
     /// <param name="biasInitializer">Initializer spec of every bias.</param>
-    public static ModelSpec Mlp(int inputs, int hiddenLayers, int width, string activation, int classes, string weightInitializer, string biasInitializer = "zeros")
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(hiddenLayers);
-        var layers = new List<LayerSpec>(2 * hiddenLayers + 2);
-        for (int i = 0; i < hiddenLayers; i++)
-        {
-            layers.Add(new Dense(width));
-            layers.Add(new ActivationLayer(activation));
-        }
-        layers.Add(new Dense(classes));
-        layers.Add(new Softmax());
-        return new ModelSpec($"mlp {inputs}-{width}x{hiddenLayers}-{classes} {activation}", FeatureShape.Features(inputs), layers)
-        {
-            WeightInitializer = weightInitializer,
-            BiasInitializer = biasInitializer,
-        };
-    }
+    public static ModelSpec Mlp(int inputs, int hiddenLayers, int width, string activation, int classes, string weightInitializer, string biasInitializer = "zeros") =>
+        MlpOf(inputs, hiddenLayers, width, new ActivationLayer(activation), activation, classes, weightInitializer, biasInitializer);
 
     /// <summary>A plain convolutional net: <paramref name="convLayers"/> × (3×3 conv(<paramref name="channels"/>), stride 1, padding 1 → activation), flatten, dense(classes), softmax.</summary>
     /// <remarks>The spatial size stays <paramref name="side"/>×<paramref name="side"/> through the stack (He et al.'s plain nets keep it within a stage);
@@ -72,8 +57,13 @@ public static class TrainingModels
     /// <param name="biasInitializer">Initializer spec of every bias.</param>
     public static ModelSpec Mlp(int inputs, int hiddenLayers, int width, LayerSpec activation, int classes, string weightInitializer, string biasInitializer = "zeros")
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(hiddenLayers);
         ArgumentNullException.ThrowIfNull(activation);
+        return MlpOf(inputs, hiddenLayers, width, activation, activation.Type, classes, weightInitializer, biasInitializer);
+    }
+
+    private static ModelSpec MlpOf(int inputs, int hiddenLayers, int width, LayerSpec activation, string label, int classes, string weightInitializer, string biasInitializer)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(hiddenLayers);
         var layers = new List<LayerSpec>(2 * hiddenLayers + 2);
         for (int i = 0; i < hiddenLayers; i++)
         {
@@ -82,7 +72,7 @@ public static class TrainingModels
         }
         layers.Add(new Dense(classes));
         layers.Add(new Softmax());
-        return new ModelSpec($"mlp {inputs}-{width}x{hiddenLayers}-{classes} {activation.Type}", FeatureShape.Features(inputs), layers)
+        return new ModelSpec($"mlp {inputs}-{width}x{hiddenLayers}-{classes} {label}", FeatureShape.Features(inputs), layers)
         {
             WeightInitializer = weightInitializer,
             BiasInitializer = biasInitializer,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using WeightInit.Gains;
 using WeightInit.Initializers;
 using WeightInit.IO;
 using WeightInit.Random;
@@ -114,30 +115,14 @@ public sealed class TorchSequentialInit
         return FanCalculator.Compute(tensor.Dimensions.ToArray(), FanConvention.PyTorch);
     }
 
-    /// <summary>torch.nn.init.calculate_gain(nonlinearity, param) in double, or a plain number.</summary>
+    /// <summary>torch.nn.init.calculate_gain(nonlinearity, param) in double (the library's <see cref="Gain.PyTorch"/>), or a plain number.</summary>
+    /// <remarks>A bare <c>leaky_relu</c> takes its slope from the call's <c>a</c>, as <c>kaiming_*_(a, nonlinearity='leaky_relu')</c> does.</remarks>
     private static double GainOf(string text, double negativeSlope)
     {
-        string t = text.Trim().ToLowerInvariant();
-        string? param = null;
-        int colon = t.IndexOf(':');
-        if (colon >= 0) { param = t[(colon + 1)..]; t = t[..colon]; }
-        switch (t)
-        {
-            case "linear" or "conv1d" or "conv2d" or "conv3d" or "conv_transpose1d" or "conv_transpose2d" or "conv_transpose3d" or "sigmoid":
-                return 1;
-            case "tanh":
-                return 5.0 / 3;
-            case "relu":
-                return Math.Sqrt(2.0);
-            case "leaky_relu":
-            {
-                double slope = param is null ? negativeSlope : Number(param);
-                return Math.Sqrt(2.0 / (1 + slope * slope));
-            }
-            case "selu":
-                return 3.0 / 4;
-        }
-        return Number(text);
+        string t = text.Trim();
+        if (!Activation.TryParse(t, out var activation)) return Number(text);
+        if (activation.Name == "leaky_relu" && !t.Contains(':')) activation = Activation.LeakyRelu(negativeSlope);
+        return Gain.PyTorch(activation);
     }
 
     private static double Number(string text)

@@ -103,7 +103,7 @@ public sealed class CheckpointPlan
     }
 
     private static bool IsPyTorchBias(string spec) =>
-        SpecWords.Normalize(spec.Trim()) == SpecWords.Normalize(InitPolicy.PyTorchBias);
+        InitializerRegistry.Normalize(spec.Trim()) == InitializerRegistry.Normalize(InitPolicy.PyTorchBias);
 
     /// <summary>U(±1/√fan_in) of the sibling weight, as a plain uniform spec (PyTorch: <c>bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0</c>).</summary>
     private static string ResolvePyTorchBias(TensorDeclaration bias, Dictionary<string, TensorDeclaration> byName)

@@ -33,7 +33,7 @@ public static partial class CheckpointPresets
         InitializerSpec spec;
         try { spec = InitializerSpec.Parse(text); }
         catch (FormatException e) { throw new ArgumentException($"Preset '{text}': {e.Message}", e); }
-        switch (SpecWords.Normalize(spec.Name))
+        switch (InitializerRegistry.Normalize(spec.Name))
         {
             case "pytorchdefault" or "pytorch" or "torch":
                 if (spec.Arguments.Count > 0) throw new ArgumentException("Preset pytorch-default takes no arguments.");

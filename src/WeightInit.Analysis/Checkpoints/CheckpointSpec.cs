@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using WeightInit.Analysis.Models;
+using WeightInit.Initializers;
 using WeightInit.IO;
 using WeightInit.Shapes;
 
@@ -208,7 +209,7 @@ public static class CheckpointSpec
     internal static WeightLayout Layout(string text, string where)
     {
         foreach (var layout in Enum.GetValues<WeightLayout>())
-            if (SpecWords.Normalize(layout.ToString()) == SpecWords.Normalize(text)) return layout;
+            if (InitializerRegistry.Normalize(layout.ToString()) == InitializerRegistry.Normalize(text)) return layout;
         throw new ArgumentException($"{where}: unknown layout '{text}'; valid: {string.Join(", ", Enum.GetNames<WeightLayout>())}.");
     }
 

@@ -334,8 +334,7 @@ public sealed class HeDepthExperiment : IExperiment
                     var pass = Probe.Run(model, root.Fold($"{depth}/{label}").Fold((ulong)r), batch, settings.Threads, backward: false);
                     return Enumerable.Range(0, depth).Select(i => SecondMoment(pass.Activations[2 * i + 1])).ToArray();
                 }).ToList();
-                var mean = Enumerable.Range(0, depth).Select(i => runs.Average(run => run[i])).ToArray();
-                var spread = Enumerable.Range(0, depth).Select(i => Math.Sqrt(runs.Sum(run => (run[i] - mean[i]) * (run[i] - mean[i])) / Math.Max(1, repeats - 1))).ToArray();
+                var (mean, spread) = Probe.MeanAndSpread(runs);
                 var predicted = Enumerable.Range(0, depth).Select(i => theory.Layer($"act{i + 1}").Output.SecondMoment).ToArray();
                 chart.AddLine($"{label} (theory)", x, predicted, dash: LineDash.Dashed);
                 chart.AddLine($"{label}", x, mean, markers: true);

@@ -185,34 +185,26 @@ internal static class SamplingMath
                - ((hfsq - (s * (hfsq + r) + dk * new Vector<double>(DeterministicMath.Ln2Lo))) - f);
     }
 
-    /// <inheritdoc cref="Log(Vector{double})"/>
+    /// <summary>The lane-wise <see cref="DeterministicMath.Log"/> for positive normal finite doubles (the scalar function's main path, op for op), at any width.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<double> Log512(Vector512<double> x)
+    public static TL Log<TL>(TL x) where TL : struct, IDoubleLanes<TL>
     {
-        var bits = x.AsInt64();
-        var k = ((bits >> 52) & Vector512.Create(0x7FFL)) - Vector512.Create(1023L);
-        var m = ((bits & Vector512.Create(0x000FFFFFFFFFFFFFL)) | Vector512.Create(0x3FF0000000000000L)).AsDouble();
-        var big = Vector512.GreaterThan(m, Vector512.Create(DeterministicMath.Sqrt2));
-        m = Vector512.ConditionalSelect(big, m * Vector512.Create(0.5), m);
-        k -= big.AsInt64();
-        var f = m - Vector512<double>.One;
-        var s = f / (Vector512.Create(2.0) + f);
+        var (e, m) = TL.Split(x);
+        var big = TL.GreaterThan(m, TL.Create(DeterministicMath.Sqrt2));
+        m = TL.Select(big, m * TL.Create(0.5), m);
+        var dk = e + (big & TL.Create(1.0)); // the exponent, one more where the significand was halved (exact)
+        var f = m - TL.Create(1.0);
+        var s = f / (TL.Create(2.0) + f);
         var z = s * s;
         var w = z * z;
-        var t1 = w * (Vector512.Create(DeterministicMath.Lg2) + w * (Vector512.Create(DeterministicMath.Lg4) + w * Vector512.Create(DeterministicMath.Lg6)));
-        var t2 = z * (Vector512.Create(DeterministicMath.Lg1) + w * (Vector512.Create(DeterministicMath.Lg3)
-                 + w * (Vector512.Create(DeterministicMath.Lg5) + w * Vector512.Create(DeterministicMath.Lg7))));
+        var t1 = w * (TL.Create(DeterministicMath.Lg2) + w * (TL.Create(DeterministicMath.Lg4) + w * TL.Create(DeterministicMath.Lg6)));
+        var t2 = z * (TL.Create(DeterministicMath.Lg1) + w * (TL.Create(DeterministicMath.Lg3)
+                 + w * (TL.Create(DeterministicMath.Lg5) + w * TL.Create(DeterministicMath.Lg7))));
         var r = t2 + t1;
-        var hfsq = Vector512.Create(0.5) * f * f;
-        var dk = Vector512.ConvertToDouble(k);
-        return dk * Vector512.Create(DeterministicMath.Ln2Hi)
-               - ((hfsq - (s * (hfsq + r) + dk * Vector512.Create(DeterministicMath.Ln2Lo))) - f);
+        var hfsq = TL.Create(0.5) * f * f;
+        return dk * TL.Create(DeterministicMath.Ln2Hi)
+               - ((hfsq - (s * (hfsq + r) + dk * TL.Create(DeterministicMath.Ln2Lo))) - f);
     }
-
-    /// <inheritdoc cref="AllNormalPositive(Vector{double})"/>
-    public static bool AllNormalPositive512(Vector512<double> x) =>
-        Vector512.GreaterThanOrEqualAll(x, Vector512.Create(2.2250738585072014e-308))
-        && Vector512.LessThanOrEqualAll(x, Vector512.Create(double.MaxValue));
 
     /// <summary>True when every lane is a positive normal finite double (the domain of <see cref="Log(Vector{double})"/>).</summary>
     public static bool AllNormalPositive(Vector<double> x) =>

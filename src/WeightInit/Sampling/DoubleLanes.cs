@@ -55,6 +55,24 @@ internal interface IDoubleLanes<TSelf> where TSelf : struct, IDoubleLanes<TSelf>
     static abstract int Compress(TSelf mask, TSelf value, ref double destination);
 }
 
+/// <summary>Helpers shared by the double kernels.</summary>
+internal static class DoubleLanes
+{
+    /// <summary>
+    /// The exact doubles of (U | <paramref name="or"/>) for the 53-bit integers U = (w_j ≪ 21) | (w_{j+16} ≫ 11) of elements
+    /// [element, element + Count) of a batch (16 elements per 32-word half-group; element a multiple of Count).
+    /// </summary>
+    /// <remarks>w_j·2²¹ and (w_{j+16} ≫ 11) | or are exact doubles and their sum is below 2⁵³, hence exact.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TL Bits53<TL>(ref uint words, int element, uint or) where TL : struct, IDoubleLanes<TL>
+    {
+        int index = 32 * (element >> 4) + (element & 15);
+        var high = TL.Words(ref words, (nuint)index, 0, 0);
+        var low = TL.Words(ref words, (nuint)(index + 16), 11, or);
+        return high * TL.Create(2097152.0) + low;
+    }
+}
+
 internal readonly struct D512(Vector512<double> v) : IDoubleLanes<D512>
 {
     public readonly Vector512<double> V = v;

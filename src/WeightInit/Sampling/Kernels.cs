@@ -46,40 +46,12 @@ internal abstract class DoubleKernel
     /// <summary>The vector path; must equal <see cref="Scalar"/> bit for bit.</summary>
     public virtual void Vectorized(ReadOnlySpan<uint> words, Span<double> output) => Scalar(words, output);
 
-    protected static bool VectorUsable => Vector.IsHardwareAccelerated && Vector<uint>.Count is 4 or 8 or 16;
-
     /// <summary>The 53-bit integer U_j of element j of the half-group starting at <paramref name="words"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected static ulong Bits53(ReadOnlySpan<uint> words, int j) => ((ulong)words[j] << 21) | (words[j + 16] >> 11);
 
-    /// <summary>The 53-bit integers of every element (16 per 32 words), vectorized.</summary>
-    protected static void Bits53(ReadOnlySpan<uint> words, Span<ulong> bits)
-    {
-        int halves = words.Length / 32;
-        int vu = Vector<uint>.Count, vl = Vector<ulong>.Count;
-        for (int g = 0; g < halves; g++)
-        {
-            var w = words.Slice(32 * g, 32);
-            var o = bits.Slice(16 * g, 16);
-            for (int j0 = 0; j0 < 16; j0 += vu)
-            {
-                Vector.Widen(new Vector<uint>(w[j0..]), out var h0, out var h1);
-                Vector.Widen(new Vector<uint>(w[(16 + j0)..]), out var l0, out var l1);
-                ((h0 << 21) | (l0 >> 11)).CopyTo(o[j0..]);
-                ((h1 << 21) | (l1 >> 11)).CopyTo(o[(j0 + vl)..]);
-            }
-        }
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected static double Clamp(double x, double lo, double hi) => x < lo ? lo : (x > hi ? hi : x);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    protected static Vector<double> Clamp(Vector<double> x, Vector<double> lo, Vector<double> hi)
-    {
-        x = Vector.ConditionalSelect(Vector.LessThan(x, lo), lo, x);
-        return Vector.ConditionalSelect(Vector.GreaterThan(x, hi), hi, x);
-    }
 }
 
 /// <summary>Uniform float32: u = (w ≫ 8)·2⁻²⁴ ∈ [0, 1), x = low + span·u, then kept inside [lo, hi].</summary>
@@ -259,26 +231,38 @@ internal sealed class UniformDoubleKernel(double low, double span, double lo, do
 
     public override void Vectorized(ReadOnlySpan<uint> words, Span<double> output)
     {
-        if (!VectorUsable) { Scalar(words, output); return; }
-        Span<ulong> bits = stackalloc ulong[words.Length / 2];
-        Bits53(words, bits);
-        var vLow = new Vector<double>(low); var vSpan = new Vector<double>(span);
-        var vLo = new Vector<double>(lo); var vHi = new Vector<double>(hi);
-        var scale = new Vector<double>(TwoPowMinus53);
-        var src = MemoryMarshal.Cast<ulong, Vector<ulong>>(bits);
-        var dst = MemoryMarshal.Cast<double, Vector<double>>(output);
-        for (int i = 0; i < src.Length; i++)
-            dst[i] = Clamp(vLow + vSpan * (Vector.ConvertToDouble(src[i]) * scale), vLo, vHi);
+        switch (DoubleWidth.Lanes)
+        {
+            case 8: Run<D512>(words, output); break;
+            case 4: Run<D256>(words, output); break;
+            case 2: Run<D128>(words, output); break;
+            default: Scalar(words, output); break;
+        }
+    }
+
+    private void Run<TL>(ReadOnlySpan<uint> words, Span<double> output) where TL : struct, IDoubleLanes<TL>
+    {
+        ref uint w = ref MemoryMarshal.GetReference(words);
+        ref double o = ref MemoryMarshal.GetReference(output);
+        TL vLow = TL.Create(low), vSpan = TL.Create(span), vLo = TL.Create(lo), vHi = TL.Create(hi), scale = TL.Create(TwoPowMinus53);
+        for (int e = 0; e < output.Length; e += TL.Count)
+        {
+            var x = vLow + vSpan * (DoubleLanes.Bits53<TL>(ref w, e, 0) * scale);
+            x = TL.Select(TL.LessThan(x, vLo), vLo, x);
+            TL.Store(TL.Select(TL.GreaterThan(x, vHi), vHi, x), ref o, (nuint)e);
+        }
     }
 }
 
 /// <summary>Normal float64 by Box–Muller: U_j and U_{j+16} of a 64-word group give elements j (cosine) and j + 16 (sine), j &lt; 16.</summary>
-/// <remarks>u₁ = U_j·2⁻⁵³ + 2⁻⁵⁴ ∈ (0, 1) (radius at most √(108 ln 2) ≈ 8.65); the angle 2π·U_{j+4}/2⁵³, reduced exactly in integers.</remarks>
+/// <remarks>u₁ = U_j·2⁻⁵³ + 2⁻⁵⁴ ∈ (0, 1) (radius at most √(108 ln 2) ≈ 8.65); the angle 2π·U_{j+4}/2⁵³, reduced exactly to a quadrant q and f ∈ [−½, ½).</remarks>
 internal sealed class NormalDoubleKernel(double mean, double stdDev) : DoubleKernel
 {
     private const double TwoPowMinus53 = 1.1102230246251565404236316680908203125E-16;
     private const double TwoPowMinus54 = 5.5511151231257827021181583404541015625E-17;
     private const double TwoPowMinus51 = 4.44089209850062616169452667236328125E-16;
+    private const double TwoPow50 = 1125899906842624.0;
+    private const double TwoPow51 = 2251799813685248.0;
 
     public override void Scalar(ReadOnlySpan<uint> words, Span<double> output)
     {
@@ -311,34 +295,42 @@ internal sealed class NormalDoubleKernel(double mean, double stdDev) : DoubleKer
 
     public override void Vectorized(ReadOnlySpan<uint> words, Span<double> output)
     {
-        if (!VectorUsable) { Scalar(words, output); return; }
-        Span<ulong> bits = stackalloc ulong[words.Length / 2];
-        Bits53(words, bits);
-        int n = Vector<ulong>.Count;
-        var vMean = new Vector<double>(mean); var vStd = new Vector<double>(stdDev);
-        var one = new Vector<long>(1); var two = new Vector<long>(2);
-        var signBit = new Vector<long>(long.MinValue);
-        for (int g = 0; g < bits.Length; g += 32)
+        switch (DoubleWidth.Lanes)
         {
-            for (int j = 0; j < 16; j += n)
+            case 8: Run<D512>(words, output); break;
+            case 4: Run<D256>(words, output); break;
+            case 2: Run<D128>(words, output); break;
+            default: Scalar(words, output); break;
+        }
+    }
+
+    // Pair on lanes. The quadrant arithmetic is done in doubles, exactly: U < 2⁵³ is exact, q = ⌊(U + 2⁵⁰)/2⁵¹⌋ ∈ {0, …, 4}
+    // (rounding U + 2⁵⁰ above 2⁵³ cannot cross a multiple of 2⁵¹), and U − q·2⁵¹ is the exact integer f.
+    private void Run<TL>(ReadOnlySpan<uint> words, Span<double> output) where TL : struct, IDoubleLanes<TL>
+    {
+        ref uint w = ref MemoryMarshal.GetReference(words);
+        ref double o = ref MemoryMarshal.GetReference(output);
+        TL vMean = TL.Create(mean), vStd = TL.Create(stdDev);
+        TL one = TL.Create(1.0), two = TL.Create(2.0), three = TL.Create(3.0);
+        for (int g = 0; g < output.Length; g += 32)
+        {
+            for (int j = 0; j < 16; j += TL.Count)
             {
-                var ua = new Vector<ulong>(bits[(g + j)..]);
-                var ub = new Vector<ulong>(bits[(g + j + 16)..]);
-                var u1 = Vector.ConvertToDouble(ua) * new Vector<double>(TwoPowMinus53) + new Vector<double>(TwoPowMinus54);
-                var r = Vector.SquareRoot(new Vector<double>(-2.0) * SamplingMath.Log(u1));
-                var q = Vector.AsVectorInt64((ub + new Vector<ulong>(1UL << 50)) >> 51);
-                var fi = Vector.AsVectorInt64(ub) - (q << 51);
-                var x = Vector.ConvertToDouble(fi) * new Vector<double>(TwoPowMinus51) * new Vector<double>(SamplingMath.HalfPi);
+                var ua = DoubleLanes.Bits53<TL>(ref w, g + j, 0);
+                var ub = DoubleLanes.Bits53<TL>(ref w, g + 16 + j, 0);
+                var u1 = ua * TL.Create(TwoPowMinus53) + TL.Create(TwoPowMinus54);
+                var r = TL.Sqrt(TL.Create(-2.0) * SamplingMath.Log(u1));
+                var q = TL.Floor((ub + TL.Create(TwoPow50)) * TL.Create(TwoPowMinus51));
+                var x = (ub - q * TL.Create(TwoPow51)) * TL.Create(TwoPowMinus51) * TL.Create(SamplingMath.HalfPi);
                 var (s, c) = SamplingMath.SinCos(x);
-                var swap = Vector.Equals(q & one, one);
-                var a = Vector.ConditionalSelect(swap, s, c);
-                var b = Vector.ConditionalSelect(swap, c, s);
-                var negA = Vector.Equals((q + one) & two, two) & signBit;
-                var negB = Vector.Equals(q & two, two) & signBit;
-                a = Vector.AsVectorDouble(Vector.AsVectorInt64(a) ^ negA);
-                b = Vector.AsVectorDouble(Vector.AsVectorInt64(b) ^ negB);
-                (vMean + vStd * (r * a)).CopyTo(output[(g + j)..]);
-                (vMean + vStd * (r * b)).CopyTo(output[(g + j + 16)..]);
+                var q1 = TL.Equal(q, one); var q2 = TL.Equal(q, two); var q3 = TL.Equal(q, three);
+                var swap = q1 | q3;
+                var a = TL.Select(swap, s, c);
+                var b = TL.Select(swap, c, s);
+                a = TL.Select(q1 | q2, -a, a);
+                b = TL.Select(q2 | q3, -b, b);
+                TL.Store(vMean + vStd * (r * a), ref o, (nuint)(g + j));
+                TL.Store(vMean + vStd * (r * b), ref o, (nuint)(g + j + 16));
             }
         }
     }

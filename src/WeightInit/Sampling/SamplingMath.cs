@@ -147,42 +147,18 @@ internal static class SamplingMath
 
     /// <inheritdoc cref="SinCos(double)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector<double> Sin, Vector<double> Cos) SinCos(Vector<double> x)
+    public static (TL Sin, TL Cos) SinCos<TL>(TL x) where TL : struct, IDoubleLanes<TL>
     {
         var z = x * x;
         var w = z * z;
-        var rs = new Vector<double>(S2) + z * (new Vector<double>(S3) + z * new Vector<double>(S4)) + z * w * (new Vector<double>(S5) + z * new Vector<double>(S6));
-        var s = x + z * x * (new Vector<double>(S1) + z * rs);
-        var rc = z * (new Vector<double>(C1) + z * (new Vector<double>(C2) + z * new Vector<double>(C3)))
-                 + w * w * (new Vector<double>(C4) + z * (new Vector<double>(C5) + z * new Vector<double>(C6)));
-        var hz = new Vector<double>(0.5) * z;
-        var one = Vector<double>.One - hz;
-        var c = one + (((Vector<double>.One - one) - hz) + z * rc);
+        var rs = TL.Create(S2) + z * (TL.Create(S3) + z * TL.Create(S4)) + z * w * (TL.Create(S5) + z * TL.Create(S6));
+        var s = x + z * x * (TL.Create(S1) + z * rs);
+        var rc = z * (TL.Create(C1) + z * (TL.Create(C2) + z * TL.Create(C3)))
+                 + w * w * (TL.Create(C4) + z * (TL.Create(C5) + z * TL.Create(C6)));
+        var hz = TL.Create(0.5) * z;
+        var one = TL.Create(1.0) - hz;
+        var c = one + (((TL.Create(1.0) - one) - hz) + z * rc);
         return (s, c);
-    }
-
-    /// <summary>The lane-wise <see cref="DeterministicMath.Log"/> for positive normal finite doubles (the scalar function's main path, op for op).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<double> Log(Vector<double> x)
-    {
-        var bits = Vector.AsVectorInt64(x);
-        var k = ((bits >> 52) & new Vector<long>(0x7FF)) - new Vector<long>(1023);
-        var m = Vector.AsVectorDouble((bits & new Vector<long>(0x000FFFFFFFFFFFFFL)) | new Vector<long>(0x3FF0000000000000L));
-        var big = Vector.GreaterThan(m, new Vector<double>(DeterministicMath.Sqrt2));
-        m = Vector.ConditionalSelect(big, m * new Vector<double>(0.5), m);
-        k -= big;
-        var f = m - Vector<double>.One;
-        var s = f / (new Vector<double>(2.0) + f);
-        var z = s * s;
-        var w = z * z;
-        var t1 = w * (new Vector<double>(DeterministicMath.Lg2) + w * (new Vector<double>(DeterministicMath.Lg4) + w * new Vector<double>(DeterministicMath.Lg6)));
-        var t2 = z * (new Vector<double>(DeterministicMath.Lg1) + w * (new Vector<double>(DeterministicMath.Lg3)
-                 + w * (new Vector<double>(DeterministicMath.Lg5) + w * new Vector<double>(DeterministicMath.Lg7))));
-        var r = t2 + t1;
-        var hfsq = new Vector<double>(0.5) * f * f;
-        var dk = Vector.ConvertToDouble(k);
-        return dk * new Vector<double>(DeterministicMath.Ln2Hi)
-               - ((hfsq - (s * (hfsq + r) + dk * new Vector<double>(DeterministicMath.Ln2Lo))) - f);
     }
 
     /// <summary>The lane-wise <see cref="DeterministicMath.Log"/> for positive normal finite doubles (the scalar function's main path, op for op), at any width.</summary>
@@ -205,9 +181,4 @@ internal static class SamplingMath
         return dk * TL.Create(DeterministicMath.Ln2Hi)
                - ((hfsq - (s * (hfsq + r) + dk * TL.Create(DeterministicMath.Ln2Lo))) - f);
     }
-
-    /// <summary>True when every lane is a positive normal finite double (the domain of <see cref="Log(Vector{double})"/>).</summary>
-    public static bool AllNormalPositive(Vector<double> x) =>
-        Vector.GreaterThanOrEqualAll(x, new Vector<double>(2.2250738585072014e-308))
-        && Vector.LessThanOrEqualAll(x, new Vector<double>(double.MaxValue));
 }

@@ -71,14 +71,10 @@ internal readonly struct DoubleTruncatedLayout : ITruncatedLayout<double>
 {
     private const double TwoPowMinus53 = 1.1102230246251565404236316680908203125E-16;
 
-    // w_j·2²¹ and (w_{j+16} ≫ 11) | 1 are exact and their sum is below 2⁵³: the exact (double)(U | 1).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static TL Uniforms<TL>(ref uint words, int element) where TL : struct, IDoubleLanes<TL>
     {
-        int index = 32 * (element >> 4) + (element & 15);
-        var high = TL.Words(ref words, (nuint)index, 0, 0);
-        var low = TL.Words(ref words, (nuint)(index + 16), 11, 1);
-        return (high * TL.Create(2097152.0) + low) * TL.Create(TwoPowMinus53);
+        return DoubleLanes.Bits53<TL>(ref words, element, 1) * TL.Create(TwoPowMinus53);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -16,25 +16,8 @@ internal abstract class SingleKernel
     /// <summary>The vector path; must equal <see cref="Scalar"/> bit for bit.</summary>
     public virtual void Vectorized(ReadOnlySpan<uint> words, Span<float> output) => Scalar(words, output);
 
-    /// <summary>Whether the vector path can run with this machine's <see cref="Vector{T}"/> width.</summary>
-    protected static bool VectorUsable => Vector.IsHardwareAccelerated && Vector<float>.Count is 4 or 8 or 16;
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected static float Clamp(float x, float lo, float hi) => x < lo ? lo : (x > hi ? hi : x);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    protected static Vector<float> Clamp(Vector<float> x, Vector<float> lo, Vector<float> hi)
-    {
-        x = Vector.ConditionalSelect(Vector.LessThan(x, lo), lo, x);
-        return Vector.ConditionalSelect(Vector.GreaterThan(x, hi), hi, x);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    protected static Vector512<float> Clamp512(Vector512<float> x, Vector512<float> lo, Vector512<float> hi)
-    {
-        x = Vector512.ConditionalSelect(Vector512.LessThan(x, lo), lo, x);
-        return Vector512.ConditionalSelect(Vector512.GreaterThan(x, hi), hi, x);
-    }
 }
 
 /// <summary>Turns random words into float64 values: each 32-word half-group gives 16 values from U_j = (w_j · 2²¹) | (w_{j+16} ≫ 11), a 53-bit integer.</summary>
@@ -67,40 +50,29 @@ internal sealed class UniformSingleKernel(float low, float span, float lo, float
 
     public override void Vectorized(ReadOnlySpan<uint> words, Span<float> output)
     {
-        if (Vector512.IsHardwareAccelerated) { Vectorized512(words, output); return; }
-        if (!VectorUsable) { Scalar(words, output); return; }
-        var vLow = new Vector<float>(low); var vSpan = new Vector<float>(span);
-        var vLo = new Vector<float>(lo); var vHi = new Vector<float>(hi);
-        var scale = new Vector<float>(TwoPowMinus24);
-        var src = MemoryMarshal.Cast<uint, Vector<uint>>(words);
-        var dst = MemoryMarshal.Cast<float, Vector<float>>(output);
-        for (int i = 0; i < src.Length; i++)
+        switch (FloatWidth.Lanes)
         {
-            var u = Vector.ConvertToSingle(Vector.AsVectorInt32(src[i] >> 8)) * scale;
-            dst[i] = Clamp(vLow + vSpan * u, vLo, vHi);
+            case 16: Run<F512>(words, output); break;
+            case 8: Run<F256>(words, output); break;
+            case 4: Run<F128>(words, output); break;
+            default: Scalar(words, output); break;
         }
     }
 
-    // The same operations on 512-bit vectors (Vector<T> is 256 bits wide by default even where AVX-512 is available).
-    private void Vectorized512(ReadOnlySpan<uint> words, Span<float> output)
+    private void Run<TL>(ReadOnlySpan<uint> words, Span<float> output) where TL : struct, IFloatLanes<TL>
     {
-        var vLow = Vector512.Create(low); var vSpan = Vector512.Create(span);
-        var vLo = Vector512.Create(lo); var vHi = Vector512.Create(hi);
-        var scale = Vector512.Create(TwoPowMinus24);
         ref uint w = ref MemoryMarshal.GetReference(words);
         ref float o = ref MemoryMarshal.GetReference(output);
-        for (nuint i = 0; i < (nuint)words.Length; i += 16)
-        {
-            var u = Vector512.ConvertToSingle((Vector512.LoadUnsafe(ref w, i) >> 8).AsInt32()) * scale;
-            Clamp512(vLow + vSpan * u, vLo, vHi).StoreUnsafe(ref o, i);
-        }
+        TL vLow = TL.Create(low), vSpan = TL.Create(span), vLo = TL.Create(lo), vHi = TL.Create(hi), scale = TL.Create(TwoPowMinus24);
+        for (nuint i = 0; i < (nuint)words.Length; i += (nuint)TL.Count)
+            TL.Store(FloatWidth.Clamp(vLow + vSpan * (TL.Words(ref w, i, 8) * scale), vLo, vHi), ref o, i);
     }
 }
 
 /// <summary>Normal float32 by Box–Muller: words (w_j, w_{j+16}) of each 32-word half-group give elements j (cosine) and j + 16 (sine), j &lt; 16.</summary>
 /// <remarks>
 /// u₁ = float(w_j ≫ 1)·2⁻³¹ + 2⁻³² ∈ (0, 1], so the radius √(−2 ln u₁) is at most √(64 ln 2) ≈ 6.66.
-/// The angle is 2π·k/2²⁴ with k = w_{j+8} ≫ 8, reduced exactly in integers to a quadrant q and f ∈ [−½, ½),
+/// The angle is 2π·k/2²⁴ with k = w_{j+16} ≫ 8, reduced exactly to a quadrant q and f ∈ [−½, ½),
 /// so sin and cos are only evaluated on [−π/4, π/4].
 /// </remarks>
 internal sealed class NormalSingleKernel(float mean, float stdDev) : SingleKernel
@@ -108,6 +80,8 @@ internal sealed class NormalSingleKernel(float mean, float stdDev) : SingleKerne
     private const float TwoPowMinus31 = 4.656612873077392578125E-10f;
     private const float TwoPowMinus32 = 2.3283064365386962890625E-10f;
     private const float TwoPowMinus22 = 2.384185791015625E-7f;
+    private const float TwoPow21 = 2097152f;
+    private const float TwoPow22 = 4194304f;
 
     public override void Scalar(ReadOnlySpan<uint> words, Span<float> output)
     {
@@ -141,79 +115,43 @@ internal sealed class NormalSingleKernel(float mean, float stdDev) : SingleKerne
 
     public override void Vectorized(ReadOnlySpan<uint> words, Span<float> output)
     {
-        if (Vector512.IsHardwareAccelerated) { Vectorized512(words, output); return; }
-        if (!VectorUsable) { Scalar(words, output); return; }
-        int n = Vector<float>.Count;
-        var vMean = new Vector<float>(mean); var vStd = new Vector<float>(stdDev);
-        var one = new Vector<int>(1); var two = new Vector<int>(2);
-        var signBit = new Vector<int>(int.MinValue);
-        for (int g = 0; g < words.Length; g += 32)
+        switch (FloatWidth.Lanes)
         {
-            for (int j = 0; j < 16; j += n)
-            {
-                var wa = new Vector<uint>(words[(g + j)..]);
-                var wb = new Vector<uint>(words[(g + j + 16)..]);
-                var u1 = Vector.ConvertToSingle(Vector.AsVectorInt32(wa >> 1)) * new Vector<float>(TwoPowMinus31) + new Vector<float>(TwoPowMinus32);
-                var r = Vector.SquareRoot(new Vector<float>(-2f) * SamplingMath.LogF(u1));
-                var k = Vector.AsVectorInt32(wb >> 8);
-                var q = (k + new Vector<int>(1 << 21)) >> 22;
-                var fi = k - (q << 22);
-                var x = Vector.ConvertToSingle(fi) * new Vector<float>(TwoPowMinus22) * new Vector<float>(SamplingMath.HalfPiF);
-                var (s, c) = SamplingMath.SinCosF(x);
-                var swap = Vector.Equals(q & one, one);
-                var a = Vector.ConditionalSelect(swap, s, c);
-                var b = Vector.ConditionalSelect(swap, c, s);
-                var negA = Vector.Equals((q + one) & two, two) & signBit;
-                var negB = Vector.Equals(q & two, two) & signBit;
-                a = Vector.AsVectorSingle(Vector.AsVectorInt32(a) ^ negA);
-                b = Vector.AsVectorSingle(Vector.AsVectorInt32(b) ^ negB);
-                (vMean + vStd * (r * a)).CopyTo(output[(g + j)..]);
-                (vMean + vStd * (r * b)).CopyTo(output[(g + j + 16)..]);
-            }
+            case 16: Run<F512>(words, output); break;
+            case 8: Run<F256>(words, output); break;
+            case 4: Run<F128>(words, output); break;
+            default: Scalar(words, output); break;
         }
     }
 
-    // The same operations on 512-bit vectors: one vector is a whole 16-word row of a group, and the two halves of a group
-    // go through the logarithm and the sine/cosine side by side.
-    private void Vectorized512(ReadOnlySpan<uint> words, Span<float> output)
+    // Pair on lanes. The quadrant arithmetic is done in floats, exactly: k < 2²⁴ is exact, q = ⌊(k + 2²¹)/2²²⌋ ∈ {0, …, 4}
+    // (rounding k + 2²¹ above 2²⁴ cannot cross a multiple of 2²²), and k − q·2²² is the exact integer f.
+    private void Run<TL>(ReadOnlySpan<uint> words, Span<float> output) where TL : struct, IFloatLanes<TL>
     {
         ref uint w = ref MemoryMarshal.GetReference(words);
         ref float o = ref MemoryMarshal.GetReference(output);
-        nuint g = 0, length = (nuint)words.Length;
-        for (; g + 64 <= length; g += 64)
+        TL vMean = TL.Create(mean), vStd = TL.Create(stdDev);
+        TL one = TL.Create(1f), two = TL.Create(2f), three = TL.Create(3f);
+        for (nuint g = 0; g < (nuint)words.Length; g += 32)
         {
-            var (a0, b0) = Pair512(Vector512.LoadUnsafe(ref w, g), Vector512.LoadUnsafe(ref w, g + 16));
-            var (a1, b1) = Pair512(Vector512.LoadUnsafe(ref w, g + 32), Vector512.LoadUnsafe(ref w, g + 48));
-            a0.StoreUnsafe(ref o, g); b0.StoreUnsafe(ref o, g + 16);
-            a1.StoreUnsafe(ref o, g + 32); b1.StoreUnsafe(ref o, g + 48);
+            for (nuint j = 0; j < 16; j += (nuint)TL.Count)
+            {
+                var u1 = TL.Words(ref w, g + j, 1) * TL.Create(TwoPowMinus31) + TL.Create(TwoPowMinus32);
+                var r = TL.Sqrt(TL.Create(-2f) * SamplingMath.LogF(u1));
+                var k = TL.Words(ref w, g + j + 16, 8);
+                var q = TL.Floor((k + TL.Create(TwoPow21)) * TL.Create(TwoPowMinus22));
+                var x = (k - q * TL.Create(TwoPow22)) * TL.Create(TwoPowMinus22) * TL.Create(SamplingMath.HalfPiF);
+                var (s, c) = SamplingMath.SinCosF(x);
+                var q1 = TL.Equal(q, one); var q2 = TL.Equal(q, two); var q3 = TL.Equal(q, three);
+                var swap = q1 | q3;
+                var a = TL.Select(swap, s, c);
+                var b = TL.Select(swap, c, s);
+                a = TL.Select(q1 | q2, -a, a);
+                b = TL.Select(q2 | q3, -b, b);
+                TL.Store(vMean + vStd * (r * a), ref o, g + j);
+                TL.Store(vMean + vStd * (r * b), ref o, g + j + 16);
+            }
         }
-        for (; g < length; g += 32)
-        {
-            var (a, b) = Pair512(Vector512.LoadUnsafe(ref w, g), Vector512.LoadUnsafe(ref w, g + 16));
-            a.StoreUnsafe(ref o, g); b.StoreUnsafe(ref o, g + 16);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private (Vector512<float> Cos, Vector512<float> Sin) Pair512(Vector512<uint> wa, Vector512<uint> wb)
-    {
-        var one = Vector512.Create(1); var two = Vector512.Create(2);
-        var u1 = Vector512.ConvertToSingle((wa >> 1).AsInt32()) * Vector512.Create(TwoPowMinus31) + Vector512.Create(TwoPowMinus32);
-        var r = Vector512.Sqrt(Vector512.Create(-2f) * SamplingMath.LogF(u1));
-        var k = (wb >> 8).AsInt32();
-        var q = (k + Vector512.Create(1 << 21)) >> 22;
-        var fi = k - (q << 22);
-        var x = Vector512.ConvertToSingle(fi) * Vector512.Create(TwoPowMinus22) * Vector512.Create(SamplingMath.HalfPiF);
-        var (s, c) = SamplingMath.SinCosF(x);
-        var swap = Vector512.Equals(q & one, one).AsSingle();
-        var a = Vector512.ConditionalSelect(swap, s, c);
-        var b = Vector512.ConditionalSelect(swap, c, s);
-        var negA = Vector512.Equals((q + one) & two, two) & Vector512.Create(int.MinValue);
-        var negB = Vector512.Equals(q & two, two) & Vector512.Create(int.MinValue);
-        a = (a.AsInt32() ^ negA).AsSingle();
-        b = (b.AsInt32() ^ negB).AsSingle();
-        var vMean = Vector512.Create(mean); var vStd = Vector512.Create(stdDev);
-        return (vMean + vStd * (r * a), vMean + vStd * (r * b));
     }
 }
 

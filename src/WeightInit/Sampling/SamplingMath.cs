@@ -6,7 +6,7 @@ using WeightInit.Numerics;
 namespace WeightInit.Sampling;
 
 /// <summary>
-/// The elementary functions the samplers need, each written twice — scalar and <see cref="Vector{T}"/> — with the same
+/// The elementary functions the samplers need, each written twice — scalar, and once for every vector width through <see cref="IFloatLanes{TSelf}"/> / <see cref="IDoubleLanes{TSelf}"/> — with the same
 /// IEEE operations in the same order, so that both give the same bits. No C library call and no fused multiply–add
 /// (the JIT never contracts a*b+c), hence the same bits on every machine.
 /// </summary>
@@ -56,58 +56,32 @@ internal static class SamplingMath
 
     /// <inheritdoc cref="LogF(float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> LogF(Vector<float> x)
+    public static TL LogF<TL>(TL x) where TL : struct, IFloatLanes<TL>
     {
-        var bits = Vector.AsVectorInt32(x);
-        var e = ((bits >> 23) & new Vector<int>(0xFF)) - new Vector<int>(126);
-        var m = Vector.AsVectorSingle((bits & new Vector<int>(unchecked((int)0x807FFFFF))) | new Vector<int>(0x3F000000));
-        var small = Vector.LessThan(m, new Vector<float>(SqrtHalfF));
-        e += small; // the mask is −1 where true
-        m = Vector.ConditionalSelect(small, m + m - Vector<float>.One, m - Vector<float>.One);
+        var (fe, m) = TL.Frexp(x); // m ∈ [0.5, 1)
+        var small = TL.LessThan(m, TL.Create(SqrtHalfF));
+        fe = fe - (small & TL.Create(1f)); // e − 1 where m < √½ (exact)
+        m = TL.Select(small, m + m - TL.Create(1f), m - TL.Create(1f));
         var z = m * m;
-        var y = new Vector<float>(LogP0);
-        y = y * m + new Vector<float>(LogP1); y = y * m + new Vector<float>(LogP2); y = y * m + new Vector<float>(LogP3);
-        y = y * m + new Vector<float>(LogP4); y = y * m + new Vector<float>(LogP5); y = y * m + new Vector<float>(LogP6);
-        y = y * m + new Vector<float>(LogP7); y = y * m + new Vector<float>(LogP8);
+        var y = TL.Create(LogP0);
+        y = y * m + TL.Create(LogP1); y = y * m + TL.Create(LogP2); y = y * m + TL.Create(LogP3);
+        y = y * m + TL.Create(LogP4); y = y * m + TL.Create(LogP5); y = y * m + TL.Create(LogP6);
+        y = y * m + TL.Create(LogP7); y = y * m + TL.Create(LogP8);
         y = y * m * z;
-        var fe = Vector.ConvertToSingle(e);
-        y = y + new Vector<float>(Ln2LoF) * fe;
-        y = y + new Vector<float>(-0.5f) * z;
+        y = y + TL.Create(Ln2LoF) * fe;
+        y = y + TL.Create(-0.5f) * z;
         var r = m + y;
-        return r + new Vector<float>(Ln2HiF) * fe;
-    }
-
-    /// <inheritdoc cref="LogF(float)"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> LogF(Vector512<float> x)
-    {
-        var bits = x.AsInt32();
-        var e = ((bits >> 23) & Vector512.Create(0xFF)) - Vector512.Create(126);
-        var m = ((bits & Vector512.Create(unchecked((int)0x807FFFFF))) | Vector512.Create(0x3F000000)).AsSingle();
-        var small = Vector512.LessThan(m, Vector512.Create(SqrtHalfF));
-        e += small.AsInt32(); // the mask is −1 where true
-        m = Vector512.ConditionalSelect(small, m + m - Vector512<float>.One, m - Vector512<float>.One);
-        var z = m * m;
-        var y = Vector512.Create(LogP0);
-        y = y * m + Vector512.Create(LogP1); y = y * m + Vector512.Create(LogP2); y = y * m + Vector512.Create(LogP3);
-        y = y * m + Vector512.Create(LogP4); y = y * m + Vector512.Create(LogP5); y = y * m + Vector512.Create(LogP6);
-        y = y * m + Vector512.Create(LogP7); y = y * m + Vector512.Create(LogP8);
-        y = y * m * z;
-        var fe = Vector512.ConvertToSingle(e);
-        y = y + Vector512.Create(Ln2LoF) * fe;
-        y = y + Vector512.Create(-0.5f) * z;
-        var r = m + y;
-        return r + Vector512.Create(Ln2HiF) * fe;
+        return r + TL.Create(Ln2HiF) * fe;
     }
 
     /// <inheritdoc cref="SinCosF(float)"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector512<float> Sin, Vector512<float> Cos) SinCosF(Vector512<float> x)
+    public static (TL Sin, TL Cos) SinCosF<TL>(TL x) where TL : struct, IFloatLanes<TL>
     {
         var z = x * x;
-        var s = ((Vector512.Create(SinF3) * z + Vector512.Create(SinF2)) * z + Vector512.Create(SinF1)) * z * x + x;
-        var c = ((Vector512.Create(CosF3) * z + Vector512.Create(CosF2)) * z + Vector512.Create(CosF1)) * z * z
-                - Vector512.Create(0.5f) * z + Vector512<float>.One;
+        var s = ((TL.Create(SinF3) * z + TL.Create(SinF2)) * z + TL.Create(SinF1)) * z * x + x;
+        var c = ((TL.Create(CosF3) * z + TL.Create(CosF2)) * z + TL.Create(CosF1)) * z * z
+                - TL.Create(0.5f) * z + TL.Create(1f);
         return (s, c);
     }
 
@@ -118,17 +92,6 @@ internal static class SamplingMath
         float z = x * x;
         float s = ((SinF3 * z + SinF2) * z + SinF1) * z * x + x;
         float c = ((CosF3 * z + CosF2) * z + CosF1) * z * z - 0.5f * z + 1f;
-        return (s, c);
-    }
-
-    /// <inheritdoc cref="SinCosF(float)"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static (Vector<float> Sin, Vector<float> Cos) SinCosF(Vector<float> x)
-    {
-        var z = x * x;
-        var s = ((new Vector<float>(SinF3) * z + new Vector<float>(SinF2)) * z + new Vector<float>(SinF1)) * z * x + x;
-        var c = ((new Vector<float>(CosF3) * z + new Vector<float>(CosF2)) * z + new Vector<float>(CosF1)) * z * z
-                - new Vector<float>(0.5f) * z + Vector<float>.One;
         return (s, c);
     }
 

@@ -85,19 +85,21 @@ internal static class ElementConversion
             return TV.AnyGreaterThan(largest, TV.Create(0x7F80_0000)) ? 0 : end;
         }
 
-        // Round to nearest even of a non-NaN float to binary16 (after F. Giesen's float_to_half_fast3_rtne); m = |x|'s bits.
+        // Round to nearest even of a non-NaN float to binary16; m = |x|'s bits. The key's low half is not zero here but
+        // stays below 2¹⁵, and is zero for ±0: the clamps and the store give the bits a zeroed low half gives.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV HalfKey(TV x, TV m)
         {
-            const uint denormMagic = ((127 - 15) + (23 - 10) + 1) << 23; // 0.5f: its ulp is the binary16 subnormal step 2⁻²⁴
-            // |x| < 2⁻¹⁴ (subnormal or zero): the float32 addition rounds at the 2⁻²⁴ position.
-            TV subnormal = TV.AddAsSingle(m, TV.Create(denormMagic)) - TV.Create(denormMagic);
-            // Otherwise rebias the exponent and round the 13 dropped bits to even; from 65536 up (infinity included) the
-            // minimum makes it 0x7C00, as 65520 ≤ |x| < 65536 becomes through the carry.
-            TV odd = (m >> 13) & TV.Create(1);
-            TV normal = (TV.Min(m, TV.Create((127 + 16) << 23)) + TV.Create(unchecked((uint)((15 - 127) << 23) + 0xFFF)) + odd) >> 13;
-            TV magnitude = TV.SelectWhereLess(m, TV.Create(113 << 23), subnormal, normal);
-            return (magnitude << 16) | (x & TV.Create(0x8000_0000));
+            // From 65536 up (infinity included) the magnitude becomes 65536, which rounds to infinity.
+            TV c = TV.Min(m, TV.Create((127 + 16) << 23));
+            // With E = max(exponent of c, −14), adding 2^(E+13) rounds c to a multiple of 2^(E−10), its binary16 step
+            // (subnormals included): the sum s has exponent E + 13 and the rounded value, counted in steps (at most 2¹¹),
+            // in its low 12 bits. The binary16 pattern is then (E + 14)·2¹⁰ + steps = (s ≫ 23 − 126)·2¹⁰ + (s & 0xFFF),
+            // whose key is (s ≪ 3) + (s ≪ 16) − 126·2²⁶ with (s & 0xFFF) ≪ 3 left in the low half.
+            TV e = TV.Max(c & TV.Create(0x7F80_0000), TV.Create((127 - 14) << 23)) + TV.Create(13 << 23);
+            TV sum = TV.AddAsSingle(c, e);
+            TV key = (sum << 16) + ((sum << 3) - TV.Create(126u << 26));
+            return key | (x & TV.Create(0x8000_0000));
         }
 
         // Round to nearest even of a non-NaN float to bfloat16.
@@ -148,6 +150,8 @@ internal static class ElementConversion
         public static Lanes512 ClampAsSingle(Lanes512 value, Lanes512 lo, Lanes512 hi)
         {
             Vector512<float> v = value._v.AsSingle(), l = lo._v.AsSingle(), h = hi._v.AsSingle();
+            // vmaxps/vminps return their second operand on ties (−0 and +0 included): exactly the comparisons below.
+            if (Avx512F.IsSupported) return new(Avx512F.Min(h, Avx512F.Max(l, v)).AsUInt32());
             v = Vector512.ConditionalSelect(Vector512.LessThan(v, l), l, v);
             return new(Vector512.ConditionalSelect(Vector512.GreaterThan(v, h), h, v).AsUInt32());
         }

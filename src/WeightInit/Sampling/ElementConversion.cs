@@ -96,10 +96,10 @@ internal static class ElementConversion
             // (subnormals included): the sum s has exponent E + 13 and the rounded value, counted in steps (at most 2¹¹),
             // in its low 12 bits. The binary16 pattern is then (E + 14)·2¹⁰ + steps = (s ≫ 23 − 126)·2¹⁰ + (s & 0xFFF),
             // whose key is (s ≪ 3) + (s ≪ 16) − 126·2²⁶ with (s & 0xFFF) ≪ 3 left in the low half.
-            TV e = TV.Max(c & TV.Create(0x7F80_0000), TV.Create((127 - 14) << 23)) + TV.Create(13 << 23);
-            TV sum = TV.AddAsSingle(c, e);
+            TV power = TV.Max(c, TV.Create((127 - 14) << 23)) & TV.Create(0x7F80_0000); // 2^E
+            TV sum = TV.MultiplyAddAsSingle(power, TV.Create(0x4600_0000), c);           // c + 2^E·2¹³, one rounding
             TV key = (sum << 16) + ((sum << 3) - TV.Create(126u << 26));
-            return key | (x & TV.Create(0x8000_0000));
+            return TV.BitwiseSelect(TV.Create(0x8000_0000), x, key);
         }
 
         // Round to nearest even of a non-NaN float to bfloat16.
@@ -114,6 +114,8 @@ internal static class ElementConversion
     {
         static abstract int Count { get; }
         static abstract TSelf Create(uint value);
+        /// <summary>The bits of <paramref name="ifOne"/> where <paramref name="mask"/> has ones, the others of <paramref name="ifZero"/>.</summary>
+        static abstract TSelf BitwiseSelect(TSelf mask, TSelf ifOne, TSelf ifZero);
         static abstract TSelf Load(ref uint source, nuint index);
         /// <summary>Stores the high 16 bits of each lane of <paramref name="lower"/>, then of <paramref name="upper"/>.</summary>
         static abstract void StoreHighHalves(TSelf lower, TSelf upper, ref ushort destination, nuint index);
@@ -123,7 +125,8 @@ internal static class ElementConversion
         static abstract TSelf Max(TSelf left, TSelf right);
         static abstract bool AnyGreaterThan(TSelf left, TSelf right);
         // The lanes read as float32.
-        static abstract TSelf AddAsSingle(TSelf left, TSelf right);
+        /// <summary>left · right + addend, rounded once.</summary>
+        static abstract TSelf MultiplyAddAsSingle(TSelf left, TSelf right, TSelf addend);
         /// <summary><paramref name="value"/> &lt; <paramref name="lo"/> ? lo : (value &gt; <paramref name="hi"/> ? hi : value), as float32 comparisons.</summary>
         static abstract TSelf ClampAsSingle(TSelf value, TSelf lo, TSelf hi);
     }
@@ -146,7 +149,9 @@ internal static class ElementConversion
         public static Lanes512 Min(Lanes512 left, Lanes512 right) => new(Vector512.Min(left._v, right._v));
         public static Lanes512 Max(Lanes512 left, Lanes512 right) => new(Vector512.Max(left._v, right._v));
         public static bool AnyGreaterThan(Lanes512 left, Lanes512 right) => Vector512.GreaterThanAny(left._v, right._v);
-        public static Lanes512 AddAsSingle(Lanes512 left, Lanes512 right) => new((left._v.AsSingle() + right._v.AsSingle()).AsUInt32());
+        public static Lanes512 BitwiseSelect(Lanes512 mask, Lanes512 ifOne, Lanes512 ifZero) => new(Vector512.ConditionalSelect(mask._v, ifOne._v, ifZero._v));
+        public static Lanes512 MultiplyAddAsSingle(Lanes512 left, Lanes512 right, Lanes512 addend) =>
+            new(Vector512.FusedMultiplyAdd(left._v.AsSingle(), right._v.AsSingle(), addend._v.AsSingle()).AsUInt32());
         public static Lanes512 ClampAsSingle(Lanes512 value, Lanes512 lo, Lanes512 hi)
         {
             Vector512<float> v = value._v.AsSingle(), l = lo._v.AsSingle(), h = hi._v.AsSingle();
@@ -179,7 +184,9 @@ internal static class ElementConversion
         public static LanesT Min(LanesT left, LanesT right) => new(Vector.Min(left._v, right._v));
         public static LanesT Max(LanesT left, LanesT right) => new(Vector.Max(left._v, right._v));
         public static bool AnyGreaterThan(LanesT left, LanesT right) => Vector.GreaterThanAny(left._v, right._v);
-        public static LanesT AddAsSingle(LanesT left, LanesT right) => new(Vector.AsVectorUInt32(Vector.AsVectorSingle(left._v) + Vector.AsVectorSingle(right._v)));
+        public static LanesT BitwiseSelect(LanesT mask, LanesT ifOne, LanesT ifZero) => new(Vector.ConditionalSelect(mask._v, ifOne._v, ifZero._v));
+        public static LanesT MultiplyAddAsSingle(LanesT left, LanesT right, LanesT addend) =>
+            new(Vector.AsVectorUInt32(Vector.FusedMultiplyAdd(Vector.AsVectorSingle(left._v), Vector.AsVectorSingle(right._v), Vector.AsVectorSingle(addend._v))));
         public static LanesT ClampAsSingle(LanesT value, LanesT lo, LanesT hi)
         {
             Vector<float> v = Vector.AsVectorSingle(value._v), l = Vector.AsVectorSingle(lo._v), h = Vector.AsVectorSingle(hi._v);

@@ -85,8 +85,9 @@ internal static class ElementConversion
             return TV.AnyGreaterThan(largest, TV.Create(0x7F80_0000)) ? 0 : end;
         }
 
-        // Round to nearest even of a non-NaN float to binary16; m = |x|'s bits. The key's low half is not zero here but
-        // stays below 2¹⁵, and is zero for ±0: the clamps and the store give the bits a zeroed low half gives.
+        // Round to nearest even of a non-NaN float to binary16; m = |x|'s bits. The key's low half is not cleared: it stays
+        // below 2¹⁵ and is zero for ±0, so the clamps compare as with a cleared one, or replace a key by the bound whose
+        // high half it already has, and the store keeps the high half alone.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static TV HalfKey(TV x, TV m)
         {
@@ -119,15 +120,15 @@ internal static class ElementConversion
         static abstract TSelf Load(ref uint source, nuint index);
         /// <summary>Stores the high 16 bits of each lane of <paramref name="lower"/>, then of <paramref name="upper"/>.</summary>
         static abstract void StoreHighHalves(TSelf lower, TSelf upper, ref ushort destination, nuint index);
-        // Unsigned comparisons (a comparison and the selection it drives stay in one method: the JIT then uses mask registers).
-        static abstract TSelf SelectWhereLess(TSelf left, TSelf right, TSelf ifLess, TSelf otherwise);
+        // The lanes read as unsigned integers.
         static abstract TSelf Min(TSelf left, TSelf right);
         static abstract TSelf Max(TSelf left, TSelf right);
         static abstract bool AnyGreaterThan(TSelf left, TSelf right);
         // The lanes read as float32.
-        /// <summary>left · right + addend, rounded once.</summary>
+        /// <summary><paramref name="left"/> · <paramref name="right"/> + <paramref name="addend"/>, rounded once.</summary>
         static abstract TSelf MultiplyAddAsSingle(TSelf left, TSelf right, TSelf addend);
-        /// <summary><paramref name="value"/> &lt; <paramref name="lo"/> ? lo : (value &gt; <paramref name="hi"/> ? hi : value), as float32 comparisons.</summary>
+        /// <summary><paramref name="value"/> &lt; <paramref name="lo"/> ? lo : (value &gt; <paramref name="hi"/> ? hi : value).</summary>
+        /// <remarks>Comparisons and the selections they drive stay inside one method: across the wrapper the JIT would not keep the masks in mask registers.</remarks>
         static abstract TSelf ClampAsSingle(TSelf value, TSelf lo, TSelf hi);
     }
 
@@ -144,8 +145,6 @@ internal static class ElementConversion
             else
                 Vector512.Narrow(lower._v >> 16, upper._v >> 16).StoreUnsafe(ref destination, index);
         }
-        public static Lanes512 SelectWhereLess(Lanes512 left, Lanes512 right, Lanes512 ifLess, Lanes512 otherwise) =>
-            new(Vector512.ConditionalSelect(Vector512.LessThan(left._v, right._v), ifLess._v, otherwise._v));
         public static Lanes512 Min(Lanes512 left, Lanes512 right) => new(Vector512.Min(left._v, right._v));
         public static Lanes512 Max(Lanes512 left, Lanes512 right) => new(Vector512.Max(left._v, right._v));
         public static bool AnyGreaterThan(Lanes512 left, Lanes512 right) => Vector512.GreaterThanAny(left._v, right._v);
@@ -179,8 +178,6 @@ internal static class ElementConversion
         public static LanesT Load(ref uint source, nuint index) => new(Vector.LoadUnsafe(ref source, index));
         public static void StoreHighHalves(LanesT lower, LanesT upper, ref ushort destination, nuint index) =>
             Vector.Narrow(lower._v >> 16, upper._v >> 16).StoreUnsafe(ref destination, index);
-        public static LanesT SelectWhereLess(LanesT left, LanesT right, LanesT ifLess, LanesT otherwise) =>
-            new(Vector.ConditionalSelect(Vector.LessThan(left._v, right._v), ifLess._v, otherwise._v));
         public static LanesT Min(LanesT left, LanesT right) => new(Vector.Min(left._v, right._v));
         public static LanesT Max(LanesT left, LanesT right) => new(Vector.Max(left._v, right._v));
         public static bool AnyGreaterThan(LanesT left, LanesT right) => Vector.GreaterThanAny(left._v, right._v);

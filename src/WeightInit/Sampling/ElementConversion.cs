@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace WeightInit.Sampling;
 
@@ -14,25 +16,8 @@ internal static class ElementConversion
     /// <remarks>The vector path (unless <paramref name="scalar"/>) gives the same bits as the cast <c>(Half)x</c>.</remarks>
     public static void ToHalf(ReadOnlySpan<float> source, Span<Half> destination, float lo, float hi, bool scalar = false)
     {
-        int i = 0;
-        if (!scalar && Vector.IsHardwareAccelerated)
-        {
-            int n = Vector<uint>.Count;
-            var loKey = new Vector<int>(OrderKey(BitConverter.HalfToUInt16Bits((Half)lo)));
-            var hiKey = new Vector<int>(OrderKey(BitConverter.HalfToUInt16Bits((Half)hi)));
-            var loBits = new Vector<uint>(BitConverter.HalfToUInt16Bits((Half)lo));
-            var hiBits = new Vector<uint>(BitConverter.HalfToUInt16Bits((Half)hi));
-            var dst = MemoryMarshal.Cast<Half, ushort>(destination);
-            for (; i + 2 * n <= source.Length; i += 2 * n)
-            {
-                var x0 = new Vector<float>(source[i..]);
-                var x1 = new Vector<float>(source[(i + n)..]);
-                if (!Vector.EqualsAll(x0, x0) || !Vector.EqualsAll(x1, x1)) break; // NaN: the scalar loop below
-                var h0 = Clamp(HalfBits(x0), loKey, hiKey, loBits, hiBits);
-                var h1 = Clamp(HalfBits(x1), loKey, hiKey, loBits, hiBits);
-                Vector.Narrow(h0, h1).CopyTo(dst[i..]);
-            }
-        }
+        var dst = MemoryMarshal.Cast<Half, ushort>(destination[..source.Length]);
+        int i = scalar ? 0 : Vectorized<HalfFormat>(source, dst, BitConverter.HalfToUInt16Bits((Half)lo), BitConverter.HalfToUInt16Bits((Half)hi));
         for (; i < source.Length; i++)
         {
             Half h = (Half)source[i];
@@ -45,25 +30,8 @@ internal static class ElementConversion
     /// <remarks>The vector path (unless <paramref name="scalar"/>) gives the same bits as <see cref="RoundToBFloat16Bits"/>.</remarks>
     public static void ToBFloat16(ReadOnlySpan<float> source, Span<ushort> destination, float lo, float hi, bool scalar = false)
     {
-        int i = 0;
-        if (!scalar && Vector.IsHardwareAccelerated)
-        {
-            int n = Vector<uint>.Count;
-            ushort lb = RoundToBFloat16Bits(lo), hb = RoundToBFloat16Bits(hi);
-            var loKey = new Vector<int>(OrderKey(lb));
-            var hiKey = new Vector<int>(OrderKey(hb));
-            var loBits = new Vector<uint>(lb);
-            var hiBits = new Vector<uint>(hb);
-            for (; i + 2 * n <= source.Length; i += 2 * n)
-            {
-                var x0 = new Vector<float>(source[i..]);
-                var x1 = new Vector<float>(source[(i + n)..]);
-                if (!Vector.EqualsAll(x0, x0) || !Vector.EqualsAll(x1, x1)) break; // NaN: the scalar loop below
-                var b0 = Clamp(BFloat16Bits(x0), loKey, hiKey, loBits, hiBits);
-                var b1 = Clamp(BFloat16Bits(x1), loKey, hiKey, loBits, hiBits);
-                Vector.Narrow(b0, b1).CopyTo(destination[i..]);
-            }
-        }
+        destination = destination[..source.Length];
+        int i = scalar ? 0 : Vectorized<BFloat16Format>(source, destination, RoundToBFloat16Bits(lo), RoundToBFloat16Bits(hi));
         for (; i < source.Length; i++)
         {
             ushort b = RoundToBFloat16Bits(source[i]);
@@ -72,43 +40,165 @@ internal static class ElementConversion
         }
     }
 
-    // A 16-bit float pattern (sign in bit 15) as an integer ordered like its value, −0 and +0 equal; not for NaN.
-    private static int OrderKey(ushort bits) => (bits & 0x8000) != 0 ? -(bits & 0x7FFF) : bits & 0x7FFF;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<uint> Clamp(Vector<uint> bits, Vector<int> loKey, Vector<int> hiKey, Vector<uint> loBits, Vector<uint> hiBits)
+    // The widest accelerated vectors: Vector512 where available (Vector<T> stays 256 bits wide there), else Vector<T>.
+    // Returns how many leading elements were written; 0 when the source holds a NaN (the scalar loop then does them all).
+    private static int Vectorized<TFormat>(ReadOnlySpan<float> source, Span<ushort> destination, ushort lo, ushort hi)
+        where TFormat : struct, ISixteenBitFormat
     {
-        var magnitude = Vector.AsVectorInt32(bits & new Vector<uint>(0x7FFF));
-        var negative = Vector.Equals(bits & new Vector<uint>(0x8000), new Vector<uint>(0x8000));
-        var key = Vector.ConditionalSelect(Vector.AsVectorInt32(negative), -magnitude, magnitude);
-        bits = Vector.ConditionalSelect(Vector.AsVectorUInt32(Vector.LessThan(key, loKey)), loBits, bits);
-        return Vector.ConditionalSelect(Vector.AsVectorUInt32(Vector.GreaterThan(key, hiKey)), hiBits, bits);
+        if (Vector512.IsHardwareAccelerated)
+            return SixteenBit<Lanes512>.Convert<TFormat>(source, destination, lo, hi);
+        if (Vector.IsHardwareAccelerated)
+            return SixteenBit<LanesT>.Convert<TFormat>(source, destination, lo, hi);
+        return 0;
     }
 
-    // Round to nearest even of a non-NaN float to binary16 (F. Giesen's float_to_half_fast3_rtne), in 32-bit lanes.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<uint> HalfBits(Vector<float> x)
+    private interface ISixteenBitFormat { static abstract bool IsHalf { get; } }
+    private struct HalfFormat : ISixteenBitFormat { public static bool IsHalf => true; }
+    private struct BFloat16Format : ISixteenBitFormat { public static bool IsHalf => false; }
+
+    /// <summary>The conversions written once for every vector width: <typeparamref name="TV"/> holds float32 bit patterns in 32-bit lanes.</summary>
+    /// <remarks>
+    /// A lane's result is formed as its "key": the 16-bit pattern in the high half of the lane. Read as a float32, a key is
+    /// ordered like the 16-bit value it stands for (binary16 infinity becomes a large finite float32; −0 equals +0, as in the
+    /// scalar comparison), so the clamps are float32 comparisons; the bfloat16 key is the value itself.
+    /// </remarks>
+    private static class SixteenBit<TV> where TV : struct, ILanes<TV>
     {
-        const uint denormMagic = ((127 - 15) + (23 - 10) + 1) << 23;
-        var f = Vector.AsVectorUInt32(x);
-        var sign = f & new Vector<uint>(0x8000_0000);
-        f ^= sign;
-        var tooBig = Vector.GreaterThanOrEqual(f, new Vector<uint>((127 + 16) << 23)); // ≥ 65536: infinity (NaN excluded)
-        var small = Vector.LessThan(f, new Vector<uint>(113 << 23));                   // < 2⁻¹⁴: subnormal or zero
-        var sub = Vector.AsVectorUInt32(Vector.AsVectorSingle(f) + Vector.AsVectorSingle(new Vector<uint>(denormMagic))) - new Vector<uint>(denormMagic);
-        var odd = (f >> 13) & Vector<uint>.One;
-        var normal = (f + new Vector<uint>(unchecked((uint)((15 - 127) << 23) + 0xFFF)) + odd) >> 13;
-        var o = Vector.ConditionalSelect(small, sub, normal);
-        o = Vector.ConditionalSelect(tooBig, new Vector<uint>(0x7C00), o);
-        return o | (sign >> 16);
+        public static int Convert<TFormat>(ReadOnlySpan<float> source, Span<ushort> destination, ushort lo, ushort hi)
+            where TFormat : struct, ISixteenBitFormat
+        {
+            int n = TV.Count, end = source.Length - source.Length % (2 * n);
+            if (end == 0) return 0;
+            TV loKey = TV.Create((uint)lo << 16), hiKey = TV.Create((uint)hi << 16);
+            TV largest = TV.Create(0); // the largest |x| pattern seen: above 0x7F800000 means a NaN
+            ref uint src = ref Unsafe.As<float, uint>(ref MemoryMarshal.GetReference(source));
+            ref ushort dst = ref MemoryMarshal.GetReference(destination);
+            for (nuint i = 0; i < (nuint)end; i += (nuint)(2 * n))
+            {
+                TV x0 = TV.Load(ref src, i), x1 = TV.Load(ref src, i + (nuint)n);
+                TV m0 = x0 & TV.Create(0x7FFF_FFFF), m1 = x1 & TV.Create(0x7FFF_FFFF);
+                largest = TV.Max(largest, TV.Max(m0, m1));
+                TV k0 = TFormat.IsHalf ? HalfKey(x0, m0) : BFloat16Key(x0);
+                TV k1 = TFormat.IsHalf ? HalfKey(x1, m1) : BFloat16Key(x1);
+                TV.StoreHighHalves(TV.ClampAsSingle(k0, loKey, hiKey), TV.ClampAsSingle(k1, loKey, hiKey), ref dst, i);
+            }
+            return TV.AnyGreaterThan(largest, TV.Create(0x7F80_0000)) ? 0 : end;
+        }
+
+        // Round to nearest even of a non-NaN float to binary16; m = |x|'s bits. The key's low half is not cleared: it stays
+        // below 2¹⁵ and is zero for ±0, so the clamps compare as with a cleared one, or replace a key by the bound whose
+        // high half it already has, and the store keeps the high half alone.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TV HalfKey(TV x, TV m)
+        {
+            // From 65536 up (infinity included) the magnitude becomes 65536, which rounds to infinity.
+            TV c = TV.Min(m, TV.Create((127 + 16) << 23));
+            // With E = max(exponent of c, −14), adding 2^(E+13) rounds c to a multiple of 2^(E−10), its binary16 step
+            // (subnormals included): the sum s has exponent E + 13 and the rounded value, counted in steps (at most 2¹¹),
+            // in its low 12 bits. The binary16 pattern is then (E + 14)·2¹⁰ + steps = (s ≫ 23 − 126)·2¹⁰ + (s & 0xFFF),
+            // whose key is (s ≪ 3) + (s ≪ 16) − 126·2²⁶ with (s & 0xFFF) ≪ 3 left in the low half.
+            TV power = TV.Max(c, TV.Create((127 - 14) << 23)) & TV.Create(0x7F80_0000); // 2^E
+            TV sum = TV.MultiplyAddAsSingle(power, TV.Create(0x4600_0000), c);           // c + 2^E·2¹³, one rounding
+            TV key = (sum << 16) + ((sum << 3) - TV.Create(126u << 26));
+            return TV.BitwiseSelect(TV.Create(0x8000_0000), x, key);
+        }
+
+        // Round to nearest even of a non-NaN float to bfloat16.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static TV BFloat16Key(TV x) => (x + TV.Create(0x7FFF) + ((x >> 16) & TV.Create(1))) & TV.Create(0xFFFF_0000);
     }
 
-    // Round to nearest even of a non-NaN float to bfloat16, in 32-bit lanes.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<uint> BFloat16Bits(Vector<float> x)
+    /// <summary>A vector of 32-bit lanes: the arithmetic operators plus the few other operations the conversions use.</summary>
+    private interface ILanes<TSelf> : IAdditionOperators<TSelf, TSelf, TSelf>, ISubtractionOperators<TSelf, TSelf, TSelf>,
+        IBitwiseOperators<TSelf, TSelf, TSelf>, IShiftOperators<TSelf, int, TSelf>
+        where TSelf : struct, ILanes<TSelf>
     {
-        var bits = Vector.AsVectorUInt32(x);
-        return (bits + new Vector<uint>(0x7FFF) + ((bits >> 16) & Vector<uint>.One)) >> 16;
+        static abstract int Count { get; }
+        static abstract TSelf Create(uint value);
+        /// <summary>The bits of <paramref name="ifOne"/> where <paramref name="mask"/> has ones, the others of <paramref name="ifZero"/>.</summary>
+        static abstract TSelf BitwiseSelect(TSelf mask, TSelf ifOne, TSelf ifZero);
+        static abstract TSelf Load(ref uint source, nuint index);
+        /// <summary>Stores the high 16 bits of each lane of <paramref name="lower"/>, then of <paramref name="upper"/>.</summary>
+        static abstract void StoreHighHalves(TSelf lower, TSelf upper, ref ushort destination, nuint index);
+        // The lanes read as unsigned integers.
+        static abstract TSelf Min(TSelf left, TSelf right);
+        static abstract TSelf Max(TSelf left, TSelf right);
+        static abstract bool AnyGreaterThan(TSelf left, TSelf right);
+        // The lanes read as float32.
+        /// <summary><paramref name="left"/> · <paramref name="right"/> + <paramref name="addend"/>, rounded once.</summary>
+        static abstract TSelf MultiplyAddAsSingle(TSelf left, TSelf right, TSelf addend);
+        /// <summary><paramref name="value"/> &lt; <paramref name="lo"/> ? lo : (value &gt; <paramref name="hi"/> ? hi : value).</summary>
+        /// <remarks>Comparisons and the selections they drive stay inside one method: across the wrapper the JIT would not keep the masks in mask registers.</remarks>
+        static abstract TSelf ClampAsSingle(TSelf value, TSelf lo, TSelf hi);
+    }
+
+    private readonly struct Lanes512(Vector512<uint> v) : ILanes<Lanes512>
+    {
+        private readonly Vector512<uint> _v = v;
+        public static int Count => Vector512<uint>.Count;
+        public static Lanes512 Create(uint value) => new(Vector512.Create(value));
+        public static Lanes512 Load(ref uint source, nuint index) => new(Vector512.LoadUnsafe(ref source, index));
+        public static void StoreHighHalves(Lanes512 lower, Lanes512 upper, ref ushort destination, nuint index)
+        {
+            if (Avx512BW.IsSupported) // one two-source word permutation picks the odd words of both
+                Avx512BW.PermuteVar32x16x2(lower._v.AsUInt16(), Vector512<ushort>.Indices * 2 + Vector512<ushort>.One, upper._v.AsUInt16()).StoreUnsafe(ref destination, index);
+            else
+                Vector512.Narrow(lower._v >> 16, upper._v >> 16).StoreUnsafe(ref destination, index);
+        }
+        public static Lanes512 Min(Lanes512 left, Lanes512 right) => new(Vector512.Min(left._v, right._v));
+        public static Lanes512 Max(Lanes512 left, Lanes512 right) => new(Vector512.Max(left._v, right._v));
+        public static bool AnyGreaterThan(Lanes512 left, Lanes512 right) => Vector512.GreaterThanAny(left._v, right._v);
+        public static Lanes512 BitwiseSelect(Lanes512 mask, Lanes512 ifOne, Lanes512 ifZero) => new(Vector512.ConditionalSelect(mask._v, ifOne._v, ifZero._v));
+        public static Lanes512 MultiplyAddAsSingle(Lanes512 left, Lanes512 right, Lanes512 addend) =>
+            new(Vector512.FusedMultiplyAdd(left._v.AsSingle(), right._v.AsSingle(), addend._v.AsSingle()).AsUInt32());
+        public static Lanes512 ClampAsSingle(Lanes512 value, Lanes512 lo, Lanes512 hi)
+        {
+            Vector512<float> v = value._v.AsSingle(), l = lo._v.AsSingle(), h = hi._v.AsSingle();
+            // vmaxps/vminps return their second operand on ties (−0 and +0 included): exactly the comparisons below.
+            if (Avx512F.IsSupported) return new(Avx512F.Min(h, Avx512F.Max(l, v)).AsUInt32());
+            v = Vector512.ConditionalSelect(Vector512.LessThan(v, l), l, v);
+            return new(Vector512.ConditionalSelect(Vector512.GreaterThan(v, h), h, v).AsUInt32());
+        }
+        public static Lanes512 operator +(Lanes512 left, Lanes512 right) => new(left._v + right._v);
+        public static Lanes512 operator -(Lanes512 left, Lanes512 right) => new(left._v - right._v);
+        public static Lanes512 operator &(Lanes512 left, Lanes512 right) => new(left._v & right._v);
+        public static Lanes512 operator |(Lanes512 left, Lanes512 right) => new(left._v | right._v);
+        public static Lanes512 operator ^(Lanes512 left, Lanes512 right) => new(left._v ^ right._v);
+        public static Lanes512 operator ~(Lanes512 value) => new(~value._v);
+        public static Lanes512 operator <<(Lanes512 value, int shift) => new(value._v << shift);
+        public static Lanes512 operator >>(Lanes512 value, int shift) => new(value._v >> shift);
+        public static Lanes512 operator >>>(Lanes512 value, int shift) => new(value._v >>> shift);
+    }
+
+    private readonly struct LanesT(Vector<uint> v) : ILanes<LanesT>
+    {
+        private readonly Vector<uint> _v = v;
+        public static int Count => Vector<uint>.Count;
+        public static LanesT Create(uint value) => new(new Vector<uint>(value));
+        public static LanesT Load(ref uint source, nuint index) => new(Vector.LoadUnsafe(ref source, index));
+        public static void StoreHighHalves(LanesT lower, LanesT upper, ref ushort destination, nuint index) =>
+            Vector.Narrow(lower._v >> 16, upper._v >> 16).StoreUnsafe(ref destination, index);
+        public static LanesT Min(LanesT left, LanesT right) => new(Vector.Min(left._v, right._v));
+        public static LanesT Max(LanesT left, LanesT right) => new(Vector.Max(left._v, right._v));
+        public static bool AnyGreaterThan(LanesT left, LanesT right) => Vector.GreaterThanAny(left._v, right._v);
+        public static LanesT BitwiseSelect(LanesT mask, LanesT ifOne, LanesT ifZero) => new(Vector.ConditionalSelect(mask._v, ifOne._v, ifZero._v));
+        public static LanesT MultiplyAddAsSingle(LanesT left, LanesT right, LanesT addend) =>
+            new(Vector.AsVectorUInt32(Vector.FusedMultiplyAdd(Vector.AsVectorSingle(left._v), Vector.AsVectorSingle(right._v), Vector.AsVectorSingle(addend._v))));
+        public static LanesT ClampAsSingle(LanesT value, LanesT lo, LanesT hi)
+        {
+            Vector<float> v = Vector.AsVectorSingle(value._v), l = Vector.AsVectorSingle(lo._v), h = Vector.AsVectorSingle(hi._v);
+            v = Vector.ConditionalSelect(Vector.LessThan(v, l), l, v);
+            return new(Vector.AsVectorUInt32(Vector.ConditionalSelect(Vector.GreaterThan(v, h), h, v)));
+        }
+        public static LanesT operator +(LanesT left, LanesT right) => new(left._v + right._v);
+        public static LanesT operator -(LanesT left, LanesT right) => new(left._v - right._v);
+        public static LanesT operator &(LanesT left, LanesT right) => new(left._v & right._v);
+        public static LanesT operator |(LanesT left, LanesT right) => new(left._v | right._v);
+        public static LanesT operator ^(LanesT left, LanesT right) => new(left._v ^ right._v);
+        public static LanesT operator ~(LanesT value) => new(~value._v);
+        public static LanesT operator <<(LanesT value, int shift) => new(value._v << shift);
+        public static LanesT operator >>(LanesT value, int shift) => new(value._v >> shift);
+        public static LanesT operator >>>(LanesT value, int shift) => new(value._v >>> shift);
     }
 
     /// <summary>The bfloat16 nearest to <paramref name="x"/>, ties to even; NaN stays a quiet NaN.</summary>

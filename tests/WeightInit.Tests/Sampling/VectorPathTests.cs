@@ -77,4 +77,128 @@ public class VectorPathTests
         ElementConversion.ToBFloat16(source, scalar, lo, hi, scalar: true);
         Assert.Equal(scalar, vector);
     }
+
+    /// <summary>Every binary16 value as a float32, the ties halfway to its upper neighbour, and the floats on either side of each tie.</summary>
+    private static float[] HalfTies()
+    {
+        var list = new List<float>();
+        for (int b = 0; b < 1 << 16; b++)
+        {
+            Half h = BitConverter.UInt16BitsToHalf((ushort)b);
+            if (Half.IsNaN(h)) continue;
+            float f = (float)h;
+            list.Add(f);
+            if (Half.IsInfinity(h)) continue;
+            // The neighbour away from zero; beyond the largest finite value, the tie sits at 65520.
+            double next = Half.IsInfinity(Half.BitIncrement(Half.Abs(h))) ? 65536.0 : (double)Half.BitIncrement(Half.Abs(h));
+            float tie = (float)((Math.Abs((double)f) + next) / 2 * (f < 0 || BitConverter.HalfToUInt16Bits(h) == 0x8000 ? -1 : 1));
+            list.Add(tie);
+            list.Add(MathF.BitIncrement(tie));
+            list.Add(MathF.BitDecrement(tie));
+        }
+        return list.ToArray();
+    }
+
+    /// <summary>Every bfloat16 value as a float32, the ties halfway to its neighbour away from zero, and the floats on either side of each tie.</summary>
+    private static float[] BFloat16Ties()
+    {
+        var list = new List<float>();
+        for (uint b = 0; b < 1 << 16; b++)
+        {
+            float f = BitConverter.UInt32BitsToSingle(b << 16);
+            if (float.IsNaN(f)) continue;
+            list.Add(f);
+            if (float.IsInfinity(f)) continue;
+            float tie = BitConverter.UInt32BitsToSingle((b << 16) | 0x8000);
+            list.Add(tie);
+            list.Add(MathF.BitIncrement(tie));
+            list.Add(MathF.BitDecrement(tie));
+        }
+        return list.ToArray();
+    }
+
+    /// <summary>Clamps at zero (either sign), in the subnormals, at the largest finite values and none at all.</summary>
+    public static TheoryData<float, float> HalfClamps() => new()
+    {
+        { float.NegativeInfinity, float.PositiveInfinity }, { 0f, float.PositiveInfinity }, { -0f, 1f }, { float.NegativeInfinity, -0f },
+        { -1f, 0f }, { 5.9604645E-08f, 6.097555E-05f }, { -6.1035156E-05f, -5.9604645E-08f }, { -65504f, 65504f }, { 1f, 1f },
+    };
+
+    [Theory]
+    [MemberData(nameof(HalfClamps))]
+    public void ToHalf_EveryTieAndValue_EqualsScalar(float lo, float hi)
+    {
+        var source = HalfTies();
+        var vector = new Half[source.Length];
+        var scalar = new Half[source.Length];
+        ElementConversion.ToHalf(source, vector, lo, hi);
+        ElementConversion.ToHalf(source, scalar, lo, hi, scalar: true);
+        for (int i = 0; i < source.Length; i++)
+            Assert.True(BitConverter.HalfToUInt16Bits(scalar[i]) == BitConverter.HalfToUInt16Bits(vector[i]),
+                $"{source[i]:R} (0x{BitConverter.SingleToUInt32Bits(source[i]):x8}): {scalar[i]} vs {vector[i]}");
+    }
+
+    /// <summary>Clamps at zero (either sign), in the subnormals, at the largest finite values and none at all.</summary>
+    public static TheoryData<float, float> BFloat16Clamps() => new()
+    {
+        { float.NegativeInfinity, float.PositiveInfinity }, { 0f, float.PositiveInfinity }, { -0f, 1f }, { float.NegativeInfinity, -0f },
+        { -1f, 0f }, { BitConverter.UInt32BitsToSingle(0x0001_0000), BitConverter.UInt32BitsToSingle(0x0080_0000) },
+        { -float.MaxValue, 3.3895314E+38f }, { 1f, 1f },
+    };
+
+    [Theory]
+    [MemberData(nameof(BFloat16Clamps))]
+    public void ToBFloat16_EveryTieAndValue_EqualsScalar(float lo, float hi)
+    {
+        var source = BFloat16Ties();
+        var vector = new ushort[source.Length];
+        var scalar = new ushort[source.Length];
+        ElementConversion.ToBFloat16(source, vector, lo, hi);
+        ElementConversion.ToBFloat16(source, scalar, lo, hi, scalar: true);
+        Assert.Equal(scalar, vector);
+    }
+
+    [Fact]
+    public void SixteenBit_EveryLengthAndStart_EqualsScalar()
+    {
+        // Lengths around multiples of every vector width (two vectors of 4, 8 or 16 lanes per step), at odd starts.
+        var all = Patterns();
+        for (int start = 0; start < 3; start++)
+            for (int length = 0; length <= 100; length++)
+            {
+                var source = all.AsSpan(1000 + 37 * start, length);
+                var hv = new Half[length]; var hs = new Half[length];
+                ElementConversion.ToHalf(source, hv, -2f, 2f);
+                ElementConversion.ToHalf(source, hs, -2f, 2f, scalar: true);
+                Assert.Equal(hs.Select(BitConverter.HalfToUInt16Bits), hv.Select(BitConverter.HalfToUInt16Bits));
+                var bv = new ushort[length]; var bs = new ushort[length];
+                ElementConversion.ToBFloat16(source, bv, -2f, 2f);
+                ElementConversion.ToBFloat16(source, bs, -2f, 2f, scalar: true);
+                Assert.Equal(bs, bv);
+            }
+    }
+
+    [Theory]
+    [InlineData(0x7FC0_0000u)]
+    [InlineData(0xFFC0_0000u)]
+    [InlineData(0x7F80_0001u)]
+    [InlineData(0xFFFF_FFFFu)]
+    [InlineData(0x7FFF_E001u)]
+    public void SixteenBit_NaNAnywhere_EqualsScalar(uint nan)
+    {
+        var source = Patterns()[..200];
+        foreach (int at in new[] { 0, 31, 32, 100, 199 })
+        {
+            var s = source.ToArray();
+            s[at] = BitConverter.UInt32BitsToSingle(nan);
+            var hv = new Half[s.Length]; var hs = new Half[s.Length];
+            ElementConversion.ToHalf(s, hv, -65504f, 65504f);
+            ElementConversion.ToHalf(s, hs, -65504f, 65504f, scalar: true);
+            Assert.Equal(hs.Select(BitConverter.HalfToUInt16Bits), hv.Select(BitConverter.HalfToUInt16Bits));
+            var bv = new ushort[s.Length]; var bs = new ushort[s.Length];
+            ElementConversion.ToBFloat16(s, bv, -1f, 1f);
+            ElementConversion.ToBFloat16(s, bs, -1f, 1f, scalar: true);
+            Assert.Equal(bs, bv);
+        }
+    }
 }

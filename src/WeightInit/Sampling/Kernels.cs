@@ -13,8 +13,20 @@ internal abstract class SingleKernel
     /// <summary>The scalar reference: <paramref name="words"/> and <paramref name="output"/> hold whole groups.</summary>
     public abstract void Scalar(ReadOnlySpan<uint> words, Span<float> output);
 
-    /// <summary>The vector path; must equal <see cref="Scalar"/> bit for bit.</summary>
-    public virtual void Vectorized(ReadOnlySpan<uint> words, Span<float> output) => Scalar(words, output);
+    /// <summary>The vector path; must equal <see cref="Scalar"/> bit for bit. Runs <see cref="Run{TL}"/> at the widest float width there is.</summary>
+    public virtual void Vectorized(ReadOnlySpan<uint> words, Span<float> output)
+    {
+        switch (FloatWidth.Lanes)
+        {
+            case 16: Run<F512>(words, output); break;
+            case 8: Run<F256>(words, output); break;
+            case 4: Run<F128>(words, output); break;
+            default: Scalar(words, output); break;
+        }
+    }
+
+    /// <summary>The vector path on one width (a generic virtual call once per batch of words).</summary>
+    protected virtual void Run<TL>(ReadOnlySpan<uint> words, Span<float> output) where TL : struct, IFloatLanes<TL> => Scalar(words, output);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected static float Clamp(float x, float lo, float hi) => x < lo ? lo : (x > hi ? hi : x);
@@ -26,8 +38,20 @@ internal abstract class DoubleKernel
     /// <summary>The scalar reference over whole groups (16 words, 8 outputs each).</summary>
     public abstract void Scalar(ReadOnlySpan<uint> words, Span<double> output);
 
-    /// <summary>The vector path; must equal <see cref="Scalar"/> bit for bit.</summary>
-    public virtual void Vectorized(ReadOnlySpan<uint> words, Span<double> output) => Scalar(words, output);
+    /// <summary>The vector path; must equal <see cref="Scalar"/> bit for bit. Runs <see cref="Run{TL}"/> at the widest double width there is.</summary>
+    public virtual void Vectorized(ReadOnlySpan<uint> words, Span<double> output)
+    {
+        switch (DoubleWidth.Lanes)
+        {
+            case 8: Run<D512>(words, output); break;
+            case 4: Run<D256>(words, output); break;
+            case 2: Run<D128>(words, output); break;
+            default: Scalar(words, output); break;
+        }
+    }
+
+    /// <summary>The vector path on one width (a generic virtual call once per batch of words).</summary>
+    protected virtual void Run<TL>(ReadOnlySpan<uint> words, Span<double> output) where TL : struct, IDoubleLanes<TL> => Scalar(words, output);
 
     /// <summary>The 53-bit integer U_j of element j of the half-group starting at <paramref name="words"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -48,18 +72,8 @@ internal sealed class UniformSingleKernel(float low, float span, float lo, float
             output[i] = Clamp(low + span * ((int)(words[i] >> 8) * TwoPowMinus24), lo, hi);
     }
 
-    public override void Vectorized(ReadOnlySpan<uint> words, Span<float> output)
-    {
-        switch (FloatWidth.Lanes)
-        {
-            case 16: Run<F512>(words, output); break;
-            case 8: Run<F256>(words, output); break;
-            case 4: Run<F128>(words, output); break;
-            default: Scalar(words, output); break;
-        }
-    }
 
-    private void Run<TL>(ReadOnlySpan<uint> words, Span<float> output) where TL : struct, IFloatLanes<TL>
+    protected override void Run<TL>(ReadOnlySpan<uint> words, Span<float> output)
     {
         ref uint w = ref MemoryMarshal.GetReference(words);
         ref float o = ref MemoryMarshal.GetReference(output);
@@ -113,20 +127,10 @@ internal sealed class NormalSingleKernel(float mean, float stdDev) : SingleKerne
         return (r * a, r * b);
     }
 
-    public override void Vectorized(ReadOnlySpan<uint> words, Span<float> output)
-    {
-        switch (FloatWidth.Lanes)
-        {
-            case 16: Run<F512>(words, output); break;
-            case 8: Run<F256>(words, output); break;
-            case 4: Run<F128>(words, output); break;
-            default: Scalar(words, output); break;
-        }
-    }
 
     // Pair on lanes. The quadrant arithmetic is done in floats, exactly: k < 2²⁴ is exact, q = ⌊(k + 2²¹)/2²²⌋ ∈ {0, …, 4}
     // (rounding k + 2²¹ above 2²⁴ cannot cross a multiple of 2²²), and k − q·2²² is the exact integer f.
-    private void Run<TL>(ReadOnlySpan<uint> words, Span<float> output) where TL : struct, IFloatLanes<TL>
+    protected override void Run<TL>(ReadOnlySpan<uint> words, Span<float> output)
     {
         ref uint w = ref MemoryMarshal.GetReference(words);
         ref float o = ref MemoryMarshal.GetReference(output);
@@ -167,18 +171,8 @@ internal sealed class UniformDoubleKernel(double low, double span, double lo, do
                 output[16 * g + j] = Clamp(low + span * ((double)Bits53(words[(32 * g)..], j) * TwoPowMinus53), lo, hi);
     }
 
-    public override void Vectorized(ReadOnlySpan<uint> words, Span<double> output)
-    {
-        switch (DoubleWidth.Lanes)
-        {
-            case 8: Run<D512>(words, output); break;
-            case 4: Run<D256>(words, output); break;
-            case 2: Run<D128>(words, output); break;
-            default: Scalar(words, output); break;
-        }
-    }
 
-    private void Run<TL>(ReadOnlySpan<uint> words, Span<double> output) where TL : struct, IDoubleLanes<TL>
+    protected override void Run<TL>(ReadOnlySpan<uint> words, Span<double> output)
     {
         ref uint w = ref MemoryMarshal.GetReference(words);
         ref double o = ref MemoryMarshal.GetReference(output);
@@ -231,20 +225,10 @@ internal sealed class NormalDoubleKernel(double mean, double stdDev) : DoubleKer
         return (r * a, r * b);
     }
 
-    public override void Vectorized(ReadOnlySpan<uint> words, Span<double> output)
-    {
-        switch (DoubleWidth.Lanes)
-        {
-            case 8: Run<D512>(words, output); break;
-            case 4: Run<D256>(words, output); break;
-            case 2: Run<D128>(words, output); break;
-            default: Scalar(words, output); break;
-        }
-    }
 
     // Pair on lanes. The quadrant arithmetic is done in doubles, exactly: U < 2⁵³ is exact, q = ⌊(U + 2⁵⁰)/2⁵¹⌋ ∈ {0, …, 4}
     // (rounding U + 2⁵⁰ above 2⁵³ cannot cross a multiple of 2⁵¹), and U − q·2⁵¹ is the exact integer f.
-    private void Run<TL>(ReadOnlySpan<uint> words, Span<double> output) where TL : struct, IDoubleLanes<TL>
+    protected override void Run<TL>(ReadOnlySpan<uint> words, Span<double> output)
     {
         ref uint w = ref MemoryMarshal.GetReference(words);
         ref double o = ref MemoryMarshal.GetReference(output);

@@ -100,10 +100,19 @@ internal readonly struct DoubleTruncatedLayout : ITruncatedLayout<double>
 /// </remarks>
 internal static class TruncatedBatch
 {
-    /// <summary>Whether <see cref="Run{TL, TLayout, TOut}"/> handles a batch of <paramref name="elements"/> elements at this width.</summary>
-    public static bool Handles<TL>(int elements) where TL : struct, IDoubleLanes<TL> => TL.IsSupported && elements % (4 * TL.Count) == 0;
+    /// <summary>Runs the batch at the widest double width there is; false (nothing written) when no width applies.</summary>
+    public static bool TryRun<TLayout, TOut>(TruncationPlan plan, double mean, double stdDev, double lo, double hi, ReadOnlySpan<uint> words, Span<TOut> output)
+        where TLayout : ITruncatedLayout<TOut> where TOut : unmanaged
+    {
+        int lanes = DoubleWidth.Lanes;
+        if (lanes == 0 || output.Length % (4 * lanes) != 0) return false;
+        if (lanes == 8) Run<D512, TLayout, TOut>(plan, mean, stdDev, lo, hi, words, output);
+        else if (lanes == 4) Run<D256, TLayout, TOut>(plan, mean, stdDev, lo, hi, words, output);
+        else Run<D128, TLayout, TOut>(plan, mean, stdDev, lo, hi, words, output);
+        return true;
+    }
 
-    public static void Run<TL, TLayout, TOut>(TruncationPlan plan, double mean, double stdDev, double lo, double hi,
+    private static void Run<TL, TLayout, TOut>(TruncationPlan plan, double mean, double stdDev, double lo, double hi,
         ReadOnlySpan<uint> words, Span<TOut> output)
         where TL : struct, IDoubleLanes<TL> where TLayout : ITruncatedLayout<TOut> where TOut : unmanaged
     {
@@ -310,16 +319,7 @@ internal sealed class TruncatedNormalSingleKernel(TruncationPlan plan, double me
 
     public override void Vectorized(ReadOnlySpan<uint> words, Span<float> output)
     {
-        switch (DoubleWidth.Lanes)
-        {
-            case 8 when TruncatedBatch.Handles<D512>(output.Length):
-                TruncatedBatch.Run<D512, SingleTruncatedLayout, float>(plan, mean, stdDev, lo, hi, words, output); break;
-            case 4 when TruncatedBatch.Handles<D256>(output.Length):
-                TruncatedBatch.Run<D256, SingleTruncatedLayout, float>(plan, mean, stdDev, lo, hi, words, output); break;
-            case 2 when TruncatedBatch.Handles<D128>(output.Length):
-                TruncatedBatch.Run<D128, SingleTruncatedLayout, float>(plan, mean, stdDev, lo, hi, words, output); break;
-            default: Scalar(words, output); break;
-        }
+        if (!TruncatedBatch.TryRun<SingleTruncatedLayout, float>(plan, mean, stdDev, lo, hi, words, output)) Scalar(words, output);
     }
 }
 
@@ -337,15 +337,6 @@ internal sealed class TruncatedNormalDoubleKernel(TruncationPlan plan, double me
 
     public override void Vectorized(ReadOnlySpan<uint> words, Span<double> output)
     {
-        switch (DoubleWidth.Lanes)
-        {
-            case 8 when TruncatedBatch.Handles<D512>(output.Length):
-                TruncatedBatch.Run<D512, DoubleTruncatedLayout, double>(plan, mean, stdDev, lo, hi, words, output); break;
-            case 4 when TruncatedBatch.Handles<D256>(output.Length):
-                TruncatedBatch.Run<D256, DoubleTruncatedLayout, double>(plan, mean, stdDev, lo, hi, words, output); break;
-            case 2 when TruncatedBatch.Handles<D128>(output.Length):
-                TruncatedBatch.Run<D128, DoubleTruncatedLayout, double>(plan, mean, stdDev, lo, hi, words, output); break;
-            default: Scalar(words, output); break;
-        }
+        if (!TruncatedBatch.TryRun<DoubleTruncatedLayout, double>(plan, mean, stdDev, lo, hi, words, output)) Scalar(words, output);
     }
 }

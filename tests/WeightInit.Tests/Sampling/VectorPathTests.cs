@@ -55,13 +55,7 @@ public class VectorPathTests
     public void ToHalf_VectorPath_EqualsCast(float lo, float hi)
     {
         var source = Patterns();
-        var vector = new Half[source.Length];
-        var scalar = new Half[source.Length];
-        ElementConversion.ToHalf(source, vector, lo, hi);
-        ElementConversion.ToHalf(source, scalar, lo, hi, scalar: true);
-        for (int i = 0; i < source.Length; i++)
-            Assert.True(BitConverter.HalfToUInt16Bits(scalar[i]) == BitConverter.HalfToUInt16Bits(vector[i]),
-                $"{source[i]:R} (0x{BitConverter.SingleToUInt32Bits(source[i]):x8}): {scalar[i]} vs {vector[i]}");
+        AssertHalfVectorEqualsScalar(source, lo, hi);
     }
 
     [Theory]
@@ -129,13 +123,7 @@ public class VectorPathTests
     public void ToHalf_EveryTieAndValue_EqualsScalar(float lo, float hi)
     {
         var source = HalfTies();
-        var vector = new Half[source.Length];
-        var scalar = new Half[source.Length];
-        ElementConversion.ToHalf(source, vector, lo, hi);
-        ElementConversion.ToHalf(source, scalar, lo, hi, scalar: true);
-        for (int i = 0; i < source.Length; i++)
-            Assert.True(BitConverter.HalfToUInt16Bits(scalar[i]) == BitConverter.HalfToUInt16Bits(vector[i]),
-                $"{source[i]:R} (0x{BitConverter.SingleToUInt32Bits(source[i]):x8}): {scalar[i]} vs {vector[i]}");
+        AssertHalfVectorEqualsScalar(source, lo, hi);
     }
 
     /// <summary>Clamps at zero (either sign), in the subnormals, at the largest finite values and none at all.</summary>
@@ -200,5 +188,16 @@ public class VectorPathTests
             ElementConversion.ToBFloat16(s, bs, -1f, 1f, scalar: true);
             Assert.Equal(bs, bv);
         }
+    }
+
+    private static void AssertHalfVectorEqualsScalar(float[] source, float lo, float hi)
+    {
+        var vector = new Half[source.Length];
+        var scalar = new Half[source.Length];
+        ElementConversion.ToHalf(source, vector, lo, hi);
+        ElementConversion.ToHalf(source, scalar, lo, hi, scalar: true);
+        for (int i = 0; i < source.Length; i++)
+            Assert.True(BitConverter.HalfToUInt16Bits(scalar[i]) == BitConverter.HalfToUInt16Bits(vector[i]),
+                $"{source[i]:R} (0x{BitConverter.SingleToUInt32Bits(source[i]):x8}): {scalar[i]} vs {vector[i]}");
     }
 }

@@ -1,0 +1,38 @@
+using WeightInit.Sampling;
+
+namespace WeightInit.Tests.Sampling;
+
+/// <summary>The hot path allocates nothing: a fill's managed allocations are a few small objects per call, whatever its size.</summary>
+public class AllocationTests
+{
+    private static readonly SamplingOptions OneThread = new() { MaxThreads = 1 };
+
+    private static long Allocated(Action fill)
+    {
+        fill(); // JIT and any one-time setup outside the measurement
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        fill();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    [Theory]
+    [MemberData(nameof(SamplingCases.Names), MemberType = typeof(SamplingCases))]
+    public void Fill_AllocatesTheSameSmallAmountWhateverTheSize(string name)
+    {
+        var d = SamplingCases.All[name];
+        var key = SamplingCases.Key;
+        foreach (var (type, fill) in new (string, Func<int, Action>)[]
+        {
+            ("float32", n => { var a = new float[n]; return () => d.Fill(key, a, 3, OneThread); }),
+            ("float64", n => { var a = new double[n]; return () => d.Fill(key, a, 3, OneThread); }),
+            ("float16", n => { var a = new Half[n]; return () => d.Fill(key, a, 3, OneThread); }),
+            ("bfloat16", n => { var a = new ushort[n]; return () => d.FillBFloat16Bits(key, a, 3, OneThread); }),
+        })
+        {
+            long small = Allocated(fill(1 << 12));
+            long large = Allocated(fill(1 << 20)); // 16 parallel chunks, 1024 word batches
+            Assert.True(large == small, $"{name} {type}: {small} bytes for 4 Ki elements but {large} for 1 Mi");
+            Assert.True(large <= 1024, $"{name} {type}: {large} bytes allocated per fill");
+        }
+    }
+}

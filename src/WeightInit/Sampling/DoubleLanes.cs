@@ -55,6 +55,13 @@ internal interface IDoubleLanes<TSelf> where TSelf : struct, IDoubleLanes<TSelf>
     static abstract int Compress(TSelf mask, TSelf value, ref double destination);
 }
 
+/// <summary>The widest double width here.</summary>
+internal static class DoubleWidth
+{
+    /// <summary>The widest width that runs in hardware: 8, 4 or 2 lanes, or 0 for none.</summary>
+    public static int Lanes => D512.IsSupported ? 8 : D256.IsSupported ? 4 : D128.IsSupported ? 2 : 0;
+}
+
 /// <summary>Helpers shared by the double kernels.</summary>
 internal static class DoubleLanes
 {

@@ -112,6 +112,9 @@ internal static class TruncatedBatch
         return true;
     }
 
+    // The packed lists are not zeroed (SkipLocalsInit): every entry read for an element was written first; the padding
+    // lanes' entries beyond the list are never written back.
+    [SkipLocalsInit]
     private static void Run<TL, TLayout, TOut>(TruncationPlan plan, double mean, double stdDev, double lo, double hi,
         ReadOnlySpan<uint> words, Span<TOut> output)
         where TL : struct, IDoubleLanes<TL> where TLayout : ITruncatedLayout<TOut> where TOut : unmanaged
@@ -297,13 +300,6 @@ internal static class TruncatedBatch
     private static bool AllNormalPositive<TL>(TL x) where TL : struct, IDoubleLanes<TL> =>
         TL.All(TL.GreaterThan(x, TL.Create(2.2250738585072014e-308)) | TL.Equal(x, TL.Create(2.2250738585072014e-308)))
         && TL.All(TL.LessThanOrEqual(x, TL.Create(double.MaxValue)));
-}
-
-/// <summary>Runs a vector routine at the widest supported width, or reports that none applies.</summary>
-internal static class DoubleWidth
-{
-    /// <summary>The widest width that runs in hardware: 8, 4 or 2 lanes, or 0 for none.</summary>
-    public static int Lanes => D512.IsSupported ? 8 : D256.IsSupported ? 4 : D128.IsSupported ? 2 : 0;
 }
 
 /// <summary>Truncated normal float32: u = (2w + 1)·2⁻³³, the value computed in double then rounded, kept strictly inside the bounds.</summary>

@@ -158,7 +158,7 @@ public sealed class HeDepthExperiment : TrainingExperiment
             F3(r.Result.FinalTestLoss), TrainingRunner.Percent(r.Result.FinalTestError) + (r.Result.Diverged ? " (diverged)" : "")]).ToList();
         string md = Header(settings, data, runs) +
             (settings.Architecture == "conv" ? $"Plain 3×3 convolutional nets ({settings.Width ?? DefaultChannels} channels, padding 1, dense head)" : $"MLPs of width {settings.Width ?? DefaultWidth}") +
-            (settings.Activation == "prelu" ? " with learnable channel-wise PReLU (initial slope 0.25; He's init uses it)" : " with ReLU") + "; SGD lr {F3(settings.LearningRate ?? DefaultLearningRate)}, momentum 0.9, weight decay 5e-4, " +
+            (settings.Activation == "prelu" ? " with learnable channel-wise PReLU (initial slope 0.25; He's init uses it)" : " with ReLU") + $"; SGD lr {F3(settings.LearningRate ?? DefaultLearningRate)}, momentum 0.9, weight decay 5e-4, " +
             $"batch {settings.BatchSize ?? DefaultBatch}, {settings.Updates ?? DefaultUpdates} updates. ln({data.ClassCount}) = {F3(Math.Log(data.ClassCount))} is the loss of a uniform guess.\n\n" +
             MarkdownTable(columns, rows) + "\nFigures: loss.svg (training loss), error.svg (test error).\n";
         return new ExperimentOutcome(md, new Dictionary<string, SvgChart>

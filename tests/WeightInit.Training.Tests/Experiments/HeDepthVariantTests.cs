@@ -98,4 +98,14 @@ public class HeDepthVariantTests
         Assert.Contains(option, e.Message, StringComparison.Ordinal);
         Assert.Contains(arch is null ? "relu, prelu" : "mlp, conv", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Summary_StatesTheLearningRateItWasGiven()
+    {
+        var settings = Tiny(null, null) with { LearningRate = 0.025 };
+        var data = settings.OpenData();
+        var outcome = new HeDepthExperiment().Summarize(Run(settings), settings, data);
+        Assert.True(outcome.Markdown.Contains("SGD lr 0.025, momentum 0.9, weight decay 5e-4, batch 2, 3 updates.", StringComparison.Ordinal), outcome.Markdown);
+        Assert.DoesNotContain("{", outcome.Markdown, StringComparison.Ordinal);
+    }
 }

@@ -59,7 +59,7 @@ public sealed class GlorotTableExperiment : TrainingExperiment
         {
             var s = runs.First(r => r.Tags["activation"] == a && r.Tags["init"] == "standard").Result;
             var n = runs.First(r => r.Tags["activation"] == a && r.Tags["init"] == "normalized").Result;
-            return (IReadOnlyList<string>)[a, Error(s), Error(n), F3(s.FinalTestLoss), F3(n.FinalTestLoss)];
+            return (IReadOnlyList<string>)[a, TestError(s), TestError(n), F3(s.FinalTestLoss), F3(n.FinalTestLoss)];
         }).ToList();
         string md = Header(settings, data, runs) +
             $"Network: {HiddenLayers} hidden layers of {settings.Width ?? DefaultWidth}, softmax; SGD lr {F3(settings.LearningRate ?? DefaultLearningRate)}, " +
@@ -70,8 +70,6 @@ public sealed class GlorotTableExperiment : TrainingExperiment
         foreach (var r in runs) figures[$"activations-{r.Id}.svg"] = ActivationChart(r);
         return new ExperimentOutcome(md, figures, TableRows(columns, rows));
     }
-
-    private static string Error(TrainingResult r) => TrainingRunner.Percent(r.FinalTestError) + (r.Diverged ? " (diverged)" : "");
 }
 
 /// <summary>He et al. (2015) Figures 2–3: deep ReLU MLPs (22 and 30 weight layers), Xavier vs He init, fan_in vs fan_out.</summary>
@@ -155,17 +153,13 @@ public sealed class HeDepthExperiment : TrainingExperiment
     {
         string[] columns = ["depth", "init", "test loss at start", "train loss at end", "test loss at end", "test error at end"];
         var rows = runs.Select(r => (IReadOnlyList<string>)[r.Tags["depth"], r.Tags["init"], F3(r.Result.Curve[0].TestLoss), F3(r.Result.FinalTrainLoss),
-            F3(r.Result.FinalTestLoss), TrainingRunner.Percent(r.Result.FinalTestError) + (r.Result.Diverged ? " (diverged)" : "")]).ToList();
+            F3(r.Result.FinalTestLoss), TestError(r.Result)]).ToList();
         string md = Header(settings, data, runs) +
             (settings.Architecture == "conv" ? $"Plain 3×3 convolutional nets ({settings.Width ?? DefaultChannels} channels, padding 1, dense head)" : $"MLPs of width {settings.Width ?? DefaultWidth}") +
             (settings.Activation == "prelu" ? " with learnable channel-wise PReLU (initial slope 0.25; He's init uses it)" : " with ReLU") + $"; SGD lr {F3(settings.LearningRate ?? DefaultLearningRate)}, momentum 0.9, weight decay 5e-4, " +
             $"batch {settings.BatchSize ?? DefaultBatch}, {settings.Updates ?? DefaultUpdates} updates. ln({data.ClassCount}) = {F3(Math.Log(data.ClassCount))} is the loss of a uniform guess.\n\n" +
             MarkdownTable(columns, rows) + "\nFigures: loss.svg (training loss), error.svg (test error).\n";
-        return new ExperimentOutcome(md, new Dictionary<string, SvgChart>
-        {
-            ["loss.svg"] = ErrorChart("Training loss", runs, loss: true),
-            ["error.svg"] = ErrorChart("Test error", runs),
-        }, TableRows(columns, rows));
+        return LossAndErrorOutcome(md, runs, columns, rows);
     }
 }
 
@@ -302,16 +296,12 @@ public sealed class InitComparisonExperiment(string name, string activation) : T
     {
         string[] columns = ["depth", "init", "test loss at start", "train loss at end", "test error at end", "LSUV rescalings"];
         var rows = runs.Select(r => (IReadOnlyList<string>)[r.Tags["depth"], r.Tags["init"], F3(r.Result.Curve[0].TestLoss), F3(r.Result.FinalTrainLoss),
-            TrainingRunner.Percent(r.Result.FinalTestError) + (r.Result.Diverged ? " (diverged)" : ""),
+            TestError(r.Result),
             r.Lsuv is null ? "—" : r.Lsuv.Sum(l => l.Iterations).ToString(CultureInfo.InvariantCulture)]).ToList();
         string md = Header(settings, data, runs) +
             $"{Activation} MLPs of width {settings.Width ?? DefaultWidth}; SGD lr {F3(settings.LearningRate ?? DefaultLearningRate)}, momentum 0.9, weight decay 5e-4, " +
             $"batch {settings.BatchSize ?? DefaultBatch}, {settings.Updates ?? DefaultUpdates} updates. LSUV: orthogonal, then each layer's pre-activation scaled to unit variance on {TrainingRunner.LsuvBatch} training examples.\n\n" +
             MarkdownTable(columns, rows) + "\nFigures: loss.svg, error.svg.\n";
-        return new ExperimentOutcome(md, new Dictionary<string, SvgChart>
-        {
-            ["loss.svg"] = ErrorChart("Training loss", runs, loss: true),
-            ["error.svg"] = ErrorChart("Test error", runs),
-        }, TableRows(columns, rows));
+        return LossAndErrorOutcome(md, runs, columns, rows);
     }
 }

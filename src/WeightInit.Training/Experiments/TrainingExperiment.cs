@@ -106,6 +106,18 @@ public abstract class TrainingExperiment
         $"# {Title}\n\nData: {data.Name} ({data.TestSet.Labels.Length} test examples); seed {settings.Seed}; {runs.Count} runs, " +
         $"{runs.Sum(r => r.Seconds).ToString("F0", CultureInfo.InvariantCulture)} s of training in all; learning-rate schedule {settings.Schedule ?? "constant"}.\n\n";
 
+    /// <summary>A run's final test error as a percentage, marked when the run diverged.</summary>
+    protected static string TestError(TrainingResult r) => TrainingRunner.Percent(r.FinalTestError) + (r.Diverged ? " (diverged)" : "");
+
+    /// <summary>The outcome of an experiment whose figures are the training-loss and test-error curves of every run.</summary>
+    protected static ExperimentOutcome LossAndErrorOutcome(string markdown, IReadOnlyList<RunRecord> runs, IReadOnlyList<string> columns,
+        IReadOnlyList<IReadOnlyList<string>> rows) =>
+        new(markdown, new Dictionary<string, SvgChart>
+        {
+            ["loss.svg"] = ErrorChart("Training loss", runs, loss: true),
+            ["error.svg"] = ErrorChart("Test error", runs),
+        }, TableRows(columns, rows));
+
     /// <summary>A number with three decimals, or "—".</summary>
     protected static string F3(double x) => double.IsFinite(x) ? x.ToString("F3", CultureInfo.InvariantCulture) : "—";
 

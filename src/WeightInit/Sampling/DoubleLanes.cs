@@ -60,6 +60,14 @@ internal static class DoubleWidth
 {
     /// <summary>The widest width that runs in hardware: 8, 4 or 2 lanes, or 0 for none.</summary>
     public static int Lanes => D512.IsSupported ? 8 : D256.IsSupported ? 4 : D128.IsSupported ? 2 : 0;
+
+    /// <summary>x kept inside [lo, hi] (NaN stays NaN), as the scalar <c>x &lt; lo ? lo : (x &gt; hi ? hi : x)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TL Clamp<TL>(TL x, TL lo, TL hi) where TL : struct, IDoubleLanes<TL>
+    {
+        x = TL.Select(TL.LessThan(x, lo), lo, x);
+        return TL.Select(TL.GreaterThan(x, hi), hi, x);
+    }
 }
 
 /// <summary>Helpers shared by the double kernels.</summary>

@@ -1,7 +1,5 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using WeightInit.Numerics;
 
 namespace WeightInit.Sampling;
@@ -72,7 +70,6 @@ internal sealed class UniformSingleKernel(float low, float span, float lo, float
             output[i] = Clamp(low + span * ((int)(words[i] >> 8) * TwoPowMinus24), lo, hi);
     }
 
-
     protected override void Run<TL>(ReadOnlySpan<uint> words, Span<float> output)
     {
         ref uint w = ref MemoryMarshal.GetReference(words);
@@ -127,7 +124,6 @@ internal sealed class NormalSingleKernel(float mean, float stdDev) : SingleKerne
         return (r * a, r * b);
     }
 
-
     // Pair on lanes. The quadrant arithmetic is done in floats, exactly: k < 2²⁴ is exact, q = ⌊(k + 2²¹)/2²²⌋ ∈ {0, …, 4}
     // (rounding k + 2²¹ above 2²⁴ cannot cross a multiple of 2²²), and k − q·2²² is the exact integer f.
     protected override void Run<TL>(ReadOnlySpan<uint> words, Span<float> output)
@@ -171,7 +167,6 @@ internal sealed class UniformDoubleKernel(double low, double span, double lo, do
                 output[16 * g + j] = Clamp(low + span * ((double)Bits53(words[(32 * g)..], j) * TwoPowMinus53), lo, hi);
     }
 
-
     protected override void Run<TL>(ReadOnlySpan<uint> words, Span<double> output)
     {
         ref uint w = ref MemoryMarshal.GetReference(words);
@@ -179,9 +174,7 @@ internal sealed class UniformDoubleKernel(double low, double span, double lo, do
         TL vLow = TL.Create(low), vSpan = TL.Create(span), vLo = TL.Create(lo), vHi = TL.Create(hi), scale = TL.Create(TwoPowMinus53);
         for (int e = 0; e < output.Length; e += TL.Count)
         {
-            var x = vLow + vSpan * (DoubleLanes.Bits53<TL>(ref w, e, 0) * scale);
-            x = TL.Select(TL.LessThan(x, vLo), vLo, x);
-            TL.Store(TL.Select(TL.GreaterThan(x, vHi), vHi, x), ref o, (nuint)e);
+            TL.Store(DoubleWidth.Clamp(vLow + vSpan * (DoubleLanes.Bits53<TL>(ref w, e, 0) * scale), vLo, vHi), ref o, (nuint)e);
         }
     }
 }
@@ -224,7 +217,6 @@ internal sealed class NormalDoubleKernel(double mean, double stdDev) : DoubleKer
         if ((q & 2) != 0) b = -b;
         return (r * a, r * b);
     }
-
 
     // Pair on lanes. The quadrant arithmetic is done in doubles, exactly: U < 2⁵³ is exact, q = ⌊(U + 2⁵⁰)/2⁵¹⌋ ∈ {0, …, 4}
     // (rounding U + 2⁵⁰ above 2⁵³ cannot cross a multiple of 2⁵¹), and U − q·2⁵¹ is the exact integer f.

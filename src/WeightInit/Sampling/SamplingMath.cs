@@ -1,6 +1,4 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using WeightInit.Numerics;
 
 namespace WeightInit.Sampling;

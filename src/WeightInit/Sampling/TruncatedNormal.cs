@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using WeightInit.Numerics;
 using As241 = WeightInit.Numerics.SpecialFunctions.As241;
 
@@ -230,9 +229,7 @@ internal static class TruncatedBatch
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TL Value<TL>(TL z, TL negate, TL mean, TL stdDev, TL lo, TL hi) where TL : struct, IDoubleLanes<TL>
     {
-        var x = mean + stdDev * TL.Select(negate, -z, z);
-        x = TL.Select(TL.LessThan(x, lo), lo, x);
-        return TL.Select(TL.GreaterThan(x, hi), hi, x);
+        return DoubleWidth.Clamp(mean + stdDev * TL.Select(negate, -z, z), lo, hi);
     }
 
     // Appends the lanes outside the central interval to the packed list.

@@ -33,7 +33,7 @@ public class OutputPinTests
 
     public static IEnumerable<object[]> Cases() => SamplingCases.Names();
 
-    public static string Digest(Distribution d, bool scalar)
+    private static string Digest(Distribution d, bool scalar)
     {
         var options = scalar ? new SamplingOptions { ForceScalar = true, MaxThreads = 1 } : null;
         var key = SamplingCases.Key;

@@ -65,11 +65,7 @@ public class VectorPathTests
     public void ToBFloat16_VectorPath_EqualsScalar(float lo, float hi)
     {
         var source = Patterns();
-        var vector = new ushort[source.Length];
-        var scalar = new ushort[source.Length];
-        ElementConversion.ToBFloat16(source, vector, lo, hi);
-        ElementConversion.ToBFloat16(source, scalar, lo, hi, scalar: true);
-        Assert.Equal(scalar, vector);
+        AssertBFloat16VectorEqualsScalar(source, lo, hi);
     }
 
     /// <summary>Every binary16 value as a float32, the ties halfway to its upper neighbour, and the floats on either side of each tie.</summary>
@@ -139,11 +135,7 @@ public class VectorPathTests
     public void ToBFloat16_EveryTieAndValue_EqualsScalar(float lo, float hi)
     {
         var source = BFloat16Ties();
-        var vector = new ushort[source.Length];
-        var scalar = new ushort[source.Length];
-        ElementConversion.ToBFloat16(source, vector, lo, hi);
-        ElementConversion.ToBFloat16(source, scalar, lo, hi, scalar: true);
-        Assert.Equal(scalar, vector);
+        AssertBFloat16VectorEqualsScalar(source, lo, hi);
     }
 
     [Fact]
@@ -199,5 +191,14 @@ public class VectorPathTests
         for (int i = 0; i < source.Length; i++)
             Assert.True(BitConverter.HalfToUInt16Bits(scalar[i]) == BitConverter.HalfToUInt16Bits(vector[i]),
                 $"{source[i]:R} (0x{BitConverter.SingleToUInt32Bits(source[i]):x8}): {scalar[i]} vs {vector[i]}");
+    }
+
+    private static void AssertBFloat16VectorEqualsScalar(float[] source, float lo, float hi)
+    {
+        var vector = new ushort[source.Length];
+        var scalar = new ushort[source.Length];
+        ElementConversion.ToBFloat16(source, vector, lo, hi);
+        ElementConversion.ToBFloat16(source, scalar, lo, hi, scalar: true);
+        Assert.Equal(scalar, vector);
     }
 }

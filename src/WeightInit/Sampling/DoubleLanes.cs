@@ -5,19 +5,9 @@ using System.Runtime.Intrinsics.X86;
 
 namespace WeightInit.Sampling;
 
-/// <summary>Lane-wise double arithmetic on one vector width, so that a double kernel is written once and runs on 512, 256 or 128 bits.</summary>
-/// <remarks>
-/// Every operation is the IEEE operation of its name on each lane (no fused multiply–add, no approximation), so a kernel
-/// written on this interface gives the same bits at every width and equals its scalar reference op for op.
-/// Masks are vectors whose lanes are all ones (true) or all zeros (false), as the comparisons return them.
-/// </remarks>
-internal interface IDoubleLanes<TSelf> where TSelf : struct, IDoubleLanes<TSelf>
+/// <summary>The double lanes: <see cref="ILanes{TSelf}"/> and what depends on double elements.</summary>
+internal interface IDoubleLanes<TSelf> : ILanes<TSelf> where TSelf : struct, IDoubleLanes<TSelf>
 {
-    /// <summary>Lanes per vector.</summary>
-    static abstract int Count { get; }
-    /// <summary>Whether this width runs in hardware here.</summary>
-    static abstract bool IsSupported { get; }
-
     static abstract TSelf Create(double value);
     static abstract TSelf Load(ref double source, nuint index);
     static abstract void Store(TSelf value, ref double destination, nuint index);
@@ -28,22 +18,9 @@ internal interface IDoubleLanes<TSelf> where TSelf : struct, IDoubleLanes<TSelf>
     /// <summary>The lanes start, start + 1, … as doubles.</summary>
     static abstract TSelf Indices(int start);
 
-    static abstract TSelf operator +(TSelf a, TSelf b);
-    static abstract TSelf operator -(TSelf a, TSelf b);
-    static abstract TSelf operator *(TSelf a, TSelf b);
     static abstract TSelf operator /(TSelf a, TSelf b);
-    static abstract TSelf operator -(TSelf a);
-    static abstract TSelf operator &(TSelf a, TSelf b);
-    static abstract TSelf operator |(TSelf a, TSelf b);
-    static abstract TSelf Sqrt(TSelf x);
     static abstract TSelf Abs(TSelf x);
-    static abstract TSelf Floor(TSelf x);
-
-    static abstract TSelf Equal(TSelf a, TSelf b);
-    static abstract TSelf LessThan(TSelf a, TSelf b);
     static abstract TSelf LessThanOrEqual(TSelf a, TSelf b);
-    static abstract TSelf GreaterThan(TSelf a, TSelf b);
-    static abstract TSelf Select(TSelf mask, TSelf whenTrue, TSelf whenFalse);
     /// <summary>Bit l set when lane l of <paramref name="mask"/> is true.</summary>
     static abstract uint Bits(TSelf mask);
     static abstract bool All(TSelf mask);
@@ -60,14 +37,6 @@ internal static class DoubleWidth
 {
     /// <summary>The widest width that runs in hardware: 8, 4 or 2 lanes, or 0 for none.</summary>
     public static int Lanes => D512.IsSupported ? 8 : D256.IsSupported ? 4 : D128.IsSupported ? 2 : 0;
-
-    /// <summary>x kept inside [lo, hi] (NaN stays NaN), as the scalar <c>x &lt; lo ? lo : (x &gt; hi ? hi : x)</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TL Clamp<TL>(TL x, TL lo, TL hi) where TL : struct, IDoubleLanes<TL>
-    {
-        x = TL.Select(TL.LessThan(x, lo), lo, x);
-        return TL.Select(TL.GreaterThan(x, hi), hi, x);
-    }
 }
 
 /// <summary>Helpers shared by the double kernels.</summary>

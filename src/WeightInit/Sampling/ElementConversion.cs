@@ -62,7 +62,7 @@ internal static class ElementConversion
     /// ordered like the 16-bit value it stands for (binary16 infinity becomes a large finite float32; −0 equals +0, as in the
     /// scalar comparison), so the clamps are float32 comparisons; the bfloat16 key is the value itself.
     /// </remarks>
-    private static class SixteenBit<TV> where TV : struct, ILanes<TV>
+    private static class SixteenBit<TV> where TV : struct, IBitLanes<TV>
     {
         public static int Convert<TFormat>(ReadOnlySpan<float> source, Span<ushort> destination, ushort lo, ushort hi)
             where TFormat : struct, ISixteenBitFormat
@@ -109,9 +109,9 @@ internal static class ElementConversion
     }
 
     /// <summary>A vector of 32-bit lanes: the arithmetic operators plus the few other operations the conversions use.</summary>
-    private interface ILanes<TSelf> : IAdditionOperators<TSelf, TSelf, TSelf>, ISubtractionOperators<TSelf, TSelf, TSelf>,
+    private interface IBitLanes<TSelf> : IAdditionOperators<TSelf, TSelf, TSelf>, ISubtractionOperators<TSelf, TSelf, TSelf>,
         IBitwiseOperators<TSelf, TSelf, TSelf>, IShiftOperators<TSelf, int, TSelf>
-        where TSelf : struct, ILanes<TSelf>
+        where TSelf : struct, IBitLanes<TSelf>
     {
         static abstract int Count { get; }
         static abstract TSelf Create(uint value);
@@ -132,7 +132,7 @@ internal static class ElementConversion
         static abstract TSelf ClampAsSingle(TSelf value, TSelf lo, TSelf hi);
     }
 
-    private readonly struct Lanes512(Vector512<uint> v) : ILanes<Lanes512>
+    private readonly struct Lanes512(Vector512<uint> v) : IBitLanes<Lanes512>
     {
         private readonly Vector512<uint> _v = v;
         public static int Count => Vector512<uint>.Count;
@@ -170,7 +170,7 @@ internal static class ElementConversion
         public static Lanes512 operator >>>(Lanes512 value, int shift) => new(value._v >>> shift);
     }
 
-    private readonly struct LanesT(Vector<uint> v) : ILanes<LanesT>
+    private readonly struct LanesT(Vector<uint> v) : IBitLanes<LanesT>
     {
         private readonly Vector<uint> _v = v;
         public static int Count => Vector<uint>.Count;

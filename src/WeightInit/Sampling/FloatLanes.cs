@@ -3,55 +3,23 @@ using System.Runtime.Intrinsics;
 
 namespace WeightInit.Sampling;
 
-/// <summary>Lane-wise float arithmetic on one vector width, so that a float kernel is written once and runs on 512, 256 or 128 bits.</summary>
-/// <remarks>
-/// Every operation is the IEEE operation of its name on each lane (no fused multiply–add, no approximation), so a kernel
-/// written on this interface gives the same bits at every width and equals its scalar reference op for op.
-/// Masks are vectors whose lanes are all ones (true) or all zeros (false), as the comparisons return them.
-/// </remarks>
-internal interface IFloatLanes<TSelf> where TSelf : struct, IFloatLanes<TSelf>
+/// <summary>The float lanes: <see cref="ILanes{TSelf}"/> and what depends on float elements.</summary>
+internal interface IFloatLanes<TSelf> : ILanes<TSelf> where TSelf : struct, IFloatLanes<TSelf>
 {
-    /// <summary>Lanes per vector.</summary>
-    static abstract int Count { get; }
-    /// <summary>Whether this width runs in hardware here.</summary>
-    static abstract bool IsSupported { get; }
-
     static abstract TSelf Create(float value);
     static abstract void Store(TSelf value, ref float destination, nuint index);
     /// <summary>Lane l = (float)(int)(words[index + l] ≫ <paramref name="shift"/>) (<paramref name="shift"/> ≥ 1), rounded to nearest even like the scalar cast.</summary>
     static abstract TSelf Words(ref uint words, nuint index, int shift);
 
-    static abstract TSelf operator +(TSelf a, TSelf b);
-    static abstract TSelf operator -(TSelf a, TSelf b);
-    static abstract TSelf operator *(TSelf a, TSelf b);
-    static abstract TSelf operator -(TSelf a);
-    static abstract TSelf operator &(TSelf a, TSelf b);
-    static abstract TSelf operator |(TSelf a, TSelf b);
-    static abstract TSelf Sqrt(TSelf x);
-    static abstract TSelf Floor(TSelf x);
-
-    static abstract TSelf Equal(TSelf a, TSelf b);
-    static abstract TSelf LessThan(TSelf a, TSelf b);
-    static abstract TSelf GreaterThan(TSelf a, TSelf b);
-    static abstract TSelf Select(TSelf mask, TSelf whenTrue, TSelf whenFalse);
-
     /// <summary>For a positive normal finite lane x = m·2ᵉ with m ∈ [½, 1): e (as a float) and m.</summary>
     static abstract (TSelf Exponent, TSelf Significand) Frexp(TSelf x);
 }
 
-/// <summary>Runs a float kernel at the widest supported width.</summary>
+/// <summary>The widest float width here.</summary>
 internal static class FloatWidth
 {
     /// <summary>The widest width that runs in hardware: 16, 8 or 4 lanes, or 0 for none.</summary>
     public static int Lanes => F512.IsSupported ? 16 : F256.IsSupported ? 8 : F128.IsSupported ? 4 : 0;
-
-    /// <summary>x kept inside [lo, hi] (NaN stays NaN), as the scalar <c>x &lt; lo ? lo : (x &gt; hi ? hi : x)</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static TL Clamp<TL>(TL x, TL lo, TL hi) where TL : struct, IFloatLanes<TL>
-    {
-        x = TL.Select(TL.LessThan(x, lo), lo, x);
-        return TL.Select(TL.GreaterThan(x, hi), hi, x);
-    }
 }
 
 internal readonly struct F512(Vector512<float> v) : IFloatLanes<F512>

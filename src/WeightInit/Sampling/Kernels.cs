@@ -76,7 +76,7 @@ internal sealed class UniformSingleKernel(float low, float span, float lo, float
         ref float o = ref MemoryMarshal.GetReference(output);
         TL vLow = TL.Create(low), vSpan = TL.Create(span), vLo = TL.Create(lo), vHi = TL.Create(hi), scale = TL.Create(TwoPowMinus24);
         for (nuint i = 0; i < (nuint)words.Length; i += (nuint)TL.Count)
-            TL.Store(FloatWidth.Clamp(vLow + vSpan * (TL.Words(ref w, i, 8) * scale), vLo, vHi), ref o, i);
+            TL.Store(Lanes.Clamp(vLow + vSpan * (TL.Words(ref w, i, 8) * scale), vLo, vHi), ref o, i);
     }
 }
 
@@ -174,7 +174,7 @@ internal sealed class UniformDoubleKernel(double low, double span, double lo, do
         TL vLow = TL.Create(low), vSpan = TL.Create(span), vLo = TL.Create(lo), vHi = TL.Create(hi), scale = TL.Create(TwoPowMinus53);
         for (int e = 0; e < output.Length; e += TL.Count)
         {
-            TL.Store(DoubleWidth.Clamp(vLow + vSpan * (DoubleLanes.Bits53<TL>(ref w, e, 0) * scale), vLo, vHi), ref o, (nuint)e);
+            TL.Store(Lanes.Clamp(vLow + vSpan * (DoubleLanes.Bits53<TL>(ref w, e, 0) * scale), vLo, vHi), ref o, (nuint)e);
         }
     }
 }

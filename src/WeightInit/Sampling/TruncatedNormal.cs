@@ -229,7 +229,7 @@ internal static class TruncatedBatch
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TL Value<TL>(TL z, TL negate, TL mean, TL stdDev, TL lo, TL hi) where TL : struct, IDoubleLanes<TL>
     {
-        return DoubleWidth.Clamp(mean + stdDev * TL.Select(negate, -z, z), lo, hi);
+        return Lanes.Clamp(mean + stdDev * TL.Select(negate, -z, z), lo, hi);
     }
 
     // Appends the lanes outside the central interval to the packed list.

@@ -1,5 +1,5 @@
 using System.Text;
-using WeightInit.Analysis.Reporting;
+using WeightInit.Reporting;
 
 namespace WeightInit.Analysis.Experiments;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using WeightInit.Analysis.Reporting;
+using WeightInit.Reporting;
 using WeightInit.Training.Data;
 
 namespace WeightInit.Training.Experiments;

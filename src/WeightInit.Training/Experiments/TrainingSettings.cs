@@ -1,5 +1,5 @@
 using System.Globalization;
-using WeightInit.Analysis.Models;
+using WeightInit.Models;
 using WeightInit.Random;
 using WeightInit.Training.Data;
 using WeightInit.Training.Optimization;

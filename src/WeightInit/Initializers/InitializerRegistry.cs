@@ -107,7 +107,7 @@ public static class InitializerRegistry
     }
 
     /// <summary>The key names are compared by: lower case, without '_', '-' and spaces.</summary>
-    internal static string Normalize(string name) =>
+    public static string Normalize(string name) =>
         new string(name.Where(c => c is not ('_' or '-' or ' ')).ToArray()).ToLowerInvariant();
 
     /// <summary>The entry for a name or alias.</summary>

@@ -1,0 +1,278 @@
+using System.IO.Enumeration;
+using System.Text.RegularExpressions;
+using TorchSharp;
+using TorchSharp.Modules;
+using WeightInit.Initializers;
+using WeightInit.Random;
+using static TorchSharp.torch;
+
+namespace WeightInit.TorchSharp;
+
+/// <summary>Where the numbers come from.</summary>
+public enum ModuleInitMode
+{
+    /// <summary>WeightInit's counter-based stream: each tensor's bits are a pure function of (seed, full parameter name,
+    /// element index), the same as <c>weightinit init</c> and <see cref="Initializer.Fill(PhiloxKey, WeightShape, Span{float}, long, WeightInit.Sampling.SamplingOptions?)"/>
+    /// with <c>key.Fold(name)</c>, whatever the module's construction order, process or rank.</summary>
+    Philox,
+
+    /// <summary>PyTorch's CPU stream after <c>torch.manual_seed(seed)</c>: the module's tensors get exactly the bits PyTorch's
+    /// constructors (and TorchSharp's correct ones) give when the module is built right after that call. Only the
+    /// <c>pytorch-default</c> preset, float32 and float64; sequential (the bits depend on the order of the tensors).</summary>
+    Torch,
+}
+
+/// <summary>One initialized tensor, as <see cref="ModuleInit.Apply"/> reports it.</summary>
+/// <param name="Name">The full parameter or buffer name.</param>
+/// <param name="ModuleType">The owning module's type name.</param>
+/// <param name="Dimensions">The shape.</param>
+/// <param name="How">The initializer's spec (Philox mode), the PyTorch call (torch mode), or the buffer reset.</param>
+/// <param name="Fans">The fans the initializer used, when it uses fans; else null.</param>
+public sealed record InitializedTensor(string Name, string ModuleType, IReadOnlyList<int> Dimensions, string How, WeightInit.Shapes.Fans? Fans);
+
+/// <summary>Initializes every parameter and buffer of a TorchSharp <see cref="nn.Module"/> in place, by rules (name glob, regular
+/// expression, module type) and an optional preset, with exact fans from each module type's stated layout.</summary>
+/// <remarks>
+/// <para>Rules are tried in order and the last one that matches a parameter wins; parameters no rule matches get the preset's
+/// initializer; with no preset they keep their values and are reported in neither list. Every rule must match at least one
+/// parameter. BatchNorm / InstanceNorm running statistics are always reset (mean 0, var 1, num_batches_tracked 0).</para>
+/// <para>Nothing is written until every tensor's initializer, dtype and fans have been checked.</para>
+/// <example><code>
+/// new ModuleInit(seed: 42)
+///     .Preset("pytorch-default")
+///     .Rule("*.weight", Init.HeNormal())
+///     .Rule("*.bias", Init.Zeros())
+///     .PaddingIndex("emb", 0)
+///     .Apply(model);
+/// </code></example>
+/// </remarks>
+public sealed class ModuleInit
+{
+    private readonly List<NameRule> _rules = [];
+    private readonly Dictionary<string, long> _padding = new(StringComparer.Ordinal);
+    private bool _pytorchDefault;
+
+    /// <summary>An initializer keyed by <paramref name="key"/> (each tensor uses <c>key.Fold(name)</c>).</summary>
+    public ModuleInit(PhiloxKey key, ModuleInitMode mode = ModuleInitMode.Philox)
+    {
+        if (!Enum.IsDefined(mode)) throw new ArgumentOutOfRangeException(nameof(mode), mode, "Valid modes: Philox, Torch.");
+        Key = key;
+        Mode = mode;
+    }
+
+    /// <summary>An initializer for <paramref name="seed"/>: <see cref="PhiloxKey.FromSeed"/> in Philox mode, <c>manual_seed(seed)</c> in torch mode.</summary>
+    public ModuleInit(ulong seed, ModuleInitMode mode = ModuleInitMode.Philox) : this(PhiloxKey.FromSeed(seed), mode) => Seed = seed;
+
+    /// <summary>The key each tensor's key is folded from.</summary>
+    public PhiloxKey Key { get; }
+
+    /// <summary>The seed given, if any (torch mode needs one).</summary>
+    public ulong? Seed { get; }
+
+    /// <summary>The mode.</summary>
+    public ModuleInitMode Mode { get; }
+
+    /// <summary>The preset names.</summary>
+    public static IReadOnlyList<string> Presets { get; } = ["pytorch-default"];
+
+    /// <summary>Uses a preset for every parameter no rule matches: <c>pytorch-default</c> is what PyTorch's constructors give
+    /// (kaiming_uniform(a=√5) weights and U(±1/√fan_in) biases for Linear and Conv*, with PyTorch's fans; N(0, 1) embeddings;
+    /// ones and zeros for norms; U(±1/√hidden) for RNN/LSTM/GRU; xavier_uniform in-projections and zero biases for
+    /// MultiheadAttention). This also fixes TorchSharp's GroupNorm, which it never initializes.</summary>
+    /// <exception cref="ArgumentException">Unknown preset; the message lists the valid ones.</exception>
+    public ModuleInit Preset(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (InitializerRegistry.Normalize(name) is not ("pytorchdefault" or "pytorch" or "torch"))
+            throw new ArgumentException($"Unknown preset '{name}'; valid: {string.Join(", ", Presets)}.", nameof(name));
+        _pytorchDefault = true;
+        return this;
+    }
+
+    /// <summary>Parameters whose full name matches the glob (<c>*</c> any run of characters, dots included; <c>?</c> one character;
+    /// case-sensitive) get <paramref name="initializer"/>.</summary>
+    public ModuleInit Rule(string glob, Initializer initializer)
+    {
+        if (string.IsNullOrWhiteSpace(glob)) throw new ArgumentException("A rule needs a non-empty glob such as \"*.bias\".", nameof(glob));
+        ArgumentNullException.ThrowIfNull(initializer);
+        _rules.Add(new NameRule(glob, t => FileSystemName.MatchesSimpleExpression(glob, t.Name, ignoreCase: false), initializer));
+        return this;
+    }
+
+    /// <summary>Parameters whose full name the regular expression matches entirely get <paramref name="initializer"/>.</summary>
+    public ModuleInit Rule(Regex regex, Initializer initializer)
+    {
+        ArgumentNullException.ThrowIfNull(regex);
+        ArgumentNullException.ThrowIfNull(initializer);
+        var whole = new Regex($"^(?:{regex})$", regex.Options, TimeSpan.FromSeconds(1));
+        _rules.Add(new NameRule("regex:" + regex, t => whole.IsMatch(t.Name), initializer));
+        return this;
+    }
+
+    /// <summary>Parameters of modules of type <typeparamref name="TModule"/> (or derived) whose local name (e.g. <c>weight</c>,
+    /// <c>weight_hh_l0</c>) matches the glob get <paramref name="initializer"/>.</summary>
+    public ModuleInit Rule<TModule>(string localGlob, Initializer initializer) where TModule : nn.Module
+    {
+        if (string.IsNullOrWhiteSpace(localGlob)) throw new ArgumentException("A rule needs a non-empty glob such as \"weight\".", nameof(localGlob));
+        ArgumentNullException.ThrowIfNull(initializer);
+        _rules.Add(new NameRule($"{typeof(TModule).Name}:{localGlob}",
+            t => t.Module is TModule && FileSystemName.MatchesSimpleExpression(localGlob, t.LocalName, ignoreCase: false), initializer));
+        return this;
+    }
+
+    /// <summary>States the padding index of the Embedding named <paramref name="embeddingName"/> (TorchSharp does not expose it):
+    /// after its weight is initialized, that row is set to zero, as PyTorch's constructor does.</summary>
+    public ModuleInit PaddingIndex(string embeddingName, long index)
+    {
+        ArgumentNullException.ThrowIfNull(embeddingName);
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        _padding[embeddingName] = index;
+        return this;
+    }
+
+    /// <summary>Initializes <paramref name="module"/> in place.</summary>
+    /// <returns>The tensors written, in the order they were written.</returns>
+    /// <exception cref="ArgumentException">A rule matches no parameter, an initializer cannot serve a tensor's shape (no stated
+    /// layout, or a vector where fans are needed), a dtype WeightInit does not write, an unknown padding module or index, or
+    /// (torch mode) rules or a dtype the torch stream does not draw. Nothing has been written then.</exception>
+    public IReadOnlyList<InitializedTensor> Apply(nn.Module module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        var tensors = ModuleLayouts.Enumerate(module);
+        var parameters = tensors.Where(t => !t.IsBuffer).ToList();
+        foreach (var rule in _rules)
+            if (!parameters.Any(rule.Matches))
+                throw new ArgumentException($"Rule '{rule.Text}' matches no parameter of the {module.GetType().Name}; its parameters are: {string.Join(", ", parameters.Select(p => p.Name))}.");
+        var embeddings = CheckPadding(tensors);
+        return Mode == ModuleInitMode.Torch ? ApplyTorch(tensors, embeddings) : ApplyPhilox(tensors, embeddings);
+    }
+
+    private IReadOnlyList<InitializedTensor> ApplyPhilox(List<ModuleTensor> tensors, Dictionary<ModuleTensor, long> padding)
+    {
+        // Plan everything first: every failure is raised before the first write.
+        var plan = new List<(ModuleTensor Tensor, Initializer Initializer, WeightShape Shape)>();
+        foreach (var t in tensors.Where(t => !t.IsBuffer))
+        {
+            var rule = _rules.LastOrDefault(r => r.Matches(t));
+            (Initializer, WeightShape)? chosen = rule is not null ? (rule.Initializer, Shape(t, rule.Initializer))
+                : _pytorchDefault ? ModuleLayouts.PyTorchDefault(t, tensors) : null;
+            if (chosen is not { } c) continue;
+            CheckDType(t);
+            try { _ = c.Item1.DistributionFor(c.Item2); }
+            catch (ArgumentException e) { throw Cannot(t, c.Item1, e); }
+            plan.Add((t, c.Item1, c.Item2));
+        }
+        var done = new List<InitializedTensor>();
+        foreach (var (t, init, shape) in plan)
+        {
+            try { TensorWriter.Write(t.Tensor, new InitializerSource(init, Key.Fold(t.Name), shape)); }
+            catch (ArgumentException e) { throw Cannot(t, init, e); }
+            ZeroPaddingRow(t, padding);
+            done.Add(new InitializedTensor(t.Name, t.ModuleType, t.Dimensions, init.Spec, UsesFans(init) ? shape.Fans : null));
+        }
+        done.AddRange(ResetBuffers(tensors));
+        return done;
+    }
+
+    private IReadOnlyList<InitializedTensor> ApplyTorch(List<ModuleTensor> tensors, Dictionary<ModuleTensor, long> padding)
+    {
+        if (_rules.Count > 0 || !_pytorchDefault)
+            throw new ArgumentException("Torch mode reproduces PyTorch's constructors: it takes the preset pytorch-default and no rules (use Philox mode for rules).");
+        if (Seed is not { } seed)
+            throw new ArgumentException("Torch mode needs the seed (new ModuleInit(seed, ModuleInitMode.Torch)): it replays torch.manual_seed(seed).");
+        var order = new List<(ModuleTensor Tensor, TorchCall Call)>();
+        foreach (var group in tensors.Where(t => !t.IsBuffer).GroupBy(t => t.Module))
+            foreach (var t in ModuleLayouts.ConstructionOrder(group))
+            {
+                if (t.Tensor.dtype is not (ScalarType.Float32 or ScalarType.Float64))
+                    throw new ArgumentException($"Torch mode draws float32 and float64 tensors as PyTorch does; '{t.Name}' is {t.Tensor.dtype}.");
+                order.Add((t, ModuleLayouts.PyTorchCall(t, tensors)));
+            }
+        var generator = new TorchCpuGenerator(seed);
+        var done = new List<InitializedTensor>();
+        foreach (var (t, call) in order)
+        {
+            TensorWriter.Write(t.Tensor, t.Tensor.dtype == ScalarType.Float64 ? new ArraySource(Draw(generator, call, new double[t.Tensor.numel()]))
+                : new ArraySource(Draw(generator, call, new float[t.Tensor.numel()])));
+            ZeroPaddingRow(t, padding);
+            done.Add(new InitializedTensor(t.Name, t.ModuleType, t.Dimensions, call.ToString(), null));
+        }
+        done.AddRange(ResetBuffers(tensors));
+        return done;
+    }
+
+    internal static float[] Draw(TorchCpuGenerator g, TorchCall call, float[] values)
+    {
+        switch (call.Kind)
+        {
+            case TorchCallKind.Uniform: g.Uniform(values, call.A, call.B); break;
+            case TorchCallKind.Normal: g.Normal(values, call.A, call.B); break;
+            default: values.AsSpan().Fill((float)call.A); break;
+        }
+        return values;
+    }
+
+    internal static double[] Draw(TorchCpuGenerator g, TorchCall call, double[] values)
+    {
+        switch (call.Kind)
+        {
+            case TorchCallKind.Uniform: g.Uniform(values, call.A, call.B); break;
+            case TorchCallKind.Normal: g.Normal(values, call.A, call.B); break;
+            default: values.AsSpan().Fill(call.A); break;
+        }
+        return values;
+    }
+
+    private static IEnumerable<InitializedTensor> ResetBuffers(List<ModuleTensor> tensors)
+    {
+        foreach (var b in tensors.Where(t => t.IsBuffer && t.Module is NormBase).ToList())
+            if (ModuleLayouts.ResetBuffer(b))
+                yield return new InitializedTensor(b.Name, b.ModuleType, b.Dimensions, b.LocalName == "running_var" ? "ones" : "zeros", null);
+    }
+
+    private Dictionary<ModuleTensor, long> CheckPadding(List<ModuleTensor> tensors)
+    {
+        var result = new Dictionary<ModuleTensor, long>();
+        foreach (var (name, index) in _padding)
+        {
+            string weight = name.Length == 0 ? "weight" : name + ".weight";
+            var t = tensors.FirstOrDefault(x => x.Name == weight && x.Module is Embedding)
+                ?? throw new ArgumentException($"PaddingIndex: '{name}' is not an Embedding of this module; its embeddings are: {string.Join(", ", tensors.Where(x => x.Module is Embedding).Select(x => x.Name[..^".weight".Length].TrimEnd('.')))}.");
+            if (index >= t.Tensor.shape[0])
+                throw new ArgumentException($"PaddingIndex: {index} is outside Embedding '{name}' of {t.Tensor.shape[0]} rows (valid 0…{t.Tensor.shape[0] - 1}).");
+            result[t] = index;
+        }
+        return result;
+    }
+
+    private static void ZeroPaddingRow(ModuleTensor t, Dictionary<ModuleTensor, long> padding)
+    {
+        if (!padding.TryGetValue(t, out long row)) return;
+        using var _ = torch.no_grad();
+        using var r = t.Tensor[row];
+        r.zero_();
+    }
+
+    private static WeightShape Shape(ModuleTensor t, Initializer init)
+    {
+        if (t.Shape is { } s) return s;
+        if (UsesFans(init))
+            throw new ArgumentException($"Parameter '{t.Name}' {Dims(t)} of module type {t.ModuleType}: {init.Spec} needs fans, and WeightInit has no stated layout for this module type (it knows {ModuleLayouts.Known}); fans are not guessed from a shape. Use an initializer without fans (normal, uniform, orthogonal, …).");
+        return new WeightShape(t.Dimensions);
+    }
+
+    private static bool UsesFans(Initializer init) => init is VarianceScaling or GlorotStandard;
+
+    private static void CheckDType(ModuleTensor t)
+    {
+        if (!TensorWriter.FloatTypes.Contains(t.Tensor.dtype))
+            throw new ArgumentException($"Parameter '{t.Name}' is {t.Tensor.dtype}; WeightInit writes float32, float64, float16 and bfloat16.");
+    }
+
+    private static ArgumentException Cannot(ModuleTensor t, Initializer init, ArgumentException e) =>
+        new($"Parameter '{t.Name}' {Dims(t)} of module type {t.ModuleType}: {init.Spec} cannot initialize it: {e.Message}", e);
+
+    private static string Dims(ModuleTensor t) => "[" + string.Join(", ", t.Dimensions) + "]";
+
+    private sealed record NameRule(string Text, Func<ModuleTensor, bool> Matches, Initializer Initializer);
+}

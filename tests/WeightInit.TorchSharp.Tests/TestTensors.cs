@@ -53,5 +53,9 @@ internal static class TestTensors
     public static Tensor Param(nn.Module module, string name) =>
         module.named_parameters().Single(p => p.name == name).parameter;
 
+    /// <summary>The buffer named <paramref name="name"/> (full name).</summary>
+    public static Tensor Buffer(nn.Module module, string name) =>
+        module.named_buffers().Single(p => p.name == name).buffer;
+
     public static float[] Singles(byte[] bytes) => MemoryMarshal.Cast<byte, float>(bytes).ToArray();
 }

@@ -209,6 +209,7 @@ public sealed class ModuleInit
             case TorchCallKind.Normal: g.Normal(values, call.A, call.B); break;
             default: values.AsSpan().Fill((float)call.A); break;
         }
+        if (call.ThenZero) values.AsSpan().Clear();
         return values;
     }
 
@@ -220,6 +221,7 @@ public sealed class ModuleInit
             case TorchCallKind.Normal: g.Normal(values, call.A, call.B); break;
             default: values.AsSpan().Fill(call.A); break;
         }
+        if (call.ThenZero) values.AsSpan().Clear();
         return values;
     }
 

@@ -94,7 +94,7 @@ internal static class ModuleLayouts
     {
         if (t.IsBuffer) return null;
         var call = PyTorchCall(t, siblings);
-        Initializer init = call.Kind switch
+        Initializer init = call.ThenZero ? new Constant(0) : call.Kind switch
         {
             TorchCallKind.Uniform => Init.Uniform(call.A, call.B),
             TorchCallKind.Normal => Init.Normal(call.A, call.B),
@@ -115,7 +115,10 @@ internal static class ModuleLayouts
                 return KaimingUniformSqrt5(t.Dimensions);
             case (Linear or Convolution, "bias"):
                 return BiasOf(siblings, t, "weight");
-            case (MultiheadAttention, "out_proj.bias" or "in_proj_bias"):
+            case (MultiheadAttention, "out_proj.bias"):
+                // The out_proj Linear's constructor draws its bias, then _reset_parameters sets it to 0: the draw moves the stream.
+                return BiasOf(siblings, t, "out_proj.weight") with { ThenZero = true };
+            case (MultiheadAttention, "in_proj_bias"):
                 return TorchCall.Fill(0);
             case (MultiheadAttention, "in_proj_weight" or "q_proj_weight" or "k_proj_weight" or "v_proj_weight"):
                 return TorchCall.Uniform(XavierStd(t.Dimensions) * Math.Sqrt(3.0));
@@ -206,11 +209,14 @@ internal enum TorchCallKind
 /// <summary>One PyTorch init call.</summary>
 internal readonly record struct TorchCall(TorchCallKind Kind, double A, double B)
 {
+    /// <summary>The values drawn are overwritten with 0 afterwards (the draw still advances the stream).</summary>
+    public bool ThenZero { get; init; }
+
     public static TorchCall Uniform(double bound) => new(TorchCallKind.Uniform, -bound, bound);
 
     public static TorchCall Fill(double value) => new(TorchCallKind.Fill, value, 0);
 
-    public override string ToString() => Kind switch
+    public override string ToString() => (ThenZero ? "zero_ after " : "") + Kind switch
     {
         TorchCallKind.Uniform => FormattableString.Invariant($"uniform_({A:R}, {B:R})"),
         TorchCallKind.Normal => FormattableString.Invariant($"normal_({A:R}, {B:R})"),

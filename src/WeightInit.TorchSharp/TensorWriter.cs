@@ -65,8 +65,8 @@ internal sealed class ArraySource : IElementSource
 /// </remarks>
 internal static class TensorWriter
 {
-    /// <summary>Elements per contiguous chunk and per scatter buffer.</summary>
-    internal const long ChunkElements = 1L << 26;
+    /// <summary>Elements per contiguous chunk (2^26; settable so tests can reach the chunked path with small tensors).</summary>
+    internal static long ChunkElements { get; set; } = 1L << 26;
 
     private const int ScatterElements = 1 << 14;
 

@@ -158,7 +158,7 @@ public sealed class ModuleInit
                 : _pytorchDefault ? ModuleLayouts.PyTorchDefault(t, tensors) : null;
             if (chosen is not { } c) continue;
             CheckDType(t);
-            try { _ = c.Item1.DistributionFor(c.Item2); }
+            try { Check(c.Item1, c.Item2); }
             catch (ArgumentException e) { throw Cannot(t, c.Item1, e); }
             plan.Add((t, c.Item1, c.Item2));
         }
@@ -261,6 +261,16 @@ public sealed class ModuleInit
         if (UsesFans(init))
             throw new ArgumentException($"Parameter '{t.Name}' {Dims(t)} of module type {t.ModuleType}: {init.Spec} needs fans, and WeightInit has no stated layout for this module type (it knows {ModuleLayouts.Known}); fans are not guessed from a shape. Use an initializer without fans (normal, uniform, orthogonal, …).");
         return new WeightShape(t.Dimensions);
+    }
+
+    // A distribution checks the shape (fans); a structured initializer checks it when it fills, so fill one element now
+    // (orthogonal: its matrix view, without the QR).
+    private void Check(Initializer init, WeightShape shape)
+    {
+        if (init.DistributionFor(shape) is not null || shape.ElementCount == 0) return;
+        if (init is Orthogonal) { _ = Orthogonal.MatrixView(shape); return; }
+        Span<double> one = stackalloc double[1];
+        init.Fill(Key, shape, one);
     }
 
     private static bool UsesFans(Initializer init) => init is VarianceScaling or GlorotStandard;

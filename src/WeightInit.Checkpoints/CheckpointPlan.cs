@@ -88,11 +88,13 @@ public sealed class CheckpointPlan
         }
 
         var tensors = new List<CheckpointTensor>(list.Count);
+        long totalBytes = 0;
         foreach (var d in list)
         {
             var role = d.Role ?? TensorRoles.Infer(d.Name, d.Dimensions.Count);
             var layout = d.Layout ?? WeightLayout.OutInKernel;
             var type = dtypeOverride ?? d.DType ?? dtype;
+            totalBytes = CheckSize(d, type, totalBytes);
             string spec = d.Initializer ?? policy.SpecFor(d.Name, role);
             if (IsPyTorchBias(spec)) spec = ResolvePyTorchBias(d, byName);
             var tensor = new CheckpointTensor(d.Name, d.Dimensions.ToArray(), type, role, layout, d.Groups, spec);
@@ -100,6 +102,23 @@ public sealed class CheckpointPlan
             tensors.Add(tensor);
         }
         return new CheckpointPlan(tensors, seed, generator);
+    }
+
+    /// <summary>The running total of data bytes after <paramref name="d"/>, checked to fit a 64-bit count (element count, tensor bytes, total bytes).</summary>
+    private static long CheckSize(TensorDeclaration d, TensorDType type, long totalBytes)
+    {
+        long count = TensorSource.CountElements(d.Dimensions.Select(x => (long)x).ToArray(), d.Name); // refuses more than 2⁶³ − 1 elements
+        long bytes;
+        try { bytes = checked(count * type.ElementSize()); }
+        catch (OverflowException)
+        {
+            throw new ArgumentException($"Tensor '{d.Name}' [{string.Join(", ", d.Dimensions)}] has {count} elements of {type.ElementSize()} bytes: more bytes than a 64-bit size holds (2⁶³ − 1).");
+        }
+        try { return checked(totalBytes + bytes); }
+        catch (OverflowException)
+        {
+            throw new ArgumentException($"The checkpoint's tensors up to '{d.Name}' hold more bytes than a 64-bit size holds (2⁶³ − 1); no file system stores that.");
+        }
     }
 
     private static bool IsPyTorchBias(string spec) =>

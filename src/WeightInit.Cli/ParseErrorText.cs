@@ -19,15 +19,15 @@ internal static partial class ParseErrorText
             {
                 var options = command.Options.Where(o => !o.Hidden).SelectMany(o => o.Aliases.Prepend(o.Name)).Distinct().ToList();
                 var shown = command.Options.Where(o => !o.Hidden && o.Name.StartsWith("--", StringComparison.Ordinal)).Select(o => o.Name).ToList();
-                return $"unknown option '{token}' for '{path}'.{Vocabulary.DidYouMean(token, options)} Valid options: {string.Join(", ", shown)}.";
+                return $"unknown option '{token}' for '{path}'.{Vocabulary.DidYouMean(token, options)} Valid options: {string.Join(", ", shown)} (see '{path} --help').";
             }
             var commands = command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToList();
             if (commands.Count > 0)
-                return $"unknown command '{token}'.{Vocabulary.DidYouMean(token, commands)} Valid commands: {string.Join(", ", commands)}.";
+                return $"unknown command '{token}'.{Vocabulary.DidYouMean(token, commands)} Valid commands: {string.Join(", ", commands)} (see '{path} --help').";
             return $"unexpected argument '{token}' for '{path}'; run '{path} --help' for its arguments and options.";
         }
         if (command is RootCommand && command.Subcommands.Count > 0 && parsed.Tokens.Count == 0)
-            return $"no command given. Valid commands: {string.Join(", ", command.Subcommands.Select(c => c.Name))}.";
+            return $"no command given. Valid commands: {string.Join(", ", command.Subcommands.Select(c => c.Name))} (see '{path} --help').";
         string message = parsed.Errors.Count > 0 ? parsed.Errors[0].Message : "the command line could not be read";
         return Plain(message) + $" (see '{path} --help')";
     }

@@ -120,6 +120,8 @@ internal sealed class SampleCommand : CliCommand
     /// <summary>The operating system's reason for a failed write, without the path .NET repeats after it.</summary>
     private static string IoReason(IOException e)
     {
+        // The writer's temporary file is ours, not the user's: a missing one means the file system would not create it.
+        if (e is FileNotFoundException or DirectoryNotFoundException) return "the file system does not let a file be created there";
         string message = e.Message;
         int path = message.IndexOf(" : '", StringComparison.Ordinal);
         if (path > 0) message = message[..path];

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Text.RegularExpressions;
 using WeightInit.Naming;
 
@@ -12,9 +13,13 @@ internal static partial class ParseErrorText
     public static string Of(ParseResult parsed, string path)
     {
         var command = parsed.CommandResult.Command;
-        if (parsed.UnmatchedTokens.Count > 0)
+        var optionNames = command.Options.SelectMany(o => o.Aliases.Prepend(o.Name)).ToHashSet(StringComparer.Ordinal);
+        // An unknown "--word" taken as the value of an optional argument makes the next word the unmatched one: name the cause.
+        string? unknownOption = command.Subcommands.Count > 0 ? null : parsed.Tokens.FirstOrDefault(t => t.Type == TokenType.Argument && t.Value.StartsWith("--", StringComparison.Ordinal)
+            && t.Value.Length > 2 && !optionNames.Contains(t.Value))?.Value;
+        if (parsed.UnmatchedTokens.Count > 0 || unknownOption is not null)
         {
-            string token = parsed.UnmatchedTokens[0];
+            string token = unknownOption ?? parsed.UnmatchedTokens[0];
             if (token.StartsWith('-'))
             {
                 var options = command.Options.Where(o => !o.Hidden).SelectMany(o => o.Aliases.Prepend(o.Name)).Distinct().ToList();
@@ -28,6 +33,12 @@ internal static partial class ParseErrorText
         }
         if (command is RootCommand && command.Subcommands.Count > 0 && parsed.Tokens.Count == 0)
             return $"no command given. Valid commands: {string.Join(", ", command.Subcommands.Select(c => c.Name))} (see '{path} --help').";
+        var missing = command.Arguments.Where(a => !a.Hidden && a.Arity.MinimumNumberOfValues > 0 && parsed.GetResult(a) is not { Tokens.Count: > 0 })
+            .Select(a => a.Name)
+            .Concat(command.Options.Where(o => o.Required && parsed.GetResult(o) is not { Tokens.Count: > 0 }).Select(o => o.Name))
+            .ToList();
+        if (missing.Count > 0)
+            return $"missing {string.Join(" and ", missing)} (see '{path} --help').";
         string message = parsed.Errors.Count > 0 ? parsed.Errors[0].Message : "the command line could not be read";
         return Plain(message) + $" (see '{path} --help')";
     }

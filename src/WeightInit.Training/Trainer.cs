@@ -1,5 +1,5 @@
 using WeightInit.Analysis.Measurement;
-using WeightInit.Analysis.Network;
+using WeightInit.Models;
 using WeightInit.Training.Data;
 using WeightInit.Training.Optimization;
 

@@ -1,4 +1,4 @@
-using WeightInit.Analysis.Models;
+using WeightInit.Models;
 
 namespace WeightInit.Training;
 

@@ -136,7 +136,6 @@ public class BadInputTests
         { ["gain", "relux"], "'relux'" },
         { ["gain", "leaky_relu:abc"], "'abc'" },
         { ["gain", "tanh:0.5"], "takes no parameter" },
-        { ["gain", "leaky_relu:-1"], "leaky_relu" },
         { ["gain", "relu", "--q", "-1"], "--q" },
         { ["analyze", "mlp:10-3:tonh"], "Unknown activation 'tonh'" },
         { ["analyze", "--mlp", "4-4:relu", "--init", "he_nromal"], "'he_nromal'" },

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using WeightInit.Analysis.Checkpoints;
+using WeightInit.Checkpoints;
 using WeightInit.Cli.Commands;
 using WeightInit.IO;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using WeightInit.Analysis.Checkpoints;
+using WeightInit.Checkpoints;
 using WeightInit.IO;
 using WeightInit.Tests.Oracles;
 

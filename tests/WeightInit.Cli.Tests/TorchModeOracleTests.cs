@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using WeightInit.Analysis.Checkpoints;
+using WeightInit.Checkpoints;
 using WeightInit.IO;
 using WeightInit.Tests.Oracles;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using WeightInit.Analysis.Reporting;
+using WeightInit.Reporting;
 using WeightInit.Gains;
 using WeightInit.Initializers;
 using WeightInit.Numerics;

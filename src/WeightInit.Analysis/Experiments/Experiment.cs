@@ -1,4 +1,4 @@
-using WeightInit.Analysis.Reporting;
+using WeightInit.Reporting;
 
 namespace WeightInit.Analysis.Experiments;
 

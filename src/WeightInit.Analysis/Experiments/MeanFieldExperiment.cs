@@ -1,6 +1,6 @@
 using System.Globalization;
-using WeightInit.Analysis.Models;
-using WeightInit.Analysis.Reporting;
+using WeightInit.Models;
+using WeightInit.Reporting;
 using WeightInit.Analysis.Theory;
 using WeightInit.Gains;
 using WeightInit.Random;

@@ -1,5 +1,5 @@
 using WeightInit.Analysis.Measurement;
-using WeightInit.Analysis.Models;
+using WeightInit.Models;
 using WeightInit.Random;
 using WeightInit.Sampling;
 
@@ -12,12 +12,12 @@ namespace WeightInit.Analysis.Experiments;
 /// </remarks>
 internal static class Probe
 {
-    public sealed record Pass(WeightInit.Analysis.Network.Network Network, float[] Input, IReadOnlyList<TensorStatistics> Activations,
+    public sealed record Pass(Network Network, float[] Input, IReadOnlyList<TensorStatistics> Activations,
         IReadOnlyList<TensorStatistics> Gradients, IReadOnlyList<string> LayerNames);
 
     public static Pass Run(ModelSpec model, PhiloxKey key, int batch, int threads, bool backward = true)
     {
-        var net = WeightInit.Analysis.Network.Network.Build(model, key.Fold("weights"), threads);
+        var net = Network.Build(model, key.Fold("weights"), threads);
         var x = new float[(long)batch * net.InputSize];
         new NormalDistribution(0, 1).Fill(key.Fold("input"), x, 0, new SamplingOptions { MaxThreads = threads });
         var y = net.Forward(x, batch);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using WeightInit.Analysis.Measurement;
-using WeightInit.Analysis.Models;
-using WeightInit.Analysis.Reporting;
+using WeightInit.Models;
+using WeightInit.Reporting;
 using WeightInit.Analysis.Theory;
 using WeightInit.Random;
 
@@ -102,7 +102,7 @@ public sealed class SymmetryExperiment : IExperiment
             var model = new ModelSpec(init, FeatureShape.Features(20),
                 [new Dense(32) { Name = "dense1" }, new ActivationLayer("tanh"), new Dense(32) { Name = "dense2" }, new ActivationLayer("tanh"), new Dense(4) { Name = "out" }])
             { WeightInitializer = init };
-            var net = WeightInit.Analysis.Network.Network.Build(model, root.Fold("weights"), settings.Threads);
+            var net = Network.Build(model, root.Fold("weights"), settings.Threads);
             const int batch = 16;
             var x = new float[batch * 20];
             new WeightInit.Sampling.NormalDistribution(0, 1).Fill(root.Fold("x"), x);
@@ -114,7 +114,7 @@ public sealed class SymmetryExperiment : IExperiment
             for (int stepIndex = 0; stepIndex <= 50; stepIndex++)
             {
                 var logits = net.Forward(x, batch);
-                var (loss, grad) = WeightInit.Analysis.Network.Network.SoftmaxCrossEntropy(logits, labels, batch);
+                var (loss, grad) = Network.SoftmaxCrossEntropy(logits, labels, batch);
                 if (stepIndex == 0) { spreadBefore = UnitSpread(net.Activations[1], 32); lossBefore = loss; }
                 net.Backward(grad);
                 if (stepIndex == 0) distinctRows = DistinctRows(net.Parameters.First(p => p.Name == "dense2.weight").Gradient, 32, 32);
@@ -248,7 +248,7 @@ public sealed class GlorotExperiment : IExperiment
             var model = Probe.Mlp($"tanh {label} (Jacobian)", width, width, depth, "tanh", init);
             var theory = SignalPropagation.Analyze(model);
             var key = root.Fold($"jacobian/{label}");
-            var net = WeightInit.Analysis.Network.Network.Build(model, key.Fold("weights"), settings.Threads);
+            var net = Network.Build(model, key.Fold("weights"), settings.Threads);
             var meanSigma = new double[depth];
             var meanSquare = new double[depth];
             var endSpectrum = new double[width];

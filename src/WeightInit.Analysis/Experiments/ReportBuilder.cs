@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using WeightInit.Analysis.Reporting;
+using WeightInit.Reporting;
 
 namespace WeightInit.Analysis.Experiments;
 

@@ -1,4 +1,4 @@
-using WeightInit.Analysis.Network;
+using WeightInit.Models;
 using WeightInit.LinearAlgebra;
 
 namespace WeightInit.Analysis.Measurement;
@@ -33,10 +33,10 @@ public sealed record JacobianBlock(string Name, int Rows, int Columns, double[] 
 /// </remarks>
 public static class Jacobians
 {
-    /// <summary>The Jacobian of every block at <paramref name="example"/> (one input, <see cref="Network.Network.InputSize"/> values).</summary>
+    /// <summary>The Jacobian of every block at <paramref name="example"/> (one input, <see cref="Network.InputSize"/> values).</summary>
     /// <exception cref="ArgumentException">The example has the wrong length.</exception>
     /// <exception cref="NotSupportedException">The network holds a layer other than dense, activation and flatten, or an activation without a derivative.</exception>
-    public static IReadOnlyList<JacobianBlock> LayerToLayer(Network.Network net, ReadOnlySpan<float> example)
+    public static IReadOnlyList<JacobianBlock> LayerToLayer(Network net, ReadOnlySpan<float> example)
     {
         ArgumentNullException.ThrowIfNull(net);
         if (example.Length != net.InputSize)

@@ -1,5 +1,5 @@
 using System.Globalization;
-using WeightInit.Analysis.Models;
+using WeightInit.Models;
 using WeightInit.Analysis.Theory;
 using WeightInit.Gains;
 using WeightInit.Random;
@@ -82,7 +82,7 @@ public sealed record Diagnosis(ModelSpec Model, DiagnosisOptions Options, IReadO
 /// <summary>Per-layer variance diagnosis of an initialized model: theory beside a Monte Carlo pass, flags where the variance explodes or vanishes, and a fix per flagged layer.</summary>
 /// <remarks>
 /// <para><b>Prediction</b>: <see cref="SignalPropagation.Analyze"/> with unit input variance and unit output-gradient second
-/// moment. <b>Measurement</b>: the model is built and initialized (<see cref="Network.Network.Build"/>), a batch of N(0, 1)
+/// moment. <b>Measurement</b>: the model is built and initialized (<see cref="Network.Build"/>), a batch of N(0, 1)
 /// inputs goes forward and an N(0, 1) output gradient goes back (so both start where the theory starts).</para>
 /// <para><b>Flags</b> (dense, conv2d and residual rows): forward, the layer's output variance over the network's input
 /// variance; backward, E[(∂C/∂x)²] at the layer's input over E[(∂C/∂y)²] at the output. Above F the layer is flagged
@@ -117,7 +117,7 @@ public static class VarianceDiagnosis
 
         var theory = SignalPropagation.Analyze(model);
         var root = PhiloxKey.FromSeed(options.Seed);
-        var net = Network.Network.Build(model, root, options.Threads);
+        var net = Network.Build(model, root, options.Threads);
         int batch = options.Batch;
         var sampling = new SamplingOptions { MaxThreads = options.Threads };
         var x = new float[(long)batch * net.InputSize];

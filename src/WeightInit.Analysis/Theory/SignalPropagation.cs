@@ -1,4 +1,4 @@
-using WeightInit.Analysis.Models;
+using WeightInit.Models;
 using WeightInit.Gains;
 using WeightInit.Numerics;
 

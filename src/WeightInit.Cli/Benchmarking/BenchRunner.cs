@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using WeightInit.IO;
 using WeightInit.Initializers;
+using WeightInit.Numerics;
 using WeightInit.Random;
 using WeightInit.Sampling;
 using WeightInit.Shapes;
@@ -184,7 +185,7 @@ internal sealed class BenchRunner
         RuntimeInformation.ProcessArchitecture.ToString(),
         CpuModel(),
         Environment.ProcessorCount,
-        Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : Vector128.IsHardwareAccelerated ? 128 : 0);
+        VectorWidth.Bits);
 
     private static string? CpuModel()
     {

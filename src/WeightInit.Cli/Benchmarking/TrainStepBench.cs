@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using WeightInit.Analysis.Network;
+using WeightInit.Models;
 using WeightInit.Random;
 using WeightInit.Sampling;
 using WeightInit.Training;

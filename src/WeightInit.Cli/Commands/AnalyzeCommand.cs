@@ -4,8 +4,8 @@ using System.Text;
 using System.Text.Json;
 using Spectre.Console;
 using WeightInit.Analysis.Measurement;
-using WeightInit.Analysis.Models;
-using WeightInit.Analysis.Reporting;
+using WeightInit.Models;
+using WeightInit.Reporting;
 using WeightInit.IO;
 
 namespace WeightInit.Cli.Commands;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using WeightInit.Analysis.Checkpoints;
+using WeightInit.Checkpoints;
 using WeightInit.IO;
 
 namespace WeightInit.Cli.Commands;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using WeightInit.Analysis.Checkpoints;
+using WeightInit.Checkpoints;
 
 namespace WeightInit.Cli.Commands;
 

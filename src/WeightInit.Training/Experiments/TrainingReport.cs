@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using WeightInit.Analysis.Experiments;
-using WeightInit.Analysis.Reporting;
+using WeightInit.Reporting;
 
 namespace WeightInit.Training.Experiments;
 

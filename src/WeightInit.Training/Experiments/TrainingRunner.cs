@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using WeightInit.Analysis.Network;
+using WeightInit.Models;
 using WeightInit.IO;
 using WeightInit.Training.Data;
 using WeightInit.Training.Initialization;

@@ -1,5 +1,5 @@
 using WeightInit.Analysis.Measurement;
-using WeightInit.Analysis.Network;
+using WeightInit.Models;
 
 namespace WeightInit.Training.Initialization;
 

@@ -1,5 +1,4 @@
-using WeightInit.Analysis.Models;
-using WeightInit.Analysis.Network;
+using WeightInit.Models;
 
 namespace WeightInit.Training.Optimization;
 

@@ -102,20 +102,18 @@ public static class InitializerRegistry
         var d = new Dictionary<string, InitializerInfo>();
         foreach (var info in All)
             foreach (var n in info.Aliases.Prepend(info.Name))
-                if (!d.TryAdd(Normalize(n), info) && !ReferenceEquals(d[Normalize(n)], info))
+                if (!d.TryAdd(Vocabulary.Key(n), info) && !ReferenceEquals(d[Vocabulary.Key(n)], info))
                     throw new InvalidOperationException($"Duplicate initializer name {n}.");
         return d;
     }
 
-    /// <summary>The key names are compared by (<see cref="Vocabulary.Key"/>, the library's one normalizer).</summary>
-    internal static string Normalize(string name) => Vocabulary.Key(name);
 
     /// <summary>The entry for a name or alias.</summary>
     /// <exception cref="ArgumentException">Unknown name; the message lists the valid names.</exception>
     public static InitializerInfo Find(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (ByKey.TryGetValue(Normalize(name), out var info)) return info;
+        if (ByKey.TryGetValue(Vocabulary.Key(name), out var info)) return info;
         throw new ArgumentException($"Unknown initializer '{name}'. Valid names: {string.Join(", ", All.Select(i => i.Name))} (aliases: see 'weightinit list')."
             + Vocabulary.DidYouMean(name, All.SelectMany(i => i.Aliases.Prepend(i.Name))));
     }
@@ -163,9 +161,9 @@ internal sealed class SpecArguments
 
     private string? Canonical(string key)
     {
-        var k = InitializerRegistry.Normalize(key);
+        var k = Vocabulary.Key(key);
         foreach (var p in _info.Parameters)
-            if (InitializerRegistry.Normalize(p.Name) == k || p.Aliases.Any(a => InitializerRegistry.Normalize(a) == k)) return p.Name;
+            if (Vocabulary.Key(p.Name) == k || p.Aliases.Any(a => Vocabulary.Key(a) == k)) return p.Name;
         return null;
     }
 
@@ -221,7 +219,7 @@ internal sealed class SpecArguments
     {
         var raw = Raw(name);
         if (raw is null) return fallback;
-        return InitializerRegistry.Normalize(raw) switch
+        return Vocabulary.Key(raw) switch
         {
             "uniform" => VarianceDistribution.Uniform,
             "normal" or "untruncatednormal" or "gaussian" => VarianceDistribution.Normal,
@@ -268,10 +266,10 @@ internal sealed class SpecArguments
     public RandomInitializer TruncatedNormal()
     {
         // PyTorch's trunc_normal_(a, b) bounds are absolute; lower/upper default to σ-units unless unit says otherwise.
-        bool absoluteByName = _spec.Arguments.Any(x => InitializerRegistry.Normalize(x.Key) is "a" or "b");
+        bool absoluteByName = _spec.Arguments.Any(x => Vocabulary.Key(x.Key) is "a" or "b");
         var unitRaw = Raw("unit");
         BoundUnit unit = unitRaw is null ? (absoluteByName ? BoundUnit.Absolute : BoundUnit.StandardDeviations)
-            : InitializerRegistry.Normalize(unitRaw) switch
+            : Vocabulary.Key(unitRaw) switch
             {
                 "sigma" or "std" or "stddev" or "standarddeviations" or "σ" => BoundUnit.StandardDeviations,
                 "absolute" or "abs" => BoundUnit.Absolute,

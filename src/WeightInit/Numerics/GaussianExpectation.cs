@@ -125,10 +125,10 @@ public static class GaussianExpectation
 /// <summary>The 20-point Gauss–Legendre rule on [−1, 1]: the positive nodes (the rule is symmetric) and their weights.</summary>
 /// <remarks>Nodes are the roots of the Legendre polynomial P₂₀, weights 2/((1−x²)P₂₀′(x)²), evaluated to 25 digits in 40-digit
 /// arithmetic (Newton's method, mpmath); the tests recompute them in double precision and check exactness up to degree 39.</remarks>
-internal static class GaussLegendre20
+public static class GaussLegendre20
 {
     /// <summary>Positive roots of P₂₀, largest first.</summary>
-    public static readonly double[] Nodes =
+    public static ReadOnlySpan<double> Nodes =>
     [
         0.9931285991850949247861224, 0.9639719272779137912676661, 0.9122344282513259058677524, 0.8391169718222188233945291,
         0.7463319064601507926143051, 0.6360536807265150254528367, 0.5108670019508270980043641, 0.3737060887154195606725482,
@@ -136,7 +136,7 @@ internal static class GaussLegendre20
     ];
 
     /// <summary>The weight of each node in <see cref="Nodes"/> (and of its mirror image).</summary>
-    public static readonly double[] Weights =
+    public static ReadOnlySpan<double> Weights =>
     [
         0.01761400713915211831186196, 0.04060142980038694133103995, 0.06267204833410906356950654, 0.08327674157670474872475814,
         0.1019301198172404350367501, 0.1181945319615184173123774, 0.1316886384491766268984945, 0.1420961093183820513292983,

@@ -32,7 +32,8 @@ public static class FanModes
     {
         ArgumentNullException.ThrowIfNull(text);
         if (TryParse(text, out var mode)) return mode;
-        throw new ArgumentException(Naming.Vocabulary.Unknown("fan mode", text, ["fan_in", "fan_out", "fan_avg (Caffe: FAN_IN, FAN_OUT, AVERAGE)"], Spellings.Select(s => s.Name)));
+        throw new ArgumentException($"Unknown fan mode '{text.Trim()}'; must be fan_in, fan_out or fan_avg (Caffe: FAN_IN, FAN_OUT, AVERAGE)."
+            + Naming.Vocabulary.DidYouMean(text, Spellings.Select(s => s.Name)));
     }
 
     /// <summary>Like <see cref="Parse"/>, returning false instead of throwing.</summary>

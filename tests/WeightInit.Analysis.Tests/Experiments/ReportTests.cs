@@ -1,6 +1,6 @@
 using System.Text.Json;
 using WeightInit.Analysis.Experiments;
-using WeightInit.Analysis.Tests.Reporting;
+using WeightInit.Reporting.Tests;
 using WeightInit.Tests.Oracles;
 
 namespace WeightInit.Analysis.Tests.Experiments;

@@ -1,5 +1,5 @@
 using WeightInit.Analysis.Measurement;
-using WeightInit.Analysis.Models;
+using WeightInit.Models;
 using WeightInit.Random;
 
 namespace WeightInit.Analysis.Tests.Measurement;
@@ -18,7 +18,7 @@ public class JacobiansTests
     {
         // A product of orthogonal matrices is orthogonal: every singular value is 1 (up to float32 rounding of the weights).
         var model = ModelSpec.Parse("mlp:48-48x4-48:linear:init=orthogonal");
-        var net = WeightInit.Analysis.Network.Network.Build(model, PhiloxKey.FromSeed(1));
+        var net = Network.Build(model, PhiloxKey.FromSeed(1));
         var blocks = Jacobians.LayerToLayer(net, Example(48, 2));
         Assert.Equal(5, blocks.Count);
         var sigma = Jacobians.EndToEnd(blocks).SingularValues();
@@ -30,7 +30,7 @@ public class JacobiansTests
     public void EndToEnd_TanhNet_MatchesCentralDifferencesOfTheForwardPass()
     {
         var model = ModelSpec.Parse("mlp:12-20x2-7:tanh:init=glorot_uniform:bias_init=normal(std=0.1)");
-        var net = WeightInit.Analysis.Network.Network.Build(model, PhiloxKey.FromSeed(3));
+        var net = Network.Build(model, PhiloxKey.FromSeed(3));
         var x = Example(12, 4);
         var j = Jacobians.EndToEnd(Jacobians.LayerToLayer(net, x));
         Assert.Equal((7, 12), (j.Rows, j.Columns));
@@ -56,7 +56,7 @@ public class JacobiansTests
     public void MeanSquaredSingularValue_IsTheFrobeniusNormOverColumnsAndTheMeanOfSigmaSquared()
     {
         var model = ModelSpec.Parse("mlp:30-40-10:tanh:init=glorot_normal");
-        var net = WeightInit.Analysis.Network.Network.Build(model, PhiloxKey.FromSeed(5));
+        var net = Network.Build(model, PhiloxKey.FromSeed(5));
         foreach (var block in Jacobians.LayerToLayer(net, Example(30, 6)))
         {
             var sigma = block.SingularValues();
@@ -69,7 +69,7 @@ public class JacobiansTests
     public void LayerToLayer_Convolution_IsNotSupported()
     {
         var model = ModelSpec.FromJson("{\"input\":[1,4,4],\"layers\":[{\"type\":\"conv2d\",\"channels\":2,\"kernel\":3}]}");
-        var net = WeightInit.Analysis.Network.Network.Build(model, PhiloxKey.FromSeed(0));
+        var net = Network.Build(model, PhiloxKey.FromSeed(0));
         Assert.Throws<NotSupportedException>(() => Jacobians.LayerToLayer(net, new float[16]));
     }
 }

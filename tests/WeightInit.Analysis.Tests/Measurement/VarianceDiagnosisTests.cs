@@ -1,5 +1,5 @@
 using WeightInit.Analysis.Measurement;
-using WeightInit.Analysis.Models;
+using WeightInit.Models;
 
 namespace WeightInit.Analysis.Tests.Measurement;
 

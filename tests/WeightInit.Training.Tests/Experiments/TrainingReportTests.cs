@@ -1,6 +1,6 @@
 using ExperimentSettings = WeightInit.Analysis.Experiments.ExperimentSettings;
 using ReportRunner = WeightInit.Analysis.Experiments.ReportRunner;
-using WeightInit.Analysis.Tests.Reporting;
+using WeightInit.Reporting.Tests;
 using WeightInit.Training.Experiments;
 using WeightInit.Tests.Oracles;
 

@@ -1,4 +1,4 @@
-using WeightInit.Analysis.Network;
+using WeightInit.Models;
 using WeightInit.Random;
 using WeightInit.Sampling;
 using WeightInit.Training.Initialization;

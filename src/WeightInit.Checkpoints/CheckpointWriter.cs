@@ -1,0 +1,341 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using WeightInit.IO;
+using WeightInit.Sampling;
+
+namespace WeightInit.Checkpoints;
+
+/// <summary>How <see cref="CheckpointWriter"/> writes: where, in what format, which share of the files, and how.</summary>
+public sealed record CheckpointWriteOptions
+{
+    /// <summary>The default size of the fill-and-write chunks: 8 MiB (three are in flight, so about 24 MiB resident).</summary>
+    public const int DefaultChunkBytes = 8 << 20;
+
+    /// <summary>The checkpoint directory; it must exist.</summary>
+    public required string Directory { get; init; }
+    /// <summary>The file format.</summary>
+    public CheckpointFormat Format { get; init; } = CheckpointFormat.Safetensors;
+    /// <summary>The largest shard, in tensor bytes (safetensors only).</summary>
+    public long ShardBytes { get; init; } = CheckpointLayout.DefaultShardBytes;
+    /// <summary>This process's rank, 0 ≤ Rank &lt; World.</summary>
+    public int Rank { get; init; }
+    /// <summary>The number of processes sharing the work; rank r writes the files whose index k has k % World == r.</summary>
+    public int World { get; init; } = 1;
+    /// <summary>Threads for Philox fills (0: all cores); never changes a byte.</summary>
+    public int Threads { get; init; }
+    /// <summary>Keep files whose sidecar (size, CRC-32, plan fingerprint) matches their content; redo the rest.</summary>
+    public bool Resume { get; init; }
+    /// <summary>How long rank 0 waits for the other ranks' files before writing the index.</summary>
+    public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromHours(1);
+    /// <summary>Bytes per fill-and-write chunk.</summary>
+    public int ChunkBytes { get; init; } = DefaultChunkBytes;
+    /// <summary>Where progress lines go (null: nowhere).</summary>
+    public TextWriter? Log { get; init; }
+}
+
+/// <summary>What one <see cref="CheckpointWriter.Write"/> call did.</summary>
+/// <param name="Files">Every file of the checkpoint (all ranks).</param>
+/// <param name="Written">The files this process wrote.</param>
+/// <param name="Kept">The files this process kept because <see cref="CheckpointWriteOptions.Resume"/> found them complete.</param>
+/// <param name="WroteIndex">Whether this process (rank 0) wrote the manifest and, for shards, the index.</param>
+/// <param name="BytesWritten">Bytes this process wrote into checkpoint files.</param>
+public sealed record CheckpointWriteResult(IReadOnlyList<CheckpointFile> Files, IReadOnlyList<string> Written, IReadOnlyList<string> Kept, bool WroteIndex, long BytesWritten);
+
+/// <summary>Writes a <see cref="CheckpointPlan"/> to disk: streaming, crash-safe, shardable across ranks without communication.</summary>
+/// <remarks>
+/// <para><b>Streaming.</b> Tensor data goes through three fixed buffers of <see cref="CheckpointWriteOptions.ChunkBytes"/>: one
+/// thread fills the next chunk (a partial fill, in parallel) while another writes the previous one, so memory stays flat whatever the
+/// model's size. Each Philox tensor's bytes depend only on the seed, its name and its initializer: not on threads, chunks, shards or ranks.</para>
+/// <para><b>Crash safety.</b> Every file goes through <see cref="AtomicFile"/>: a temporary name beside it, flushed to disk, checked
+/// (the safetensors header re-read and validated; the length exact), then renamed. Then a sidecar <c>FILE.crc32</c> records its size,
+/// CRC-32 and the plan fingerprint (CRC-32 of the manifest). A killed run leaves only complete files under final names; with
+/// <see cref="CheckpointWriteOptions.Resume"/> a file is kept when its sidecar's fingerprint is this plan's and its size and CRC-32
+/// match its content, and everything else is rewritten (leftover temporaries of this process's files are removed first).</para>
+/// <para><b>Ranks.</b> Rank r writes files k with k % world == r and never talks to the others. Rank 0, after its own files, waits
+/// until every file is present with a sidecar of this plan and the right size, validates the shard headers and the index against
+/// them (<see cref="ShardIndex.Verify"/>), and writes <see cref="CheckpointPlan.ManifestFileName"/> and then
+/// <c>model.safetensors.index.json</c> last.</para>
+/// <para>Test hook: when the environment variable <c>WEIGHTINIT_TEST_PAUSE_AFTER_BYTES</c> is set to N, the process stops for good
+/// (after flushing) once N data bytes are written, so that a test can kill it mid-file.</para>
+/// </remarks>
+public static class CheckpointWriter
+{
+    /// <summary>The sidecar of a file: its name plus this suffix.</summary>
+    public const string SidecarSuffix = ".crc32";
+    /// <summary>The environment variable of the test hook (see the remarks on the type).</summary>
+    public const string PauseVariable = "WEIGHTINIT_TEST_PAUSE_AFTER_BYTES";
+    private const int BuffersInFlight = 3;
+
+    private static long _pauseCountdown = long.TryParse(Environment.GetEnvironmentVariable(PauseVariable), NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : -1;
+
+    /// <summary>Writes this rank's share of <paramref name="plan"/> (and, on rank 0, the manifest and index).</summary>
+    /// <exception cref="ArgumentException">Bad options (rank ≥ world, shard size ≤ 0, torch generator with several ranks, bfloat16 for NumPy…).</exception>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="IOException">A write failed (a full device says so); the temporary file was removed.</exception>
+    /// <exception cref="TimeoutException">Rank 0 waited <see cref="CheckpointWriteOptions.WaitTimeout"/> for other ranks' files.</exception>
+    public static CheckpointWriteResult Write(CheckpointPlan plan, CheckpointWriteOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(options);
+        CheckRanks(options.Rank, options.World);
+        if (options.ChunkBytes < 16) throw new ArgumentException($"The chunk size must be at least 16 bytes; got {options.ChunkBytes}.");
+        if (options.Threads < 0) throw new ArgumentException($"Threads must be ≥ 0 (0: all cores); got {options.Threads}.");
+        if (plan.Generator == CheckpointGenerator.Torch && options.World > 1)
+            throw new ArgumentException($"The torch generator is sequential (every tensor depends on all draws before it), so it runs as one process; got world {options.World}. Use --generator philox to shard across ranks.");
+        if (!Directory.Exists(options.Directory)) throw new DirectoryNotFoundException($"The checkpoint directory '{options.Directory}' does not exist.");
+        var files = CheckpointLayout.Files(plan, options.Format, options.ShardBytes);
+        string fingerprint = Fingerprint(plan, options);
+        var sampling = new SamplingOptions { MaxThreads = options.Threads };
+        var torch = plan.Generator == CheckpointGenerator.Torch ? new TorchSequentialInit(plan) : null;
+        var written = new List<string>();
+        var kept = new List<string>();
+        long bytes = 0;
+        foreach (var file in files.Where(f => f.Index % options.World == options.Rank))
+        {
+            string path = Path.Combine(options.Directory, file.FileName);
+            if (options.Resume && Sidecar.Matches(path, fingerprint, checkContent: true))
+            {
+                kept.Add(file.FileName);
+                options.Log?.WriteLine($"kept {file.FileName} (sidecar matches)");
+                continue;
+            }
+            RemoveStale(options.Directory, file.FileName);
+            var watch = Stopwatch.StartNew();
+            var (length, crc) = WriteFile(path, plan, file, options, sampling, torch);
+            Sidecar.Write(path, length, crc, fingerprint);
+            bytes += length;
+            written.Add(file.FileName);
+            options.Log?.WriteLine($"wrote {file.FileName}: {length} bytes in {watch.Elapsed.TotalSeconds:F2} s ({length / Math.Max(watch.Elapsed.TotalSeconds, 1e-9) / 1e6:F0} MB/s)");
+        }
+        bool wroteIndex = false;
+        if (options.Rank == 0)
+        {
+            Finish(plan, files, options, fingerprint);
+            wroteIndex = true;
+        }
+        return new CheckpointWriteResult(files, written, kept, wroteIndex, bytes);
+    }
+
+    /// <summary>Checks 0 ≤ <paramref name="rank"/> &lt; <paramref name="world"/>.</summary>
+    /// <exception cref="ArgumentException">Otherwise, with both values in the message.</exception>
+    public static void CheckRanks(int rank, int world)
+    {
+        if (world < 1) throw new ArgumentException($"The world size must be ≥ 1; got {world}.");
+        if (rank < 0 || rank >= world) throw new ArgumentException($"The rank must satisfy 0 ≤ rank < world; got rank {rank}, world {world}.");
+    }
+
+    /// <summary>The manifest's extra entries: format and shard size.</summary>
+    internal static Dictionary<string, string> ManifestExtra(CheckpointFormat format, long shardBytes) => new()
+    {
+        ["format"] = format.ToString().ToLowerInvariant(),
+        ["shard_size"] = shardBytes.ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>CRC-32 (hex) of the manifest without file names: changes whenever any tensor, initializer, seed, generator, format, shard size or library version does.</summary>
+    private static string Fingerprint(CheckpointPlan plan, CheckpointWriteOptions options) =>
+        Crc32.Compute(Encoding.UTF8.GetBytes(plan.ToJson(null, ManifestExtra(options.Format, options.ShardBytes)))).ToString("x8", CultureInfo.InvariantCulture);
+
+    /// <summary>The header bytes and total length of a safetensors or .npy file, known before any data is produced.</summary>
+    internal static (byte[] Header, long Length) Expected(CheckpointPlan plan, CheckpointFile file, CheckpointFormat format, IReadOnlyList<TensorSource> sources)
+    {
+        long data = sources.Sum(s => s.ByteLength);
+        byte[] header = format switch
+        {
+            CheckpointFormat.Safetensors => SafetensorsWriter.Header(sources, plan.Metadata(file.Tensors)),
+            CheckpointFormat.Npy => NpyWriter.Header(sources[0].DType, sources[0].Shape),
+            _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Only safetensors and .npy have a fixed header."),
+        };
+        return (header, checked(header.Length + data));
+    }
+
+    private sealed class Checksum
+    {
+        public Crc32 Crc = new();
+    }
+
+    private static (long Length, uint Crc) WriteFile(string path, CheckpointPlan plan, CheckpointFile file, CheckpointWriteOptions options,
+        SamplingOptions sampling, TorchSequentialInit? torch)
+    {
+        var sources = plan.Sources(file.Tensors, sampling, torch);
+        var checksum = new Checksum();
+        if (options.Format == CheckpointFormat.Npz)
+        {
+            long length = 0;
+            AtomicFile.Write(path, stream =>
+            {
+                using (var npz = new NpzWriter(stream, leaveOpen: true, options.ChunkBytes))
+                {
+                    foreach (var s in sources) npz.Add(s);
+                    npz.Finish();
+                }
+                stream.Flush();
+                length = stream.Length;
+                // The archive patches its headers in place, so its checksum is taken by reading it back (this also checks it reads).
+                stream.Position = 0;
+                var buffer = new byte[1 << 20];
+                int n;
+                while ((n = stream.Read(buffer)) > 0) checksum.Crc.Append(buffer.AsSpan(0, n));
+            });
+            return (length, checksum.Crc.Value);
+        }
+        var (header, expected) = Expected(plan, file, options.Format, sources);
+        AtomicFile.Write(path, stream =>
+        {
+            stream.Write(header);
+            checksum.Crc.Append(header);
+            WriteData(stream, sources, options.ChunkBytes, checksum);
+            stream.Flush();
+            if (stream.Length != expected)
+                throw new InvalidOperationException($"'{file.FileName}' came out {stream.Length} bytes long where {expected} were planned; it was not created.");
+            if (options.Format == CheckpointFormat.Safetensors)
+            {
+                stream.Position = 0;
+                using var reader = SafetensorsReader.Open(stream, leaveOpen: true, $"'{file.FileName}' (before rename)");
+                if (reader.Tensors.Count != sources.Count)
+                    throw new InvalidDataException($"'{file.FileName}' lists {reader.Tensors.Count} tensors where {sources.Count} were written.");
+            }
+        }, expected);
+        return (expected, checksum.Crc.Value);
+    }
+
+    /// <summary>Streams the sources' data: a producer fills fixed chunks (partial fills) while the caller's thread checksums and writes the previous one.</summary>
+    private static void WriteData(Stream stream, IReadOnlyList<TensorSource> sources, int chunkBytes, Checksum checksum)
+    {
+        using var cancel = new CancellationTokenSource();
+        using var free = new BlockingCollection<byte[]>();
+        using var full = new BlockingCollection<(byte[] Buffer, int Length)>(BuffersInFlight);
+        for (int i = 0; i < BuffersInFlight; i++) free.Add(new byte[chunkBytes]);
+        var producer = Task.Run(() =>
+        {
+            try
+            {
+                foreach (var source in sources)
+                {
+                    int size = source.DType.ElementSize();
+                    long chunkElements = chunkBytes / size;
+                    for (long first = 0; first < source.ElementCount; first += chunkElements)
+                    {
+                        int n = (int)Math.Min(chunkElements, source.ElementCount - first);
+                        var buffer = free.Take(cancel.Token);
+                        // No clearing: every fill of a plan (InitializerTensors, the torch stream) writes each element of its range.
+                        source.Fill(first, buffer.AsSpan(0, n * size));
+                        full.Add((buffer, n * size), cancel.Token);
+                    }
+                }
+            }
+            finally
+            {
+                full.CompleteAdding();
+            }
+        });
+        try
+        {
+            foreach (var (buffer, length) in full.GetConsumingEnumerable())
+            {
+                var crc = Task.Run(() => checksum.Crc.Append(buffer.AsSpan(0, length)));
+                stream.Write(buffer, 0, length);
+                crc.GetAwaiter().GetResult();
+                PauseHook(stream, length);
+                free.Add(buffer);
+            }
+        }
+        catch
+        {
+            cancel.Cancel();
+            try { producer.Wait(); } catch (AggregateException) { }
+            throw;
+        }
+        producer.GetAwaiter().GetResult();
+    }
+
+    private static void PauseHook(Stream stream, int length)
+    {
+        if (_pauseCountdown < 0 || (_pauseCountdown -= length) > 0) return;
+        stream.Flush();
+        Console.Error.WriteLine($"weightinit: paused by {PauseVariable} in the middle of a file");
+        Console.Error.Flush();
+        Thread.Sleep(Timeout.Infinite);
+    }
+
+    /// <summary>Removes temporaries of <paramref name="fileName"/> that a killed process left (".NAME.tmp-PID").</summary>
+    private static void RemoveStale(string directory, string fileName)
+    {
+        foreach (string stale in Directory.EnumerateFiles(directory, $".{fileName}.tmp-*"))
+        {
+            try { File.Delete(stale); }
+            catch (IOException) { }
+        }
+    }
+
+    private static void Finish(CheckpointPlan plan, IReadOnlyList<CheckpointFile> files, CheckpointWriteOptions options, string fingerprint)
+    {
+        var deadline = DateTime.UtcNow + options.WaitTimeout;
+        var pending = files.ToList();
+        while (true)
+        {
+            pending.RemoveAll(f => Sidecar.Matches(Path.Combine(options.Directory, f.FileName), fingerprint, checkContent: false));
+            if (pending.Count == 0) break;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Rank 0 waited {options.WaitTimeout.TotalSeconds:F0} s for {pending.Count} file(s) of the other ranks " +
+                    $"({string.Join(", ", pending.Take(5).Select(f => $"{f.FileName} from rank {f.Index % options.World}"))}{(pending.Count > 5 ? ", …" : "")}); " +
+                    "the index was not written. Are all ranks running with the same arguments?");
+            Thread.Sleep(100);
+        }
+        var fileOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var f in files)
+            foreach (int i in f.Tensors) fileOf[plan.Tensors[i].Name] = f.FileName;
+        ShardIndex? index = null;
+        if (options.Format == CheckpointFormat.Safetensors)
+        {
+            index = new ShardIndex(fileOf, plan.ByteLength);
+            index.Verify(options.Directory); // every shard's header parses and holds exactly its tensors
+        }
+        string manifest = plan.ToJson(fileOf, ManifestExtra(options.Format, options.ShardBytes));
+        byte[] bytes = Encoding.UTF8.GetBytes(manifest);
+        AtomicFile.Write(Path.Combine(options.Directory, CheckpointPlan.ManifestFileName), s => s.Write(bytes), bytes.Length);
+        if (index is not null && files.Count > 1)
+            index.WriteFile(options.Directory);
+        options.Log?.WriteLine(files.Count > 1 && index is not null
+            ? $"wrote {CheckpointPlan.ManifestFileName} and {ShardIndex.IndexFileName} ({files.Count} shards verified)"
+            : $"wrote {CheckpointPlan.ManifestFileName}");
+    }
+
+    /// <summary>The sidecar "FILE.crc32": JSON {"size", "crc32", "plan"} of a complete file.</summary>
+    internal static class Sidecar
+    {
+        public static void Write(string path, long size, uint crc, string fingerprint)
+        {
+            byte[] bytes = Encoding.UTF8.GetBytes(
+                $"{{\"file\": \"{Path.GetFileName(path)}\", \"size\": {size}, \"crc32\": \"{crc:x8}\", \"plan\": \"{fingerprint}\"}}\n");
+            AtomicFile.Write(path + SidecarSuffix, s => s.Write(bytes), bytes.Length);
+        }
+
+        /// <summary>True when the sidecar exists, names this plan, and the file has its size (and, with <paramref name="checkContent"/>, its CRC-32).</summary>
+        public static bool Matches(string path, string fingerprint, bool checkContent)
+        {
+            try
+            {
+                if (!File.Exists(path) || !File.Exists(path + SidecarSuffix)) return false;
+                using var doc = JsonDocument.Parse(File.ReadAllText(path + SidecarSuffix));
+                var root = doc.RootElement;
+                if (root.GetProperty("plan").GetString() != fingerprint) return false;
+                long size = root.GetProperty("size").GetInt64();
+                if (new FileInfo(path).Length != size) return false;
+                if (!checkContent) return true;
+                var crc = new Crc32();
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+                var buffer = new byte[1 << 20];
+                int n;
+                while ((n = stream.Read(buffer)) > 0) crc.Append(buffer.AsSpan(0, n));
+                return crc.Value.ToString("x8", CultureInfo.InvariantCulture) == root.GetProperty("crc32").GetString();
+            }
+            catch (Exception e) when (e is IOException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+            {
+                return false; // a sidecar being replaced, or garbage: not a match
+            }
+        }
+    }
+}

@@ -1,0 +1,311 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using WeightInit.Reporting;
+
+namespace WeightInit.Reporting.Tests;
+
+public partial class SvgChartTests
+{
+    private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
+
+    private static readonly string[] NumericAttributes =
+        ["x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "width", "height", "font-size", "stroke-width", "fill-opacity", "dy"];
+
+    [GeneratedRegex(@"^-?\d+(\.\d{1,2})?$")]
+    private static partial Regex FixedNumber();
+
+    [GeneratedRegex(@"^(-?\d+(\.\d{1,2})?,-?\d+(\.\d{1,2})? )*-?\d+(\.\d{1,2})?,-?\d+(\.\d{1,2})?$")]
+    private static partial Regex PointList();
+
+    private static SvgChart EveryLayerWithBadData(AxisScale yScale) =>
+        new SvgChart
+        {
+            Title = "bad data",
+            XAxis = AxisOptions.Linear("layer"),
+            YAxis = new AxisOptions { Title = "Var", Scale = yScale },
+        }
+        .AddLine("line", [1.0, 2, 3, 4, 5, 6], [1.0, double.NaN, double.PositiveInfinity, double.NegativeInfinity, -2, 0.5], markers: true)
+        .AddScatter("scatter", [double.NaN, 1, 2], [1.0, double.PositiveInfinity, 3])
+        .AddMeanWithSpread("band", [1.0, 2, 3, 4], [1.0, 2, double.NaN, 4], [0.5, 3, 1, double.PositiveInfinity])
+        .AddHistogram("histogram", [0.0, 1, 2, 3], [double.NaN, 0, 2])
+        .SetHeatmap(new Heatmap([0.0, 3, 6], [0.0, 1], new[,] { { double.NaN, double.NegativeInfinity } }));
+
+    [Theory]
+    [InlineData(AxisScale.Linear)]
+    [InlineData(AxisScale.Log10)]
+    [InlineData(AxisScale.SymLog)]
+    public void Render_NonFiniteData_EveryAttributeIsAFixedFormatNumberOrText(AxisScale yScale)
+    {
+        string svg = EveryLayerWithBadData(yScale).ToSvg();
+        var document = XDocument.Parse(svg);
+        foreach (var element in document.Descendants())
+        {
+            foreach (var attribute in element.Attributes())
+            {
+                Assert.DoesNotContain("NaN", attribute.Value);
+                Assert.DoesNotContain("Infinity", attribute.Value);
+                Assert.DoesNotContain("∞", attribute.Value);
+                if (NumericAttributes.Contains(attribute.Name.LocalName) && !attribute.Value.EndsWith('%'))
+                {
+                    Assert.Matches(FixedNumber(), attribute.Value);
+                }
+
+                if (attribute.Name.LocalName == "points")
+                {
+                    Assert.Matches(PointList(), attribute.Value);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Render_OverflowInLine_BreaksLineAndNotesTheLayer()
+    {
+        var rendered = new SvgChart { XAxis = AxisOptions.Linear("layer"), YAxis = AxisOptions.Log("Var") }
+            .AddLine("N(0, 1)", [1.0, 2, 3, 4, 5], [1.0, 10, double.PositiveInfinity, 1000, 1e4])
+            .Render();
+
+        var document = XDocument.Parse(rendered.Svg);
+        Assert.Equal(2, document.Descendants(Svg + "polyline").Count());
+        Assert.Contains("N(0, 1): overflow (±Inf) at layer 3; not drawn.", rendered.Notes);
+        Assert.Contains("Note: N(0, 1): overflow (±Inf) at layer 3; not drawn.", rendered.Svg);
+    }
+
+    [Fact]
+    public void Render_NonPositiveOnLogAxis_SkippedAndNoted()
+    {
+        var rendered = new SvgChart { YAxis = AxisOptions.Log() }
+            .AddLine("loss", [1.0, 2, 3, 4], [1.0, 0, -1, 2])
+            .Render();
+
+        Assert.Contains("loss: non-positive at x = 2, 3; skipped on the log y axis.", rendered.Notes);
+        // 1 and 4 are each cut off from their neighbours: no line, but a marker each so they stay visible.
+        var document = XDocument.Parse(rendered.Svg);
+        Assert.Empty(document.Descendants(Svg + "polyline"));
+        Assert.Equal(2, document.Descendants(Svg + "circle").Count());
+    }
+
+    [Fact]
+    public void Render_ManyNonFinitePoints_ListsFirstSixAndCount()
+    {
+        var x = Enumerable.Range(0, 10).Select(i => (double)i).ToArray();
+        var y = x.Select(v => v < 2 ? v : double.NaN).ToArray();
+        var rendered = new SvgChart().AddLine("s", x, y).Render();
+        Assert.Contains("s: NaN at x = 2, 3, 4, 5, 6, 7, … (8 points); not drawn.", rendered.Notes);
+    }
+
+    [Fact]
+    public void Render_CleanData_NoNotes()
+    {
+        var rendered = new SvgChart().AddLine("s", [0.0, 1, 2], [3.0, 1, 2]).Render();
+        Assert.Empty(rendered.Notes);
+        Assert.DoesNotContain("Note:", rendered.Svg);
+    }
+
+    [Fact]
+    public void Render_SameChartTwice_SameBytes()
+    {
+        var chart = EveryLayerWithBadData(AxisScale.Log10);
+        Assert.Equal(chart.ToSvg(), chart.ToSvg());
+        Assert.Equal(EveryLayerWithBadData(AxisScale.Log10).ToSvg(), chart.ToSvg());
+    }
+
+    [Fact]
+    public void Render_CommaDecimalCulture_SameBytes()
+    {
+        string invariant = EveryLayerWithBadData(AxisScale.Linear).ToSvg();
+        var saved = CultureInfo.CurrentCulture;
+        try
+        {
+            CultureInfo.CurrentCulture = CultureInfo.GetCultureInfo("de-DE");
+            Assert.Equal(invariant, EveryLayerWithBadData(AxisScale.Linear).ToSvg());
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = saved;
+        }
+    }
+
+    [Fact]
+    public void Render_MarkupInTitleAndNames_Escaped()
+    {
+        string svg = new SvgChart { Title = "<script>alert(1)</script> & \"q\"", XAxis = AxisOptions.Linear("a<b") }
+            .AddLine("x & y", [0.0, 1], [0.0, 1])
+            .AddLine("second", [0.0, 1], [1.0, 0])
+            .ToSvg();
+
+        Assert.DoesNotContain("<script", svg);
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;", svg);
+        Assert.Contains(">x &amp; y</text>", svg);
+        Assert.Contains(">a&lt;b</text>", svg);
+        _ = XDocument.Parse(svg);
+    }
+
+    [Fact]
+    public void Render_LogAxisSixtyDecades_DecadeLabelsAsPowersOfTen()
+    {
+        var x = Enumerable.Range(-30, 61).Select(k => double.Parse("1e" + k, CultureInfo.InvariantCulture)).ToArray();
+        string svg = new SvgChart { XAxis = AxisOptions.Log("norm") }.AddScatter("s", x, x.Select(_ => 1.0).ToArray()).ToSvg();
+
+        foreach (string exponent in new[] { "-30", "-20", "-10", "0", "10", "20", "30" })
+        {
+            Assert.Contains($">10<tspan dy=\"-6\" font-size=\"9\">{exponent}</tspan></text>", svg);
+        }
+
+        Assert.DoesNotContain(">-25</tspan>", svg);
+    }
+
+    [Fact]
+    public void Render_MeanWithSpread_OneLegendEntryBandAndLine()
+    {
+        var document = XDocument.Parse(new SvgChart()
+            .AddMeanWithSpread("mean ± sd", [0.0, 1, 2], [1.0, 2, 3], [0.5, 0.5, 0.5])
+            .AddLine("other", [0.0, 2], [0.0, 4])
+            .ToSvg());
+
+        Assert.Single(document.Descendants(Svg + "polygon"));
+        Assert.Equal(2, document.Descendants(Svg + "polyline").Count());
+        Assert.Single(document.Descendants(Svg + "text"), t => t.Value == "mean ± sd");
+    }
+
+    [Fact]
+    public void Render_SideBySideHistogramsWithDifferentEdges_ThrowsNamingBoth()
+    {
+        var chart = new SvgChart { HistogramLayout = HistogramLayout.SideBySide }
+            .AddHistogram("a", [0.0, 1, 2], [1.0, 2])
+            .AddHistogram("b", [0.0, 1, 3], [1.0, 2]);
+        var error = Assert.Throws<ArgumentException>(() => chart.Render());
+        Assert.Contains("'b'", error.Message);
+        Assert.Contains("Overlaid", error.Message);
+    }
+
+    [Fact]
+    public void Render_SideBySideHistograms_EachBinSplitInTwo()
+    {
+        var document = XDocument.Parse(new SvgChart { HistogramLayout = HistogramLayout.SideBySide, ShowLegend = false, XAxis = new AxisOptions { Min = 0, Max = 2 } }
+            .AddHistogram("a", [0.0, 1, 2], [1.0, 2])
+            .AddHistogram("b", [0.0, 1, 2], [2.0, 1])
+            .ToSvg());
+
+        // Bars sit in the nested plot <svg>; each is half a bin wide.
+        var plot = document.Root!.Elements(Svg + "svg").Single();
+        var widths = plot.Descendants(Svg + "rect").Select(r => double.Parse(r.Attribute("width")!.Value, CultureInfo.InvariantCulture)).ToList();
+        double binWidth = double.Parse(plot.Attribute("width")!.Value, CultureInfo.InvariantCulture) / 2;
+        Assert.Equal(4, widths.Count);
+        Assert.All(widths, w => Assert.Equal(binWidth / 2, w, 0.011));
+    }
+
+    [Fact]
+    public void Render_TooSmall_ThrowsWithMinimum()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new SvgChart { Width = 100 }.Render());
+        Assert.Contains("200", error.Message);
+    }
+
+    [Fact]
+    public void Render_LogAxisWithNonPositiveMin_ThrowsSuggestingSymLog()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new SvgChart { YAxis = AxisOptions.Log() with { Min = 0 } }.Render());
+        Assert.Contains("SymLog", error.Message);
+    }
+
+    [Fact]
+    public void AddLine_LengthsDiffer_ThrowsNamingTheSeries()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new SvgChart().AddLine("var", [1.0, 2], [1.0]));
+        Assert.Contains("'var'", error.Message);
+        Assert.Contains("x has 2 values but y has 1", error.Message);
+    }
+
+    [Fact]
+    public void Heatmap_NonFiniteCells_LeftBlankAndNoted()
+    {
+        var values = new[,] { { 1.0, double.NaN }, { double.PositiveInfinity, 4 } };
+        var rendered = new SvgChart().SetHeatmap(new Heatmap([0.0, 1, 2], [0.0, 1, 2], values)).Render();
+        var plot = XDocument.Parse(rendered.Svg).Root!.Elements(Svg + "svg").Single();
+        Assert.Equal(2, plot.Descendants(Svg + "rect").Count());
+        Assert.Contains("Heatmap: 2 cells not finite (NaN/±Inf, e.g. overflow), left blank.", rendered.Notes);
+    }
+
+    [Fact]
+    public void Heatmap_ExtremeCells_GetTheEndColours()
+    {
+        var values = new[,] { { 0.0, 10.0 } };
+        var plot = XDocument.Parse(new SvgChart().SetHeatmap(new Heatmap([0.0, 1, 2], [0.0, 1], values)).ToSvg())
+            .Root!.Elements(Svg + "svg").Single();
+        Assert.Equal(new[] { "#440154", "#fde725" }, plot.Descendants(Svg + "rect").Select(r => r.Attribute("fill")!.Value));
+    }
+
+    [Fact]
+    public void Heatmap_FromCenters_MidpointEdges()
+    {
+        var heatmap = Heatmap.FromCenters([0.0, 1, 3], [5.0], new double[1, 3]);
+        Assert.Equal(new[] { -0.5, 0.5, 2, 4 }, heatmap.XEdges);
+        Assert.Equal(new[] { 4.5, 5.5 }, heatmap.YEdges);
+    }
+
+    [Fact]
+    public void Heatmap_EdgeCountMismatch_ThrowsWithCounts()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new Heatmap([0.0, 1], [0.0, 1], new double[1, 2]));
+        Assert.Contains("needs 3 x edges", error.Message);
+    }
+
+    [Fact]
+    public void FromSamples_NonFiniteAndOutOfRange_CountedSeparately()
+    {
+        var histogram = HistogramSeries.FromSamples("h", [0.5, 1.5, 1.5, 2.0, double.NaN, double.PositiveInfinity, 10, -1], [0.0, 1, 2], HistogramNormalization.Count);
+        // 2.0 is the right end of the last bin, which is closed.
+        Assert.Equal(new[] { 1.0, 3.0 }, histogram.Heights);
+        Assert.Equal(2, histogram.NonFiniteSampleCount);
+        Assert.Equal(2, histogram.OutOfRangeSampleCount);
+    }
+
+    [Fact]
+    public void FromSamples_Density_AreaIsOne()
+    {
+        var histogram = HistogramSeries.FromSamples("h", [0.1, 0.2, 0.3, 1.5], [0.0, 0.5, 2.5], HistogramNormalization.Density);
+        // 3 of 4 samples in a bin of width 0.5, 1 of 4 in a bin of width 2.
+        Assert.Equal(new[] { 1.5, 0.125 }, histogram.Heights);
+    }
+
+    [Fact]
+    public void FromSamples_Float32Overflow_NotedUnderChart()
+    {
+        float[] samples = [0.5f, float.MaxValue * 2, float.NaN];
+        var histogram = HistogramSeries.FromSamples("layer 9", samples, [0.0, 1]);
+        var rendered = new SvgChart().Add(histogram).Render();
+        Assert.Contains("layer 9: 2 non-finite samples (NaN/±Inf, e.g. overflow) not counted.", rendered.Notes);
+    }
+
+    [Fact]
+    public void UniformEdges_LastEdgeExact()
+    {
+        var edges = HistogramSeries.UniformEdges(-1, 1, 3);
+        Assert.Equal(4, edges.Length);
+        Assert.Equal(-1, edges[0]);
+        Assert.Equal(1, edges[3]);
+        Assert.Equal(-1 + 2.0 / 3, edges[1]);
+    }
+
+    [Theory]
+    [InlineData(0.0, "#440154")]
+    [InlineData(0.5, "#21918c")]
+    [InlineData(1.0, "#fde725")]
+    [InlineData(-3.0, "#440154")]
+    [InlineData(double.NaN, "#440154")]
+    public void Viridis_Stops_MatchMatplotlibTable(double fraction, string expected)
+    {
+        // Entries 0, 128 and 255 of matplotlib's 256-entry viridis table.
+        Assert.Equal(expected, ChartColors.Viridis(fraction));
+    }
+
+    [Fact]
+    public void Series_NinthSeries_CyclesPalette()
+    {
+        Assert.Equal("#0072B2", ChartColors.Series(0));
+        Assert.Equal("#0072B2", ChartColors.Series(8));
+        Assert.Equal(8, ChartColors.OkabeIto.Distinct().Count());
+    }
+}

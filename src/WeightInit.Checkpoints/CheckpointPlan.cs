@@ -1,3 +1,4 @@
+using WeightInit.Naming;
 using System.Globalization;
 using System.Reflection;
 using System.Text;
@@ -122,7 +123,7 @@ public sealed class CheckpointPlan
     }
 
     private static bool IsPyTorchBias(string spec) =>
-        InitializerRegistry.Normalize(spec.Trim()) == InitializerRegistry.Normalize(InitPolicy.PyTorchBias);
+        Vocabulary.Key(spec.Trim()) == Vocabulary.Key(InitPolicy.PyTorchBias);
 
     /// <summary>U(±1/√fan_in) of the sibling weight, as a plain uniform spec (PyTorch: <c>bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0</c>).</summary>
     private static string ResolvePyTorchBias(TensorDeclaration bias, Dictionary<string, TensorDeclaration> byName)
@@ -271,7 +272,7 @@ public sealed class CheckpointPlan
                 string name = e.GetProperty("name").GetString()!;
                 var dims = e.GetProperty("shape").EnumerateArray().Select(x => x.GetInt32()).ToArray();
                 declarations.Add(new TensorDeclaration(name, dims, TensorDTypes.FromSafetensorsName(e.GetProperty("dtype").GetString()!),
-                    TensorRoles.Parse(e.GetProperty("role").GetString()!), Enum.Parse<WeightLayout>(e.GetProperty("layout").GetString()!),
+                    TensorRoles.Parse(e.GetProperty("role").GetString()!), WeightLayouts.Parse(e.GetProperty("layout").GetString()!),
                     e.GetProperty("groups").GetInt32(), e.GetProperty("init").GetString()!));
                 if (e.TryGetProperty("file", out var f)) files[name] = f.GetString()!;
             }

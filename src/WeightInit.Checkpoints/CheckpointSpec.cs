@@ -1,3 +1,4 @@
+using WeightInit.Naming;
 using System.Globalization;
 using System.Text.Json;
 using WeightInit.Models;
@@ -209,12 +210,11 @@ public static class CheckpointSpec
         catch (ArgumentException e) { throw new ArgumentException($"{where}: {e.Message}", e); }
     }
 
-    /// <summary>A layout by its enum name in any case, with or without '_' and '-'.</summary>
+    /// <summary>A layout by any spelling <see cref="WeightLayouts"/> reads.</summary>
     internal static WeightLayout Layout(string text, string where)
     {
-        foreach (var layout in Enum.GetValues<WeightLayout>())
-            if (InitializerRegistry.Normalize(layout.ToString()) == InitializerRegistry.Normalize(text)) return layout;
-        throw new ArgumentException($"{where}: unknown layout '{text}'; valid: {string.Join(", ", Enum.GetNames<WeightLayout>())}.");
+        try { return WeightLayouts.Parse(text); }
+        catch (ArgumentException e) { throw new ArgumentException($"{where}: {e.Message}", e); }
     }
 
     /// <summary>Formats an integer for messages.</summary>

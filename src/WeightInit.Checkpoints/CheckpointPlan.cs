@@ -122,6 +122,17 @@ public sealed class CheckpointPlan
         }
     }
 
+    /// <summary>A tensor's name, shape, dtype and role as the manifest and the plan's JSON both write them.</summary>
+    internal static void WriteIdentity(Utf8JsonWriter w, CheckpointTensor t)
+    {
+        w.WriteString("name", t.Name);
+        w.WriteStartArray("shape");
+        foreach (int d in t.Dimensions) w.WriteNumberValue(d);
+        w.WriteEndArray();
+        w.WriteString("dtype", t.DType.SafetensorsName());
+        w.WriteString("role", t.Role.Name());
+    }
+
     private static bool IsPyTorchBias(string spec) =>
         Vocabulary.Key(spec.Trim()) == Vocabulary.Key(InitPolicy.PyTorchBias);
 
@@ -233,12 +244,7 @@ public sealed class CheckpointPlan
             foreach (var t in Tensors)
             {
                 w.WriteStartObject();
-                w.WriteString("name", t.Name);
-                w.WriteStartArray("shape");
-                foreach (int d in t.Dimensions) w.WriteNumberValue(d);
-                w.WriteEndArray();
-                w.WriteString("dtype", t.DType.SafetensorsName());
-                w.WriteString("role", t.Role.Name());
+                WriteIdentity(w, t);
                 w.WriteString("layout", t.Layout.ToString());
                 w.WriteNumber("groups", t.Groups);
                 w.WriteString("init", t.Initializer);

@@ -44,12 +44,7 @@ public static class CheckpointPlanReport
             foreach (var t in plan.Tensors)
             {
                 w.WriteStartObject();
-                w.WriteString("name", t.Name);
-                w.WriteStartArray("shape");
-                foreach (int d in t.Dimensions) w.WriteNumberValue(d);
-                w.WriteEndArray();
-                w.WriteString("dtype", t.DType.SafetensorsName());
-                w.WriteString("role", t.Role.Name());
+                CheckpointPlan.WriteIdentity(w, t);
                 w.WriteString("init", t.Initializer);
                 var fans = FansOf(t);
                 if (fans is { } f) { w.WriteNumber("fan_in", f.FanIn); w.WriteNumber("fan_out", f.FanOut); }

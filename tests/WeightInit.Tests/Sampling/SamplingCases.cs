@@ -21,6 +21,8 @@ public static class SamplingCases
         ["truncnormal[-38σ,-37σ]"] = new TruncatedNormalDistribution(0, 1, -38, -37),
         ["truncnormal(0.1,0.02;abs -0.05,0.3)"] = new TruncatedNormalDistribution(0.1, 0.02, -0.05, 0.3, BoundUnit.Absolute),
         ["truncnormal[0,∞)"] = new TruncatedNormalDistribution(0, 1, 0, double.PositiveInfinity),
+        // Φ's tail is subnormal at 37.5σ and 0 beyond 37.54σ: the stated CDF must still be right there.
+        ["truncnormal[37.5σ,38σ]"] = new TruncatedNormalDistribution(0, 1, 37.5, 38),
     };
 
     public static IEnumerable<object[]> Names() => All.Keys.Select(k => new object[] { k });

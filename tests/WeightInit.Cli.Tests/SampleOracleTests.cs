@@ -36,6 +36,9 @@ public class SampleOracleTests
     [InlineData("truncated_normal(lower=37.5, upper=38)", 0.0, 1.0, 37.5, 38.0)]
     [InlineData("truncated_normal(lower=-38, upper=-37.5)", 0.0, 1.0, -38.0, -37.5)]
     [InlineData("truncated_normal(lower=0.1, upper=0.1001)", 0.0, 1.0, 0.1, 0.1001)]
+    [InlineData("truncated_normal(lower=38, upper=38.3)", 0.0, 1.0, 38.0, 38.3)]
+    [InlineData("truncated_normal(mean=0, std=0.01, a=0.5, b=0.6)", 0.0, 0.01, 50.0, 60.0)]
+    [InlineData("truncated_normal(std=2, lower=-100, upper=-99)", 0.0, 2.0, -100.0, -99.0)]
     public void Stats_AnyBounds_StateTheLawMpmathComputes(string spec, double mean, double std, double alpha, double beta)
     {
         var run = CliRunner.Run("sample", spec, "--shape", "[20000]", "--dtype", "f64", "--seed", "5", "--name", "w", "--stats", "--count", "0");

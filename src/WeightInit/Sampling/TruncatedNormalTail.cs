@@ -188,3 +188,33 @@ internal sealed class TruncatedNormalTail
         return r / (1 + Math.Sqrt(1 + r / c));
     }
 }
+
+/// <summary>Truncated normal float32 by the tail form (intervals whose mass underflows): u = (2w + 1)·2⁻³³ as in the main kernel,
+/// the value near + sign·σ·y(u) from the near bound, kept strictly inside the bounds.</summary>
+internal sealed class TruncatedTailSingleKernel(TruncatedNormalTail tail, double near, double signedStdDev, float lo, float hi) : SingleKernel
+{
+    private const double TwoPowMinus33 = 1.16415321826934814453125E-10;
+
+    public override void Scalar(ReadOnlySpan<uint> words, Span<float> output)
+    {
+        for (int i = 0; i < words.Length; i++)
+            output[i] = Clamp((float)(near + signedStdDev * tail.Distance((double)(((ulong)words[i] << 1) | 1) * TwoPowMinus33)), lo, hi);
+    }
+
+    public override void Vectorized(ReadOnlySpan<uint> words, Span<float> output) => Scalar(words, output);
+}
+
+/// <summary>Truncated normal float64 by the tail form: u = (2⌊U/2⌋ + 1)·2⁻⁵³ as in the main kernel, kept strictly inside the bounds.</summary>
+internal sealed class TruncatedTailDoubleKernel(TruncatedNormalTail tail, double near, double signedStdDev, double lo, double hi) : DoubleKernel
+{
+    private const double TwoPowMinus53 = 1.1102230246251565404236316680908203125E-16;
+
+    public override void Scalar(ReadOnlySpan<uint> words, Span<double> output)
+    {
+        for (int g = 0; g < words.Length / 32; g++)
+            for (int j = 0; j < 16; j++)
+                output[16 * g + j] = Clamp(near + signedStdDev * tail.Distance((double)(Bits53(words[(32 * g)..], j) | 1) * TwoPowMinus53), lo, hi);
+    }
+
+    public override void Vectorized(ReadOnlySpan<uint> words, Span<double> output) => Scalar(words, output);
+}

@@ -4,7 +4,8 @@ using WeightInit.Tests.Oracles;
 
 namespace WeightInit.Tests.Sampling;
 
-/// <summary>The truncated normal's stated law for any bounds: moments and distribution function against mpmath at 400 digits.</summary>
+/// <summary>The truncated normal's stated law for any bounds: moments and distribution function against mpmath at 400 digits,
+/// and the tail form that samples the intervals whose mass underflows in double precision.</summary>
 public class TruncatedNormalTailTests
 {
     // Far in both tails, narrow anywhere, wide, one-sided; α, β are passed to mpmath as the exact doubles.
@@ -13,8 +14,11 @@ public class TruncatedNormalTailTests
         (-2, 2), (-1, 1.5), (-3, 10), (-50, 50), (double.NegativeInfinity, double.PositiveInfinity),
         (0, double.PositiveInfinity), (double.NegativeInfinity, 0.5), (-0.5, double.PositiveInfinity),
         (5, 6), (-6, -5), (5, 5.5), (20, 21), (-21, -20), (1, 40), (10, 1000),
-        (37.5, 38), (-38, -37.5), (37.5, double.PositiveInfinity),
+        (37.5, 38), (-38, -37.5), (38, 38.3), (-38.3, -38), (50, 60), (-60, -50),
+        (100, 101), (-101, -100), (100, double.PositiveInfinity), (double.NegativeInfinity, -100), (37.5, double.PositiveInfinity),
+        (1e4, double.PositiveInfinity), (1e8, 1e8 + 1e-6),
         (0.1, 0.1001), (-0.1001, -0.1), (0.1, 0.1 + 1e-10), (3, 3 + 1e-12), (-1e-8, 1e-8), (-1e-3, 2e-3), (-2e-3, 1e-3),
+        (0, 1e-100), (-1e-100, 1e-100), (40, 40 + 1e-9),
     ];
 
     public static IEnumerable<object[]> IntervalIndices() => Enumerable.Range(0, Intervals.Length).Select(i => new object[] { i });
@@ -62,9 +66,23 @@ def moments(a, b):
         Assert.True(Math.Abs(d.Variance - variance) <= 1e-12 * variance, $"({alpha}, {beta}): variance {d.Variance:R} vs mpmath {variance:R}");
     }
 
+    [OracleFact(Oracle.Mpmath)]
+    public void Moments_ScaledParent_StateTheIssuesExamples()
+    {
+        // truncated_normal(mean=0, std=0.01, a=0.5, b=0.6): α = 50, β = 60 (as computed from the absolute bounds).
+        var d = new TruncatedNormalDistribution(0, 0.01, 0.5, 0.6, BoundUnit.Absolute);
+        var output = Python.Run(MpmathMoments + $"\nm, v = moments({Py(d.Alpha)}, {Py(d.Beta)}); print(mp.nstr(mpf('0.01') * m, 25), mp.nstr(mpf('0.01')**2 * v, 25))");
+        var parts = output.Trim().Split(' ').Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        Assert.True(Math.Abs(d.Expectation - parts[0]) <= 1e-12 * parts[0], $"mean {d.Expectation:R} vs {parts[0]:R}");
+        Assert.True(Math.Abs(d.Variance - parts[1]) <= 1e-12 * parts[1], $"variance {d.Variance:R} vs {parts[1]:R}");
+    }
+
     [OracleTheory(Oracle.Mpmath)]
     [InlineData(37.5, 38.0)]
     [InlineData(-38.0, -37.5)]
+    [InlineData(38.0, 38.3)]
+    [InlineData(-60.0, -50.0)]
+    [InlineData(100.0, double.PositiveInfinity)]
     [InlineData(0.1, 0.1001)]
     [InlineData(-2.0, 2.0)]
     [InlineData(-1e-8, 1e-8)]
@@ -80,5 +98,57 @@ def moments(a, b):
         var expected = Python.Run(script).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(s => double.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         for (int i = 0; i < points.Length; i++)
             Assert.True(Math.Abs(d.Cdf(points[i]) - expected[i]) <= 1e-12, $"({alpha}, {beta}) F({points[i]:R}) = {d.Cdf(points[i]):R} vs mpmath {expected[i]:R}");
+    }
+
+    [Theory]
+    [InlineData(38.0, 38.3)]
+    [InlineData(-38.3, -38.0)]
+    [InlineData(50.0, 60.0)]
+    [InlineData(40.0, double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity, -1e3)]
+    [InlineData(-1e-20, 1e-20)]
+    public void FarOrNarrowInterval_IsSampledInsideIt(double alpha, double beta)
+    {
+        var d = new TruncatedNormalDistribution(0, 1, alpha, beta);
+        Assert.True(d.UsesTailForm);
+        var g = new double[4096];
+        d.Fill(SamplingCases.Key, g);
+        var f = new float[4096];
+        d.Fill(SamplingCases.Key, f);
+        Assert.All(g, v => Assert.True(v > alpha && v < beta, $"{v:R} outside ({alpha}, {beta})"));
+        Assert.All(f, v => Assert.True(v > alpha && v < beta, $"{v:R} outside ({alpha}, {beta})"));
+    }
+
+    [Fact]
+    public void AbsoluteFarBounds_AreSampled()
+    {
+        // Issue 12: truncated_normal(mean=0, std=0.01, a=0.5, b=0.6) was refused ("bounds beyond ±37σ").
+        var d = new TruncatedNormalDistribution(0, 0.01, 0.5, 0.6, BoundUnit.Absolute);
+        var g = new double[1024];
+        d.Fill(SamplingCases.Key, g);
+        Assert.All(g, v => Assert.InRange(v, 0.5, 0.6));
+        Assert.DoesNotContain(0.5, g);
+        // The law is ≈ 0.5 + Exp(rate 50)/100 (rate α = 50 in σ-units): the sample mean lies near 0.5 + 0.01/50.
+        Assert.InRange(g.Average(), 0.5 + 0.01 / 50 * 0.9, 0.5 + 0.01 / 50 * 1.1);
+    }
+
+    [Fact]
+    public void AcceptedIntervals_KeepTheInverseCdfPath()
+    {
+        // Bits of intervals sampled before the tail form existed must not change: they keep the AS 241 path.
+        foreach (var (a, b) in new[] { (-2.0, 2.0), (5.0, 6.0), (-38.0, -37.0), (37.5, 38.0), (0.1, 0.1001), (-0.001, 0.001), (0.0, double.PositiveInfinity) })
+            Assert.False(new TruncatedNormalDistribution(0, 1, a, b).UsesTailForm, $"({a}, {b})");
+    }
+
+    [Fact]
+    public void HalfWithNoValueInside_IsRefusedSayingSo()
+    {
+        // binary16 steps by 2⁻⁵ between 32 and 64: no binary16 value lies strictly inside (38σ, 38.01σ).
+        var d = new TruncatedNormalDistribution(0, 1, 38, 38.01);
+        var e = Assert.Throws<ArgumentException>(() => d.Fill(SamplingCases.Key, new Half[16]));
+        Assert.Contains("No Half value lies in the interval (38, 38.01)", e.Message);
+        var f = new float[16];
+        d.Fill(SamplingCases.Key, f); // float32 has values there
+        Assert.All(f, v => Assert.InRange(v, 38f, 38.01f));
     }
 }

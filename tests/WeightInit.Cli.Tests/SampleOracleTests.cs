@@ -69,6 +69,19 @@ print(mp.nstr(mu + s * m, 20), mp.nstr(s * s * v, 20))
     private static string R(double x) => x.ToString("R", CultureInfo.InvariantCulture);
 
     [Fact]
+    public void FarTailBounds_AreSampled_AndAnUnrepresentableOneIsRefusedSayingSo()
+    {
+        // Issue 12: a = 0.5, b = 0.6 at σ = 0.01 is (50σ, 60σ); it was refused ("bounds beyond ±37σ").
+        var far = CliRunner.Run("sample", "truncated_normal(mean=0, std=0.01, a=0.5, b=0.6)", "--shape", "[64,64]", "--count", "4");
+        Assert.True(far.ExitCode == 0, far.Error);
+        // binary16 steps by 2⁻⁵ between 32 and 64: no binary16 value lies strictly inside (38, 38.01).
+        var half = CliRunner.Run("sample", "truncated_normal(lower=38, upper=38.01)", "--shape", "[8,8]", "--dtype", "f16");
+        Assert.Equal(ExitCodes.UsageError, half.ExitCode);
+        Assert.Equal("error: No Half value lies in the interval (38, 38.01): widen the interval or use a wider element type.", half.Error.Trim());
+        Assert.False(CliRunner.HasStackTrace(half.Error));
+    }
+
+    [Fact]
     public void SampleOut_Bfloat16OrUnwritable_Exit2_NoFile()
     {
         string path = Path.Combine(Path.GetTempPath(), $"weightinit-sample-{Guid.NewGuid():N}.npy");

@@ -105,13 +105,7 @@ internal sealed class TruncatedNormalTail
     }
 
     // The root of c·y + y²/2 = T (right of h's root, since h(y) ≥ cy + y²/2), or +∞ (then W) when c < 0.
-    private static double Start(double c, double target)
-    {
-        if (c < 0) return double.PositiveInfinity;
-        if (c <= 1) return 2 * target / (c + Math.Sqrt(c * c + 2 * target));
-        double r = 2 * target / c; // 2T/(c + √(c² + 2T)) without forming c²
-        return r / (1 + Math.Sqrt(1 + r / c));
-    }
+    private static double Start(double c, double target) => c < 0 ? double.PositiveInfinity : DistanceAt(c, target);
 
     /// <summary>P(Y ≤ y | 0 &lt; Y &lt; W): the mass between the near bound and distance <paramref name="y"/>.</summary>
     public double NearMass(double y) => y <= 0 ? 0.0 : y >= Width ? 1.0 : Math.Min(1.0, -DeterministicMath.Expm1(-Hazard(Near, y)) / Span);
@@ -180,7 +174,7 @@ internal sealed class TruncatedNormalTail
         return (s0, s1, s2);
     }
 
-    // The y ≥ 0 with c·y + y²/2 = e.
+    // The y ≥ 0 with c·y + y²/2 = e (c ≥ 0): 2e/(c + √(c² + 2e)), without forming c² for large c.
     private static double DistanceAt(double c, double e)
     {
         if (c <= 1) return 2 * e / (c + Math.Sqrt(c * c + 2 * e));

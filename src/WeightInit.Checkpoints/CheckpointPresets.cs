@@ -91,6 +91,8 @@ public static partial class CheckpointPresets
             throw new ArgumentException($"Preset gpt2: std must be a finite number ≥ 0; got '{s}'.");
         int nLayer = Int("n_layer", tensors is null ? 12 : InferLayers(tensors));
         int nEmbd = Int("n_embd", 768), vocab = Int("vocab_size", 50257), positions = Int("n_positions", 1024);
+        if (nLayer > MaxGpt2Layers) throw new ArgumentException($"Preset gpt2: n_layer must be at most {MaxGpt2Layers} ({12 * MaxGpt2Layers + 4} tensors); got {nLayer}.");
+        if (nEmbd > int.MaxValue / 4) throw new ArgumentException($"Preset gpt2: n_embd must be at most {int.MaxValue / 4} (the MLP's 4·n_embd is a dimension); got {nEmbd}.");
         string normal = $"normal(std={InitPolicy.Number(std)})";
         var policy = new InitPolicy
         {
@@ -109,6 +111,9 @@ public static partial class CheckpointPresets
         };
         return new CheckpointSource(tensors ?? Gpt2Architecture(nLayer, nEmbd, vocab, positions), policy);
     }
+
+    /// <summary>The most GPT-2 blocks the preset builds: a plan holds its tensors' declarations in memory.</summary>
+    public const int MaxGpt2Layers = 100_000;
 
     /// <summary>1 + the largest N in "h.N." among the names (GPT-2's block naming), or 1 when there is none.</summary>
     private static int InferLayers(IReadOnlyList<TensorDeclaration> tensors)

@@ -330,12 +330,12 @@ public static class CheckpointWriter
             pending.RemoveAll(f => Sidecar.Matches(Path.Combine(options.Directory, f.FileName), fingerprint, checkContent: false));
             if (pending.Count == 0) break;
             if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"Rank 0 waited {options.WaitTimeout.TotalSeconds:F0} s for {pending.Count} file(s) of the other ranks " +
+                throw new TimeoutException($"Rank 0 waited {options.WaitTimeout.TotalSeconds:0.###} s for {pending.Count} file(s) of the other ranks " +
                     $"({string.Join(", ", pending.Take(5).Select(f => $"{f.FileName} from rank {f.Index % options.World}"))}{(pending.Count > 5 ? ", …" : "")}); " +
                     "the index was not written. Are all ranks running with the same arguments?");
             if (!said)
             {
-                options.Log?.WriteLine($"rank 0: waiting up to {options.WaitTimeout.TotalSeconds:F0} s for {pending.Count} file(s) of the other ranks");
+                options.Log?.WriteLine($"rank 0: waiting up to {options.WaitTimeout.TotalSeconds:0.###} s for {pending.Count} file(s) of the other ranks");
                 said = true;
             }
             if (options.Cancellation.WaitHandle.WaitOne(100)) options.Cancellation.ThrowIfCancellationRequested();

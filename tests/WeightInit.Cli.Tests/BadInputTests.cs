@@ -86,6 +86,8 @@ public class BadInputTests
         { ["sample", "uniform(low=1, high=0)", "--shape", "4,4"], "1" },
         { ["sample", "truncated_normal(lower=2, upper=1)", "--shape", "4,4"], "lower < upper" },
         { ["sample", "truncated_normal(unit=parsec)", "--shape", "4,4"], "'parsec'" },
+        { ["sample", "truncated_normal(lower=38, upper=38.01)", "--shape", "4,4", "--dtype", "f16"], "No Half value lies in the interval (38, 38.01)" },
+        { ["sample", "glorotnormal", "--shape", "4,4"], "'glorotnormal' is ambiguous" },
         { ["sample", "sparse", "--shape", "4,4"], "sparsity" },
         { ["sample", "sparse(sparsity=2)", "--shape", "4,4"], "parsity" },
         { ["sample", "dirac(groups=x)", "--shape", "4,4,3"], "'x'" },

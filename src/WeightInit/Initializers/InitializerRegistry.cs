@@ -26,8 +26,12 @@ public sealed record InitializerInfo(string Name, IReadOnlyList<string> Aliases,
 /// <remarks>
 /// Names match ignoring case, '_' and '-' (so <c>GlorotUniform</c>, <c>glorot_uniform</c> and <c>glorot-uniform</c> are one name);
 /// Caffe's fillers carry the prefix <c>caffe.</c> because their semantics differ (its <c>xavier</c> is LeCun uniform).
-/// "normal" always means untruncated here: Keras's and JAX's <c>LecunNormal</c>, <c>GlorotNormal</c> and <c>HeNormal</c> are the
-/// <c>*_truncated_normal</c> entries, while the names <c>lecun_normal</c>, <c>glorot_normal</c>, <c>he_normal</c> follow PyTorch (untruncated).
+/// "normal" always means untruncated in the snake_case names: <c>lecun_normal</c>, <c>glorot_normal</c>, <c>he_normal</c> are
+/// untruncated (PyTorch's <c>xavier_normal_</c>, <c>kaiming_normal_</c>). Keras's classes <c>LecunNormal</c>, <c>GlorotNormal</c>
+/// and <c>HeNormal</c> are ±2σ truncated normals (σ = √(scale/n)/0.87962566103423978), so those spellings are aliases of the
+/// <c>*_truncated_normal</c> entries. Where two entries share a key that way, a name must be spelled as one of them: a
+/// CamelCase alias exactly (case-sensitive), or the snake_case spelling in any case with '-' or ' ' for '_'; any other
+/// spelling of the shared key (<c>glorotnormal</c>) is refused, naming both entries.
 /// </remarks>
 public static class InitializerRegistry
 {
@@ -46,13 +50,13 @@ public static class InitializerRegistry
         { Create = a => new VarianceScaling(a.Number("scale", 1), a.Mode("mode", FanMode.FanIn), a.Distribution("distribution", VarianceDistribution.TruncatedNormal)) { Convention = a.Convention("fans") } },
         new("lecun_uniform", ["LecunUniform"], "U(±√(3/n_in))", []) { Create = _ => Init.LeCunUniform() },
         new("lecun_normal", [], "N(0, 1/n_in), untruncated", []) { Create = _ => Init.LeCunNormal() },
-        new("lecun_truncated_normal", [], "±2σ truncated normal, Var = 1/n_in", []) { Create = _ => Init.LeCunTruncatedNormal() },
+        new("lecun_truncated_normal", ["LecunNormal"], "±2σ truncated normal, Var = 1/n_in", []) { Create = _ => Init.LeCunTruncatedNormal() },
         new("glorot_uniform", ["xavier_uniform", "GlorotUniform", "xavier"], "U(±gain·√(6/(n_in+n_out)))", [Gain]) { Create = a => Init.GlorotUniform(a.GainValue("gain")) },
         new("glorot_normal", ["xavier_normal"], "N(0, gain²·2/(n_in+n_out)), untruncated", [Gain]) { Create = a => Init.GlorotNormal(a.GainValue("gain")) },
-        new("glorot_truncated_normal", [], "±2σ truncated normal, Var = gain²·2/(n_in+n_out)", [Gain]) { Create = a => Init.GlorotTruncatedNormal(a.GainValue("gain")) },
+        new("glorot_truncated_normal", ["GlorotNormal"], "±2σ truncated normal, Var = gain²·2/(n_in+n_out)", [Gain]) { Create = a => Init.GlorotTruncatedNormal(a.GainValue("gain")) },
         new("he_uniform", ["kaiming_uniform", "HeUniform"], "U(±√(6/((1+a²)·n_mode)))", [Slope, ModeIn, Nonlinearity, HeGain]) { Create = a => new VarianceScaling(a.HeScale(), a.Mode("mode", FanMode.FanIn), VarianceDistribution.Uniform) },
         new("he_normal", ["kaiming_normal", "msra"], "N(0, 2/((1+a²)·n_mode)), untruncated", [Slope, ModeIn, Nonlinearity, HeGain]) { Create = a => new VarianceScaling(a.HeScale(), a.Mode("mode", FanMode.FanIn), VarianceDistribution.Normal) },
-        new("he_truncated_normal", [], "±2σ truncated normal, Var = 2/((1+a²)·n_mode)", [Slope, ModeIn, Nonlinearity, HeGain]) { Create = a => new VarianceScaling(a.HeScale(), a.Mode("mode", FanMode.FanIn), VarianceDistribution.TruncatedNormal) },
+        new("he_truncated_normal", ["HeNormal"], "±2σ truncated normal, Var = 2/((1+a²)·n_mode)", [Slope, ModeIn, Nonlinearity, HeGain]) { Create = a => new VarianceScaling(a.HeScale(), a.Mode("mode", FanMode.FanIn), VarianceDistribution.TruncatedNormal) },
         new("glorot_standard", ["standard"], "U(±1/√n_in), Glorot & Bengio's eq. 1", []) { Create = _ => Init.GlorotStandard() },
         new("zeros", ["zero", "Zeros"], "0", []) { Create = _ => Init.Zeros() },
         new("ones", ["one", "Ones"], "1", []) { Create = _ => Init.Ones() },
@@ -99,25 +103,50 @@ public static class InitializerRegistry
         new("caffe.bilinear", [], "Caffe bilinear filler (the fixed, centred formula)", []) { Create = _ => new Bilinear() },
     ];
 
-    private static readonly Dictionary<string, InitializerInfo> ByKey = BuildIndex();
+    // Every spelling as written (case-sensitive), and every normalized key with the entries that claim it (two at most:
+    // a Keras CamelCase class and a snake_case name, e.g. GlorotNormal and glorot_normal).
+    private static readonly Dictionary<string, InitializerInfo> BySpelling = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, List<(string Spelling, InitializerInfo Info)>> ByKey = BuildIndex();
 
-    private static Dictionary<string, InitializerInfo> BuildIndex()
+    private static Dictionary<string, List<(string, InitializerInfo)>> BuildIndex()
     {
-        var d = new Dictionary<string, InitializerInfo>();
+        var d = new Dictionary<string, List<(string, InitializerInfo)>>();
         foreach (var info in All)
             foreach (var n in info.Aliases.Prepend(info.Name))
-                if (!d.TryAdd(Vocabulary.Key(n), info) && !ReferenceEquals(d[Vocabulary.Key(n)], info))
+            {
+                BySpelling.TryAdd(n, info);
+                if (!d.TryGetValue(Vocabulary.Key(n), out var claims)) d[Vocabulary.Key(n)] = claims = [];
+                // Two entries may share a key only through spellings that differ once case is ignored and '-', ' ' read as '_'.
+                if (claims.Any(c => !ReferenceEquals(c.Item2, info) && Spelled(c.Item1) == Spelled(n)))
                     throw new InvalidOperationException($"Duplicate initializer name {n}.");
+                claims.Add((n, info));
+            }
         return d;
     }
 
+    // Lower case with '-' and ' ' read as '_': tells glorot_normal from GlorotNormal, which share the key glorotnormal.
+    private static string Spelled(string name) => name.Replace('-', '_').Replace(' ', '_').ToLowerInvariant();
 
     /// <summary>The entry for a name or alias.</summary>
-    /// <exception cref="ArgumentException">Unknown name; the message lists the valid names.</exception>
+    /// <remarks>Keras's class names <c>GlorotNormal</c>, <c>HeNormal</c>, <c>LecunNormal</c> (truncated) and the snake_case names
+    /// <c>glorot_normal</c>, <c>he_normal</c>, <c>lecun_normal</c> (untruncated) share a key; see the class remarks.</remarks>
+    /// <exception cref="ArgumentException">Unknown name (the message lists the valid names), or a spelling that could mean
+    /// either of two entries (the message names both).</exception>
     public static InitializerInfo Find(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (ByKey.TryGetValue(Vocabulary.Key(name), out var info)) return info;
+        if (BySpelling.TryGetValue(name, out var exact)) return exact;
+        if (ByKey.TryGetValue(Vocabulary.Key(name), out var claims))
+        {
+            var entries = claims.Select(c => c.Info).Distinct().ToList();
+            if (entries.Count == 1) return entries[0];
+            var snake = claims.Where(c => c.Spelling.Contains('_') && Spelled(c.Spelling) == Spelled(name)).Select(c => c.Info).Distinct().ToList();
+            if (snake.Count == 1) return snake[0];
+            string Spellings(InitializerInfo e) => string.Join(" / ", claims.Where(c => ReferenceEquals(c.Info, e)).Select(c => c.Spelling));
+            string Meaning(InitializerInfo e) => (Spellings(e) == e.Name ? e.Name : $"{Spellings(e)} = {e.Name}") + $" is {e.Summary}";
+            throw new ArgumentException($"'{name}' is ambiguous: {string.Join("; ", entries.Select(Meaning))}. " +
+                $"Write {string.Join(" or ", entries.Select(Spellings))}.");
+        }
         throw new ArgumentException($"Unknown initializer '{name}'. Valid names: {string.Join(", ", All.Select(i => i.Name))} (aliases: see 'weightinit list')."
             + Vocabulary.DidYouMean(name, All.SelectMany(i => i.Aliases.Prepend(i.Name))));
     }

@@ -143,8 +143,6 @@ public static class VarianceDiagnosis
                 if (spec is not null) rules.Add(new InitRule(layer.Weight!.Name, spec));
                 else if (!row.Flagged) fix = null;
             }
-            else if (layer.Layer is Residual && row.Flagged)
-                fix = ResidualFix(layers.Count(l => l.Layer is Residual));
             withFixes.Add(row with { Fix = fix, FixSpec = spec });
         }
 
@@ -241,7 +239,7 @@ public static class VarianceDiagnosis
             var still = attempt.Layers.Where(r => r.Flagged || r.Theory.Flagged).Select(r => r.Name).ToList();
             text.Append($"Tried {string.Join(", ", attempt.Rules.Select(r => $"{r.Pattern}={r.Initializer}"))}; re-run (theory and Monte Carlo) still flags {string.Join(", ", still)} beyond ×{Format(factor)}, so it is not suggested. ");
         }
-        else text.Append("Every weighted layer already has the variance-preserving scale for its activation. ");
+        else text.Append("No initializer change to try: every top-level dense or conv layer already has the variance-preserving scale for its activation (residual branches are not changed). ");
         text.Append("No single-initializer fix exists for this network; what would: ");
         var remedies = new List<string>();
         if (layers.Any(l => l.Layer is Residual)) remedies.Add(ResidualFix(layers.Count(l => l.Layer is Residual)));

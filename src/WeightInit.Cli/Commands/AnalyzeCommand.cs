@@ -109,7 +109,7 @@ internal sealed class AnalyzeCommand : CliCommand
             console.WriteLine($"No layer flagged: every gain and trend stays within ×{factor}.");
             return;
         }
-        console.WriteLine($"{flagged.Count} layer(s) flagged.");
+        console.WriteLine($"{flagged.Count} layer(s) flagged.{(d.Layers.Any(r => r.Fix is not null) ? " Per layer:" : "")}");
         foreach (var r in d.Layers.Where(r => r.Fix is not null)) console.WriteLine($"  {r.Name}: {r.Fix}");
         if (d.Attempt is { } attempt)
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using WeightInit.Initializers;
+using WeightInit.Numerics;
 using WeightInit.Random;
 using WeightInit.Sampling;
 
@@ -182,7 +183,7 @@ internal sealed class BenchRunner
         RuntimeInformation.ProcessArchitecture.ToString(),
         CpuModel(),
         Environment.ProcessorCount,
-        Vector512.IsHardwareAccelerated ? 512 : Vector256.IsHardwareAccelerated ? 256 : Vector128.IsHardwareAccelerated ? 128 : 0);
+        VectorWidth.Bits);
 
     private static string? CpuModel()
     {

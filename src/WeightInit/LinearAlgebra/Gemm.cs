@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using System.Runtime.Intrinsics;
+using WeightInit.Numerics;
 
 namespace WeightInit.LinearAlgebra;
 
@@ -36,9 +37,9 @@ public static class Gemm
 
     private static SimdPath DetectFastestPath()
     {
-        if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported) return SimdPath.Vector512;
-        if (Vector256.IsHardwareAccelerated && Fma.IsSupported) return SimdPath.Vector256;
-        if (Vector128.IsHardwareAccelerated && (Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported)) return SimdPath.Vector128;
+        if (VectorWidth.Has512 && Avx512F.IsSupported) return SimdPath.Vector512;
+        if (VectorWidth.Has256 && Fma.IsSupported) return SimdPath.Vector256;
+        if (VectorWidth.Has128 && (Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported)) return SimdPath.Vector128;
         return SimdPath.Scalar;
     }
 

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using WeightInit.Numerics;
 
 namespace WeightInit.LinearAlgebra;
 
@@ -12,7 +13,7 @@ internal static class LaneMath
     {
         if (y.Length < x.Length) throw new ArgumentException("The destination is shorter than the source.", nameof(y));
         int i = 0;
-        if (vectorize && Vector.IsHardwareAccelerated && x.Length >= Vector<T>.Count)
+        if (vectorize && VectorWidth.HasVectorT && x.Length >= Vector<T>.Count)
         {
             var s = new Vector<T>(scale);
             for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
@@ -25,7 +26,7 @@ internal static class LaneMath
     public static void Scale<T>(Span<T> x, T scale, bool vectorize) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0;
-        if (vectorize && Vector.IsHardwareAccelerated)
+        if (vectorize && VectorWidth.HasVectorT)
             for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
                 (new Vector<T>(x.Slice(i)) * scale).CopyTo(x.Slice(i));
         for (; i < x.Length; i++) x[i] *= scale;

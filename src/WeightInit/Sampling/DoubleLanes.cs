@@ -1,7 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using System.Runtime.Intrinsics;
+using WeightInit.Numerics;
 
 namespace WeightInit.Sampling;
 
@@ -61,7 +62,7 @@ internal readonly struct D512(Vector512<double> v) : IDoubleLanes<D512>
 {
     public readonly Vector512<double> V = v;
     public static int Count => 8;
-    public static bool IsSupported => Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Avx512DQ.IsSupported;
+    public static bool IsSupported => VectorWidth.Has512 && Avx512F.IsSupported && Avx512DQ.IsSupported;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static D512 Create(double value) => new(Vector512.Create(value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static D512 Load(ref double source, nuint index) => new(Vector512.LoadUnsafe(ref source, index));
@@ -112,7 +113,7 @@ internal readonly struct D256(Vector256<double> v) : IDoubleLanes<D256>
 {
     public readonly Vector256<double> V = v;
     public static int Count => 4;
-    public static bool IsSupported => Vector256.IsHardwareAccelerated;
+    public static bool IsSupported => VectorWidth.Has256;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static D256 Create(double value) => new(Vector256.Create(value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static D256 Load(ref double source, nuint index) => new(Vector256.LoadUnsafe(ref source, index));
@@ -174,7 +175,7 @@ internal readonly struct D128(Vector128<double> v) : IDoubleLanes<D128>
 {
     public readonly Vector128<double> V = v;
     public static int Count => 2;
-    public static bool IsSupported => Vector128.IsHardwareAccelerated;
+    public static bool IsSupported => VectorWidth.Has128;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static D128 Create(double value) => new(Vector128.Create(value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static D128 Load(ref double source, nuint index) => new(Vector128.LoadUnsafe(ref source, index));

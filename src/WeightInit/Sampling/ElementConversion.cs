@@ -1,8 +1,9 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using System.Runtime.Intrinsics;
+using WeightInit.Numerics;
 
 namespace WeightInit.Sampling;
 
@@ -45,9 +46,9 @@ internal static class ElementConversion
     private static int Vectorized<TFormat>(ReadOnlySpan<float> source, Span<ushort> destination, ushort lo, ushort hi)
         where TFormat : struct, ISixteenBitFormat
     {
-        if (Vector512.IsHardwareAccelerated)
+        if (VectorWidth.Has512)
             return SixteenBit<Lanes512>.Convert<TFormat>(source, destination, lo, hi);
-        if (Vector.IsHardwareAccelerated)
+        if (VectorWidth.HasVectorT)
             return SixteenBit<LanesT>.Convert<TFormat>(source, destination, lo, hi);
         return 0;
     }

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using WeightInit.Numerics;
 
 namespace WeightInit.Sampling;
 
@@ -26,7 +27,7 @@ internal readonly struct F512(Vector512<float> v) : IFloatLanes<F512>
 {
     public readonly Vector512<float> V = v;
     public static int Count => 16;
-    public static bool IsSupported => Vector512.IsHardwareAccelerated;
+    public static bool IsSupported => VectorWidth.Has512;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F512 Create(float value) => new(Vector512.Create(value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(F512 value, ref float destination, nuint index) => value.V.StoreUnsafe(ref destination, index);
@@ -59,7 +60,7 @@ internal readonly struct F256(Vector256<float> v) : IFloatLanes<F256>
 {
     public readonly Vector256<float> V = v;
     public static int Count => 8;
-    public static bool IsSupported => Vector256.IsHardwareAccelerated;
+    public static bool IsSupported => VectorWidth.Has256;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F256 Create(float value) => new(Vector256.Create(value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(F256 value, ref float destination, nuint index) => value.V.StoreUnsafe(ref destination, index);
@@ -92,7 +93,7 @@ internal readonly struct F128(Vector128<float> v) : IFloatLanes<F128>
 {
     public readonly Vector128<float> V = v;
     public static int Count => 4;
-    public static bool IsSupported => Vector128.IsHardwareAccelerated;
+    public static bool IsSupported => VectorWidth.Has128;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static F128 Create(float value) => new(Vector128.Create(value));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(F128 value, ref float destination, nuint index) => value.V.StoreUnsafe(ref destination, index);

@@ -7,13 +7,26 @@ public class VarianceJudgeTests
     [Fact]
     public void Judge_CumulativeTrendFlagsWhereNoLayerDoesByItself()
     {
-        // Four layers each doubling the variance: own gain 2 < 10, but 2·2·2·2 = 16 > 10 at the fourth.
-        var layers = Enumerable.Range(0, 4).Select(i => new LayerGains($"l{i}", 1 << i, 2 << i, 1, 8, 8)).ToList();
+        // Five layers each doubling the variance: own gain 2 < 10, but from the first layer's output 2·2·2·2 = 16 > 10 at the fifth.
+        var layers = Enumerable.Range(0, 5).Select(i => new LayerGains($"l{i}", 1 << i, 2 << i, 1, 8, 8)).ToList();
         var v = VarianceJudge.Judge(layers, 10);
 
-        Assert.Equal([2.0, 4.0, 8.0, 16.0], v.Select(x => x.CumulativeForward));
+        Assert.Equal([1.0, 2.0, 4.0, 8.0, 16.0], v.Select(x => x.CumulativeForward));
         Assert.All(v, x => Assert.Equal(VarianceFlag.None, x.Forward));
-        Assert.Equal([VarianceFlag.None, VarianceFlag.None, VarianceFlag.None, VarianceFlag.Explodes], v.Select(x => x.ForwardTrend));
+        Assert.Equal([VarianceFlag.None, VarianceFlag.None, VarianceFlag.None, VarianceFlag.None, VarianceFlag.Explodes], v.Select(x => x.ForwardTrend));
+    }
+
+    [Fact]
+    public void Judge_FirstLayerHasNoForwardTrendAndNoNote()
+    {
+        // The first layer's own gain 0.25 (a tanh squeezing the data into its range) is within ×10; the trend starts after it,
+        // and its shape ratio 1000/10 gets no note since it is not judged backward.
+        var layers = new List<LayerGains> { new("first", 1, 0.25, 50, 10, 1000), new("second", 0.25, 0.125, 0.8, 1000, 1000) };
+        var v = VarianceJudge.Judge(layers, 10);
+
+        Assert.Equal([1.0, 0.5], v.Select(x => x.CumulativeForward));
+        Assert.All(v, x => Assert.False(x.Flagged));
+        Assert.All(v, x => Assert.Null(x.Note));
     }
 
     [Fact]

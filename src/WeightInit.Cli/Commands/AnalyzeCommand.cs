@@ -27,7 +27,7 @@ internal sealed class AnalyzeCommand : CliCommand
         var svg = new Option<string?>("--svg") { Description = "Also write a chart of predicted and measured variances per layer to this .svg file." };
         var batch = new Option<int>("--batch") { Description = "Examples in the Monte Carlo batch.", DefaultValueFactory = _ => 256 };
         var seed = new Option<ulong>("--seed") { Description = "Root seed of the weights (key.Fold(tensor name)), the inputs and the output gradient.", DefaultValueFactory = _ => 0 };
-        var factor = new Option<double>("--factor") { Description = "Flag factor F: flag a layer whose variance ratio to the input (forward) or output gradient (backward) exceeds F or falls below 1/F.", DefaultValueFactory = _ => 10 };
+        var factor = new Option<double>("--factor") { Description = "Flag factor F: flag a layer whose own forward or backward gain, or whose cumulative trend, exceeds F or falls below 1/F.", DefaultValueFactory = _ => 10 };
         var threads = new Option<int>("--threads") { Description = "Most threads to use (0: all processors); results do not depend on it.", DefaultValueFactory = _ => 0 };
         var command = new Command("analyze", "Predict (theory) and measure (Monte Carlo through the initialized network) each layer's forward variance and backward gradient; flag explosion or vanishing and suggest a fix.")
         {
@@ -100,8 +100,8 @@ internal sealed class AnalyzeCommand : CliCommand
                           "Theory: forward/backward moment recursions (docs/analysis-theory.md).");
         console.Write(Table(d.Layers));
         console.WriteLine($"A layer is a weighted layer with the activations after it. gain fwd = its Var out / Var in; gain bwd = its E[g²] in / E[g²] out " +
-                          $"÷ fan_out/fan_in (what its shape implies); trend = the product so far (forward) or from the output (backward). Measured; " +
-                          $"EXPLODES above ×{factor}, VANISHES below 1/{factor} (--factor); the first layer is not judged backward.");
+                          $"÷ fan_out/fan_in (what its shape implies); trend = the product after the first layer so far (forward) or from the output (backward). " +
+                          $"Measured; EXPLODES above ×{factor}, VANISHES below 1/{factor} (--factor); the first layer is judged by its own forward gain only.");
         foreach (var note in d.Notes) console.WriteLine($"Note: {note}");
         var flagged = d.FlaggedLayers.ToList();
         if (flagged.Count == 0)
@@ -144,7 +144,7 @@ internal sealed class AnalyzeCommand : CliCommand
                 new Text(Number(r.PredictedVariance)), new Text(Number(r.MeasuredVariance)), new Text(Percent(r.VarianceRelativeError)),
                 new Text(Number(r.PredictedGradient)), new Text(Number(r.MeasuredGradient)), new Text(Percent(r.GradientRelativeError)),
                 new Text(Number(v.Gains.ForwardGain)), new Text(first ? "—" : Number(v.BackwardGainBeyondShape)),
-                new Text(Number(v.CumulativeForward)), new Text(first ? "—" : Number(v.CumulativeBackward)),
+                new Text(first ? "—" : Number(v.CumulativeForward)), new Text(first ? "—" : Number(v.CumulativeBackward)),
                 new Text(FlagText(r)));
         }
         return table;
@@ -203,7 +203,7 @@ internal sealed record AnalyzeJson(string Model, string Spec, int Batch, ulong S
             N(r.PredictedVariance), N(r.MeasuredVariance), N(r.VarianceRelativeError),
             N(r.PredictedGradient), N(r.MeasuredGradient), N(r.GradientRelativeError),
             N(r.Measured.Gains.ForwardGain), N(r.Measured.BackwardGainBeyondShape), N(r.Measured.Gains.ShapeBackwardGain),
-            N(r.Measured.CumulativeForward), N(r.Measured.CumulativeBackward),
+            r.Index == 0 ? null : N(r.Measured.CumulativeForward), r.Index == 0 ? null : N(r.Measured.CumulativeBackward),
             double.IsInfinity(r.MeasuredVariance) || double.IsInfinity(r.MeasuredGradient),
             F(r.Measured.Forward), F(r.Measured.Backward), F(r.Measured.ForwardTrend), F(r.Measured.BackwardTrend), r.Measured.Note, r.Fix, r.FixSpec)).ToList();
         static List<Rule> Rules(FixAttempt? a) => a is null ? [] : a.Rules.Select(r => new Rule(r.Pattern, r.Initializer)).ToList();

@@ -104,8 +104,10 @@ public sealed record Diagnosis(ModelSpec Model, DiagnosisOptions Options, IReadO
 /// <para><b>Fix</b>: when the measured gains are flagged forward, every dense or conv layer whose n_in·E[W²] is more than 5 %
 /// from 1/E[φ(z)²] (φ the activation after it, z ~ N(0, 1); He et al. 2015 eq. 10) gets that variance-scaling rule, fan_in;
 /// when only backward, 1/E[ψ′(z)²] (ψ the activation before it), still fan_in, since the judge has already divided the
-/// backward gain by fan_out/fan_in. The candidate is re-run (theory and Monte Carlo, same seed) and kept only when the re-run
-/// flags nothing; otherwise <see cref="Diagnosis.Advice"/> says what was tried and what would help instead. Residual blocks
+/// backward gain by fan_out/fan_in. Candidates are re-run (theory and Monte Carlo, same seed), smallest first — the layers
+/// whose own gain is flagged, then every layer off its preserving scale — and the first whose re-run flags nothing is the
+/// fix; otherwise <see cref="Diagnosis.Advice"/> says what was tried and what would help instead (or, when the re-run's
+/// theory is clean but its draw is not, that a narrow deep network drifts from the average by chance). Residual blocks
 /// are not changed by an initializer fix: their remedy (the depth-scaled branch) is in the advice.</para>
 /// </remarks>
 public static class VarianceDiagnosis

@@ -58,7 +58,7 @@ public sealed class DeepMatmulExperiment : IExperiment
                 chart.AddLine($"{label} (theory)", layersX, predicted, dash: LineDash.Dashed);
                 chart.AddMeanWithSpread($"{label} (measured)", layersX, measured, spread, markers: true);
                 result.Comparisons.Add(new Comparison($"{depth} layers, {label}: std at the last layer", predicted[^1], measured[^1],
-                    overflowAt >= 0 ? $"float32 overflow from layer {overflowAt + 1}" : $"mean of {repeats} networks ± {spread[^1]:G2}; batch {batch} × width {width}"));
+                    overflowAt >= 0 ? $"float32 overflow from layer {overflowAt + 1}" : $"mean of {repeats} networks ± {spread[^1]:G2}; batch {batch} × width {width}").WithRuns(spread[^1], repeats));
                 data[label] = new Dictionary<string, object>
                 {
                     ["theory_std"] = predicted, ["measured_std"] = measured, ["measured_std_spread"] = spread, ["overflow_layer"] = overflowAt + 1,
@@ -213,7 +213,7 @@ public sealed class GlorotExperiment : IExperiment
                 double theoryRatio = theory.Layer("dense1").OutputGradientSecondMoment / theory.Layer($"dense{depth}").OutputGradientSecondMoment;
                 table.AddRow(activation, label, theoryRatio, measuredRatio, gradientSpread[0], activationMean[0], activationSpread[0]);
                 result.Comparisons.Add(new Comparison($"{activation}, {label}: Var ∂C/∂s₁ / Var ∂C/∂s₅", theoryRatio, measuredRatio,
-                    $"mean of {repeats} networks ± {gradientSpread[0]:G2}; batch {batch}, width {width}"));
+                    $"mean of {repeats} networks ± {gradientSpread[0]:G2}; batch {batch}, width {width}").WithRuns(gradientSpread[0], repeats));
                 result.AddData($"{activation}_{label}_ratios", new Dictionary<string, object>
                 {
                     ["gradient_ratio_theory"] = theoryRatio, ["gradient_ratio_mean"] = gradientMean[0], ["gradient_ratio_spread"] = gradientSpread[0],
@@ -365,7 +365,7 @@ public sealed class HeDepthExperiment : IExperiment
                 chart.AddLine($"{label} (theory)", x, predicted, dash: LineDash.Dashed);
                 chart.AddLine($"{label}", x, mean, markers: true);
                 result.Comparisons.Add(new Comparison($"{depth} layers, {label}: E[x²] at the last layer", predicted[^1], mean[^1],
-                    $"mean of {repeats} networks ± {spread[^1]:G2}; width {width}, batch {batch}"));
+                    $"mean of {repeats} networks ± {spread[^1]:G2}; width {width}, batch {batch}").WithRuns(spread[^1], repeats));
                 result.AddData($"{depth}_{label}", new Dictionary<string, object> { ["theory"] = predicted, ["measured_mean"] = mean, ["measured_spread"] = spread });
                 if (depth == depths[^1] && label == configs[0].Label) xavierDeepest = predicted;
                 progress?.Report(++done / (double)total);
@@ -380,15 +380,19 @@ public sealed class HeDepthExperiment : IExperiment
             var spec = new List<LayerSpec>();
             for (int i = 0; i < layers; i++) { spec.Add(new Dense(widths[i], Bias: false) { Name = $"dense{i + 1}" }); spec.Add(new ActivationLayer("relu") { Name = $"act{i + 1}" }); }
             var model = new ModelSpec($"tapered {label}", FeatureShape.Features(64), spec) { WeightInitializer = init };
+            var ratios = new List<double[]>();
             double measured = Enumerable.Range(0, repeats).Average(r =>
             {
                 var pass = Probe.Run(model, root.Fold($"tapered/{label}").Fold((ulong)r), batch, settings.Threads, backward: false);
-                return SecondMoment(pass.Activations[2 * layers - 1]) / SecondMoment(pass.Activations[1]);
+                double ratio = SecondMoment(pass.Activations[2 * layers - 1]) / SecondMoment(pass.Activations[1]);
+                ratios.Add([ratio]);
+                return ratio;
             });
+            var (_, ratioSpread) = Probe.MeanAndSpread(ratios);
             // He's argument: with fan_out init each layer multiplies E[x²] by n_in/n_out, so from layer 1 to L the ratio is ∏ = d_1... = c₂/d_L.
             double predicted = label == "fan_in" ? 1.0 : (double)widths[0] / widths[^1];
             result.Comparisons.Add(new Comparison($"widths {widths[0]}→{widths[^1]} over {layers} ReLU layers, He {label}: E[x²] last / first", predicted, measured,
-                (label == "fan_out" ? $"c₂/d_L = {widths[0]}/{widths[^1]}" : "fan_in keeps it at 1") + $"; mean of {repeats} networks"));
+                (label == "fan_out" ? $"c₂/d_L = {widths[0]}/{widths[^1]}" : "fan_in keeps it at 1") + $"; mean of {repeats} networks").WithRuns(ratioSpread[0], repeats));
             progress?.Report(++done / (double)total);
         }
         // The theory's per-layer factor and its power at the deepest depth, as the headline quotes them.
@@ -450,7 +454,7 @@ public sealed class ResidualExperiment : IExperiment
             chart.AddLine($"{label} (theory)", x, predicted, dash: LineDash.Dashed);
             chart.AddMeanWithSpread(label, x, measured, measuredSpread, markers: true);
             result.Comparisons.Add(new Comparison($"{label}: Var out / Var in at L = {depths[^1]}", predicted[^1], measured[^1],
-                $"mean of {repeats} networks ± {measuredSpread[^1]:G2}; width {width}, batch {batch}"));
+                $"mean of {repeats} networks ± {measuredSpread[^1]:G2}; width {width}, batch {batch}").WithRuns(measuredSpread[^1], repeats));
             result.AddData(label, new Dictionary<string, object> { ["depths"] = depths, ["theory"] = predicted, ["measured"] = measured, ["measured_spread"] = measuredSpread });
             theoryAt[label] = predicted;
             measuredAt[label] = measured;

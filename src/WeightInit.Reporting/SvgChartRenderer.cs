@@ -24,7 +24,15 @@ internal sealed class SvgChartRenderer
     private const double BandFillOpacity = 0.2;
     private const int MaxListedLocations = 6;
 
-    private static readonly string[] MarkerShapes = ["circle", "square", "triangle", "diamond"];
+    private static readonly string[] MarkerShapes = ["circle", "square", "triangle", "diamond", "triangle-down", "pentagon", "plus", "star"];
+
+    /// <summary>The marker of colour slot <paramref name="color"/>: slots a palette cycle apart get different shapes, so colour and
+    /// marker together are unique for the first palette size × shapes series.</summary>
+    internal static string MarkerShape(int color) =>
+        MarkerShapes[(color % ChartColors.OkabeIto.Count + color / ChartColors.OkabeIto.Count) % MarkerShapes.Length];
+
+    /// <summary>A line in a second palette cycle always gets markers, so that it differs from the line of the same colour.</summary>
+    internal static bool HasMarkers(LineSeries line, int color) => line.ShowMarkers || color >= ChartColors.OkabeIto.Count;
 
     private readonly SvgChart _chart;
     private readonly List<string> _notes = [];
@@ -628,13 +636,13 @@ internal sealed class SvgChartRenderer
         Line("</g>");
 
         // A point cut off from both neighbours would vanish without a marker, so it always gets one.
-        var markers = line.ShowMarkers ? all : isolated;
+        var markers = HasMarkers(line, color) ? all : isolated;
         if (markers.Count > 0)
         {
             Line($"<g fill=\"{stroke}\" stroke=\"#ffffff\" stroke-width=\"0.75\">");
             foreach (var (px, py) in markers)
             {
-                Line(Marker(MarkerShapes[color % MarkerShapes.Length], px, py, MarkerRadius));
+                Line(Marker(MarkerShape(color), px, py, MarkerRadius));
             }
 
             Line("</g>");
@@ -785,9 +793,9 @@ internal sealed class SvgChartRenderer
                         Line($"<line x1=\"{F(x)}\" y1=\"{F(cy)}\" x2=\"{F(x + LegendSwatchWidth)}\" y2=\"{F(cy)}\" stroke=\"{color}\" stroke-width=\"2\"{DashAttribute(line.Dash)}/>");
                     }
 
-                    if (line.ShowMarkers)
+                    if (HasMarkers(line, entry.Color))
                     {
-                        Line($"<g fill=\"{color}\" stroke=\"#ffffff\" stroke-width=\"0.75\">{Marker(MarkerShapes[entry.Color % MarkerShapes.Length], x + LegendSwatchWidth / 2, cy, MarkerRadius)}</g>");
+                        Line($"<g fill=\"{color}\" stroke=\"#ffffff\" stroke-width=\"0.75\">{Marker(MarkerShape(entry.Color), x + LegendSwatchWidth / 2, cy, MarkerRadius)}</g>");
                     }
 
                     break;
@@ -825,8 +833,16 @@ internal sealed class SvgChartRenderer
         "square" => $"<rect x=\"{F(x - r * 0.9)}\" y=\"{F(y - r * 0.9)}\" width=\"{F(r * 1.8)}\" height=\"{F(r * 1.8)}\"/>",
         "triangle" => $"<path d=\"M{F(x)} {F(y - r * 1.15)}L{F(x + r)} {F(y + r * 0.6)}L{F(x - r)} {F(y + r * 0.6)}Z\"/>",
         "diamond" => $"<path d=\"M{F(x)} {F(y - r * 1.2)}L{F(x + r)} {F(y)}L{F(x)} {F(y + r * 1.2)}L{F(x - r)} {F(y)}Z\"/>",
+        "triangle-down" => $"<path d=\"M{F(x)} {F(y + r * 1.15)}L{F(x + r)} {F(y - r * 0.6)}L{F(x - r)} {F(y - r * 0.6)}Z\"/>",
+        "pentagon" => Polygon(x, y, Enumerable.Range(0, 5).Select(k => (r * 1.1, -Math.PI / 2 + k * 2 * Math.PI / 5))),
+        "plus" => $"<path d=\"M{F(x - r * 0.35)} {F(y - r * 1.1)}h{F(r * 0.7)}v{F(r * 0.75)}h{F(r * 0.75)}v{F(r * 0.7)}h{F(-r * 0.75)}v{F(r * 0.75)}h{F(-r * 0.7)}v{F(-r * 0.75)}h{F(-r * 0.75)}v{F(-r * 0.7)}h{F(r * 0.75)}Z\"/>",
+        "star" => Polygon(x, y, Enumerable.Range(0, 10).Select(k => (k % 2 == 0 ? r * 1.3 : r * 0.55, -Math.PI / 2 + k * Math.PI / 5))),
         _ => $"<circle cx=\"{F(x)}\" cy=\"{F(y)}\" r=\"{F(r)}\"/>",
     };
+
+    /// <summary>A closed path through points at (radius, angle) around (x, y).</summary>
+    private static string Polygon(double x, double y, IEnumerable<(double Radius, double Angle)> points) =>
+        "<path d=\"" + string.Join("", points.Select((p, i) => $"{(i == 0 ? "M" : "L")}{F(x + p.Radius * Math.Cos(p.Angle))} {F(y + p.Radius * Math.Sin(p.Angle))}")) + "Z\"/>";
 
     private void Rect(double x0, double y0, double x1, double y1, string attributes)
     {

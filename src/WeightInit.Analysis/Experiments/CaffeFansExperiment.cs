@@ -87,8 +87,8 @@ public sealed class CaffeFansExperiment : IExperiment
         var x = Enumerable.Range(0, blobs.Length).Select(i => (double)i).ToArray();
         foreach (var (_, caffe) in Norms)
         {
-            chart.AddLine($"{caffe} theory 1/n", x, theoryByNorm[caffe]);
-            chart.AddScatter($"{caffe} measured", x, measuredByNorm[caffe]);
+            chart.AddLine($"{caffe} theory 1/n", x, theoryByNorm[caffe], dash: LineDash.Dashed, colorGroup: caffe);
+            chart.AddScatter($"{caffe} measured", x, measuredByNorm[caffe], colorGroup: caffe);
         }
         result.Tables.Add((table, "Caffe's fans ignore groups: for AlexNet's conv2 (group 2) its fan_out is twice the true one."));
         result.Figures.Add((chart, "caffe.xavier: 1/n per variance_norm (lines) and the sample variance of the filled blob (points). Blob index as in the table."));

@@ -55,8 +55,8 @@ public sealed class DeepMatmulExperiment : IExperiment
                 }
                 var (measured, spread) = Probe.MeanAndSpread(runs);
                 var predicted = Enumerable.Range(0, depth).Select(i => Math.Sqrt(theory.Layer($"act{i + 1}").Output.Variance)).ToArray();
-                chart.AddLine($"{label} (theory)", layersX, predicted, dash: LineDash.Dashed);
-                chart.AddMeanWithSpread($"{label} (measured)", layersX, measured, spread, markers: true);
+                chart.AddLine($"{label} (theory)", layersX, predicted, dash: LineDash.Dashed, colorGroup: label);
+                chart.AddMeanWithSpread($"{label} (measured)", layersX, measured, spread, markers: true, colorGroup: label);
                 result.Comparisons.Add(new Comparison($"{depth} layers, {label}: std at the last layer", predicted[^1], measured[^1],
                     overflowAt >= 0 ? $"float32 overflow from layer {overflowAt + 1}" : $"mean of {repeats} networks ± {spread[^1]:G2}; batch {batch} × width {width}").WithRuns(spread[^1], repeats));
                 data[label] = new Dictionary<string, object>
@@ -295,8 +295,8 @@ public sealed class GlorotExperiment : IExperiment
             var predicted = Enumerable.Range(1, depth).Select(l => theory.Layer($"dense{l}").BackwardRatio * theory.Layer($"act{l}").BackwardRatio).ToArray();
             double predictedEnd = predicted.Aggregate(1.0, (a, b) => a * b);
             var layersX = Enumerable.Range(1, depth).Select(l => (double)l).ToArray();
-            perLayer.AddLine($"{label} (theory)", layersX, predicted.Select(Math.Sqrt).ToArray(), dash: LineDash.Dashed);
-            perLayer.AddLine($"{label} (measured)", layersX, meanSquare.Select(Math.Sqrt).ToArray(), markers: true);
+            perLayer.AddLine($"{label} (theory)", layersX, predicted.Select(Math.Sqrt).ToArray(), dash: LineDash.Dashed, colorGroup: label);
+            perLayer.AddLine($"{label} (measured)", layersX, meanSquare.Select(Math.Sqrt).ToArray(), markers: true, colorGroup: label);
             spectrum.AddLine(label, Enumerable.Range(1, width).Select(i => (double)i / width).ToArray(), endSpectrum, markers: false);
             table.AddRow(label, string.Join(", ", meanSigma.Select(v => v.ToString("F2", CultureInfo.InvariantCulture))), predicted[2], meanSquare[2],
                 endSpectrum[(int)(0.9 * width)], endSpectrum[width / 2], endSpectrum[0], predictedEnd, endSquare);
@@ -362,8 +362,8 @@ public sealed class HeDepthExperiment : IExperiment
                 }).ToList();
                 var (mean, spread) = Probe.MeanAndSpread(runs);
                 var predicted = Enumerable.Range(0, depth).Select(i => theory.Layer($"act{i + 1}").Output.SecondMoment).ToArray();
-                chart.AddLine($"{label} (theory)", x, predicted, dash: LineDash.Dashed);
-                chart.AddLine($"{label}", x, mean, markers: true);
+                chart.AddLine($"{label} (theory)", x, predicted, dash: LineDash.Dashed, colorGroup: label);
+                chart.AddLine($"{label}", x, mean, markers: true, colorGroup: label);
                 result.Comparisons.Add(new Comparison($"{depth} layers, {label}: E[x²] at the last layer", predicted[^1], mean[^1],
                     $"mean of {repeats} networks ± {spread[^1]:G2}; width {width}, batch {batch}").WithRuns(spread[^1], repeats));
                 result.AddData($"{depth}_{label}", new Dictionary<string, object> { ["theory"] = predicted, ["measured_mean"] = mean, ["measured_spread"] = spread });
@@ -451,8 +451,8 @@ public sealed class ResidualExperiment : IExperiment
                 progress?.Report(++done / (double)total);
             }
             var x = depths.Select(d => (double)d).ToArray();
-            chart.AddLine($"{label} (theory)", x, predicted, dash: LineDash.Dashed);
-            chart.AddMeanWithSpread(label, x, measured, measuredSpread, markers: true);
+            chart.AddLine($"{label} (theory)", x, predicted, dash: LineDash.Dashed, colorGroup: label);
+            chart.AddMeanWithSpread(label, x, measured, measuredSpread, markers: true, colorGroup: label);
             result.Comparisons.Add(new Comparison($"{label}: Var out / Var in at L = {depths[^1]}", predicted[^1], measured[^1],
                 $"mean of {repeats} networks ± {measuredSpread[^1]:G2}; width {width}, batch {batch}").WithRuns(measuredSpread[^1], repeats));
             result.AddData(label, new Dictionary<string, object> { ["depths"] = depths, ["theory"] = predicted, ["measured"] = measured, ["measured_spread"] = measuredSpread });

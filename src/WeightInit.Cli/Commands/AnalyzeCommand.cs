@@ -168,10 +168,10 @@ internal sealed class AnalyzeCommand : CliCommand
     {
         var chart = new SvgChart { Title = $"{d.Model.Name}: variance per layer", XAxis = AxisOptions.Linear("layer index"), YAxis = AxisOptions.Log("variance / E[g²]") };
         var x = d.Layers.Select(l => (double)l.Index).ToArray();
-        chart.AddLine("Var out (theory)", x, d.Layers.Select(l => l.PredictedVariance).ToArray(), dash: LineDash.Dashed);
-        chart.AddLine("Var out (measured)", x, d.Layers.Select(l => l.MeasuredVariance).ToArray(), markers: true);
-        chart.AddLine("E[g²] in (theory)", x, d.Layers.Select(l => l.PredictedGradient).ToArray(), dash: LineDash.Dashed);
-        chart.AddLine("E[g²] in (measured)", x, d.Layers.Select(l => l.MeasuredGradient).ToArray(), markers: true);
+        chart.AddLine("Var out (theory)", x, d.Layers.Select(l => l.PredictedVariance).ToArray(), dash: LineDash.Dashed, colorGroup: "variance");
+        chart.AddLine("Var out (measured)", x, d.Layers.Select(l => l.MeasuredVariance).ToArray(), markers: true, colorGroup: "variance");
+        chart.AddLine("E[g²] in (theory)", x, d.Layers.Select(l => l.PredictedGradient).ToArray(), dash: LineDash.Dashed, colorGroup: "gradient");
+        chart.AddLine("E[g²] in (measured)", x, d.Layers.Select(l => l.MeasuredGradient).ToArray(), markers: true, colorGroup: "gradient");
         return chart;
     }
 

@@ -36,6 +36,19 @@ public class ExperimentReportTests
     }
 
     [Fact]
+    public void EveryFigure_NoTwoLegendEntriesLookAlike()
+    {
+        // Colour, line pattern, marker and bars together tell each series of a figure apart (issue 15: Figs 9/10 had two
+        // orange squares); a theory line and its measurement share a colour and differ by dash and marker.
+        foreach (var r in QuickReport.Results)
+            foreach (var (chart, caption) in r.Figures)
+            {
+                var looks = chart.LegendStyles().Select(s => s.Look).ToList();
+                Assert.True(looks.Count == looks.Distinct().Count(), $"{r.Name}, '{chart.Title}': two series look alike");
+            }
+    }
+
+    [Fact]
     public void ResultsJson_SameSeed_ByteIdentical_AndWellFormed()
     {
         var names = new[] { "symmetry", "caffe-fans", "residual" };

@@ -374,3 +374,29 @@ public class SeriesStyleTests
         Assert.Equal(24, markers.Count);
     }
 }
+
+public class AxisEndAndNoteTests
+{
+    private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
+
+    [Fact]
+    public void LinearXAxis_EndsAtTheData_NotTheNextNiceTick()
+    {
+        // 50 layers: the axis used to run to 60 (issue 15, Fig 2).
+        var x = Enumerable.Range(1, 50).Select(i => (double)i).ToArray();
+        var doc = XDocument.Parse(new SvgChart { XAxis = AxisOptions.Linear("layer") }.AddLine("a", x, x).ToSvg());
+        var labels = doc.Descendants(Svg + "text").Select(t => t.Value).ToList();
+        Assert.Contains("50", labels);
+        Assert.DoesNotContain("60", labels);
+    }
+
+    [Fact]
+    public void MeanWithSpread_Overflow_IsNotedOnce()
+    {
+        // Fig 2 printed its overflow note twice: once for the band, once for its mean line.
+        double inf = double.PositiveInfinity;
+        var chart = new SvgChart { YAxis = AxisOptions.Log("v") }.AddMeanWithSpread("N(0,1)", [1.0, 2.0, 3.0], [1.0, 10.0, inf], [0.1, 1.0, 0.0]);
+        var notes = chart.Render().Notes;
+        Assert.Equal("N(0,1): overflow (±Inf) at x = 3; not drawn.", Assert.Single(notes));
+    }
+}

@@ -26,6 +26,15 @@ public class VarianceDiagnosisTests
         }
     }
 
+    /// <summary>A fix was tried, its re-run flagged something, and none is suggested.</summary>
+    private static FixAttempt AssertRejected(Diagnosis d)
+    {
+        var attempt = Assert.IsType<FixAttempt>(d.Attempt);
+        Assert.False(attempt.Accepted);
+        Assert.Null(d.Fix);
+        return attempt;
+    }
+
     [Theory]
     [InlineData("mlp:784-1000x5-10:relu:init=he_normal")]
     [InlineData("mlp:784-1000x5-10:selu:init=lecun_normal")]
@@ -133,11 +142,9 @@ public class VarianceDiagnosisTests
         // the depth) past ×10; the advice says that the change is right on average and this draw is not called fixed.
         var d = VarianceDiagnosis.Run(ModelSpec.Parse("mlp:64-64x30-10:relu:init=glorot_normal"), new DiagnosisOptions { Batch = 64 });
 
-        var attempt = Assert.IsType<FixAttempt>(d.Attempt);
-        Assert.False(attempt.Accepted);
+        var attempt = AssertRejected(d);
         Assert.All(attempt.Layers, l => Assert.False(l.Theory.Flagged));
         Assert.Contains(attempt.Layers, l => l.Flagged);
-        Assert.Null(d.Fix);
         Assert.Contains("the re-run's theory flags nothing, but its Monte Carlo still flags", d.Advice);
         Assert.Contains("wider layers", d.Advice);
     }
@@ -149,10 +156,8 @@ public class VarianceDiagnosisTests
         var d = VarianceDiagnosis.Run(ModelSpec.Parse("mlp:64-64x6-10:sigmoid:init=glorot_normal"), new DiagnosisOptions { Batch = 64 });
 
         Assert.NotEmpty(d.FlaggedLayers);
-        var attempt = Assert.IsType<FixAttempt>(d.Attempt);
-        Assert.False(attempt.Accepted);
+        var attempt = AssertRejected(d);
         Assert.Contains(attempt.Layers, l => l.Flagged || l.Theory.Flagged);
-        Assert.Null(d.Fix);
         Assert.StartsWith("Tried layer0.weight=", d.Advice);
         Assert.Contains("No single-initializer fix exists", d.Advice);
         Assert.Contains("normalization", d.Advice);

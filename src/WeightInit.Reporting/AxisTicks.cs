@@ -185,13 +185,23 @@ public static class AxisTicks
             }
         }
 
-        // A range of a decade or two shows fewer than three decades: label 1, 2 and 5 times each decade instead, in plain
-        // numbers (0.5, 1, 2), so that a colour bar over [0.4, 3] reads more than one value.
-        if (stride == 1 && decades <= 2 && ticks.Count(t => t.IsMajor) < 3)
+        // A range that shows fewer than three decades: label 1, 2 and 5 times each decade instead, in plain numbers
+        // (0.5, 1, 2), so that a colour bar over [0.4, 3] reads more than one value.
+        if (stride == 1 && decades <= 6 && ticks.Count(t => t.IsMajor) < 3)
         {
             ticks = ticks.Select((t, i) => multiples[i] is 1 or 2 or 5
                 ? new AxisTick(t.Value, t.Value.ToString("G6", CultureInfo.InvariantCulture), null, true)
                 : t).ToList();
+        }
+
+        // Still fewer than three (a range inside [0.6, 1.7]): 1-2-5 steps as on a linear axis, placed on the log scale.
+        if (ticks.Count(t => t.IsMajor) < 3 && min < max)
+        {
+            var linear = Linear(min, max, Math.Min(maxLabels - 1, 5), fixedRange: true).Ticks;
+            if (linear.Count > ticks.Count(t => t.IsMajor))
+            {
+                ticks = linear.Concat(ticks.Where(t => !t.IsMajor && !linear.Any(l => l.Value == t.Value))).ToList();
+            }
         }
 
         return new AxisTickSet(min, max, ticks.OrderBy(t => t.Value).ToList());

@@ -222,10 +222,10 @@ public sealed class GlorotExperiment : IExperiment
                 if (activation == "tanh")
                 {
                     var acts = new SvgChart { Title = $"tanh, {label} init: activation histograms", XAxis = AxisOptions.Linear("activation value"), YAxis = AxisOptions.Linear("fraction") };
-                    var grads = new SvgChart { Title = $"tanh, {label} init: back-propagated gradient histograms", XAxis = AxisOptions.Linear("∂C/∂s (× 10³)"), YAxis = AxisOptions.Linear("fraction") };
+                    var grads = new SvgChart { Title = $"tanh, {label} init: back-propagated gradient histograms", XAxis = AxisOptions.Linear("∂C/∂s"), YAxis = AxisOptions.Linear("fraction") };
                     var edges = Enumerable.Range(0, 41).Select(i => -1.0 + i * 0.05).ToArray();
                     double g = HistogramStds * Math.Sqrt(pass.Gradients[2 * (depth - 1)].Variance);
-                    var gEdges = Enumerable.Range(0, 41).Select(i => (-g + i * g / 20) * 1e3).ToArray();
+                    var gEdges = Enumerable.Range(0, 41).Select(i => -g + i * g / 20).ToArray();
                     var actData = new List<double[]>();
                     var gradData = new List<double[]>();
                     for (int l = 0; l < depth; l++)

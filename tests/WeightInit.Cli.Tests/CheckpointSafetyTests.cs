@@ -177,6 +177,12 @@ public class CheckpointSafetyTests
             File.Copy(shard, P("outside.safetensors"));
             File.Delete(shard);
             File.CreateSymbolicLink(shard, P("outside.safetensors"));
+            Run("init", "--preset", Tiny, "--out", P("hugeshape"));
+            string hugeManifest = Path.Combine(P("hugeshape"), "weightinit.json");
+            var manifestText = File.ReadAllText(hugeManifest);
+            int shapeAt = manifestText.IndexOf("\"shape\"", StringComparison.Ordinal);
+            int open = manifestText.IndexOf('[', shapeAt), close = manifestText.IndexOf(']', open);
+            File.WriteAllText(hugeManifest, manifestText[..(open + 1)] + "2147483647, 2147483647, 2147483647" + manifestText[close..]);
             Directory.CreateDirectory(P("fifo"));
             using (var mk = Process.Start("mkfifo", [Path.Combine(P("fifo"), "weightinit.json")])) mk.WaitForExit();
             using (var mk = Process.Start("mkfifo", [P("model.fifo")])) mk.WaitForExit();
@@ -269,6 +275,7 @@ public class CheckpointSafetyTests
         { ["verify", S + "/noindex"], "index" },
         { ["verify", S + "/version"], "9.9.9" },
         { ["verify", S + "/symlink"], "link" },
+        { ["verify", S + "/hugeshape"], "wte.weight" },
         { ["verify", S + "/fifo"], "weightinit.json" },
         { ["verify", S + "/templatedir"], "weightinit.json" },
         { ["verify", S + "/good", "--sample", "-1"], "--sample" },

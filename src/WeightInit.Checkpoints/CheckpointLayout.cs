@@ -39,6 +39,12 @@ public static class CheckpointLayout
     {
         ArgumentNullException.ThrowIfNull(plan);
         if (shardBytes <= 0) throw new ArgumentException($"The shard size must be positive; got {shardBytes} bytes.");
+        foreach (var t in plan.Tensors)
+        {
+            // One validator for every format: no name may leave its directory; npy and npz names become file or member names.
+            if (format == CheckpointFormat.Safetensors) TensorNames.Check(t.Name);
+            else TensorNames.CheckFileName(t.Name, format == CheckpointFormat.Npy ? "npy" : "npz");
+        }
         if (format != CheckpointFormat.Safetensors)
             foreach (var t in plan.Tensors)
                 if (!t.DType.HasNumpyDescr())
@@ -72,13 +78,25 @@ public static class CheckpointLayout
         }
     }
 
+    /// <summary><paramref name="fileName"/>, checked to be a plain file name that is not one of the checkpoint's own files.</summary>
+    /// <exception cref="ArgumentException">A path, a leading '.', or the name of a data file, the index or the manifest.</exception>
+    public static string CompanionFileName(string fileName, IReadOnlyList<CheckpointFile> files)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(fileName);
+        ArgumentNullException.ThrowIfNull(files);
+        if (fileName.StartsWith('.') || fileName.IndexOfAny(['/', '\\', ':', '\0']) >= 0)
+            throw new ArgumentException($"Companion file '{fileName}' must be a plain file name (no '/', '\\', ':' and no leading '.').");
+        if (fileName is ShardIndex.IndexFileName or CheckpointPlan.ManifestFileName || files.Any(f => f.FileName == fileName)
+            || fileName.EndsWith(CheckpointWriter.SidecarSuffix, StringComparison.Ordinal))
+            throw new ArgumentException($"Companion file '{fileName}' would overwrite one of the checkpoint's own files.");
+        return fileName;
+    }
+
     /// <summary>"NAME.npy", checked to be a plain file name.</summary>
-    /// <exception cref="ArgumentException">The name holds a path separator, starts with '.', or has a character file systems reject.</exception>
+    /// <exception cref="ArgumentException">The name is not a plain file name (<see cref="TensorNames.CheckFileName"/>).</exception>
     public static string NpyFileName(string tensorName)
     {
-        ArgumentException.ThrowIfNullOrEmpty(tensorName);
-        if (tensorName.StartsWith('.') || tensorName.IndexOfAny(['/', '\\', ':', '\0']) >= 0)
-            throw new ArgumentException($"Tensor '{tensorName}' cannot be a .npy file name (no '/', '\\', ':' and no leading '.'); write --format safetensors or npz.");
+        TensorNames.CheckFileName(tensorName, "npy");
         return tensorName + ".npy";
     }
 

@@ -1,11 +1,13 @@
+using WeightInit.Naming;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using WeightInit.Checkpoints.HuggingFace;
 using WeightInit.Initializers;
 using WeightInit.Shapes;
 
 namespace WeightInit.Checkpoints;
 
-/// <summary>Named initialization schemes: <c>pytorch-default</c> and <c>gpt2</c>.</summary>
+/// <summary>Named initialization schemes: <c>pytorch-default</c> and <c>gpt2</c>; and the Hugging Face named configs of <see cref="HuggingFaceNamedConfigs"/>.</summary>
 /// <remarks>
 /// <para><b>pytorch-default</b>: what PyTorch's modules do in <c>reset_parameters</c>: dense and convolution weights
 /// <c>kaiming_uniform(a=sqrt(5))</c> (= U(±1/√fan_in)), their biases <c>pytorch_bias</c> (U(±1/√fan_in) of the weight beside
@@ -33,7 +35,7 @@ public static partial class CheckpointPresets
         InitializerSpec spec;
         try { spec = InitializerSpec.Parse(text); }
         catch (FormatException e) { throw new ArgumentException($"Preset '{text}': {e.Message}", e); }
-        switch (InitializerRegistry.Normalize(spec.Name))
+        switch (Vocabulary.Key(spec.Name))
         {
             case "pytorchdefault" or "pytorch" or "torch":
                 if (spec.Arguments.Count > 0) throw new ArgumentException("Preset pytorch-default takes no arguments.");
@@ -43,7 +45,14 @@ public static partial class CheckpointPresets
             case "gpt2":
                 return Gpt2(spec, tensors);
             default:
-                throw new ArgumentException($"Unknown preset '{spec.Name}'; valid: {string.Join(", ", Names)} (gpt2 takes n_layer, n_embd, vocab_size, n_positions, std).");
+                if (HuggingFaceNamedConfigs.TryGet(spec.Name, out _))
+                {
+                    if (tensors is not null)
+                        throw new ArgumentException($"Preset '{spec.Name}' is a Hugging Face config: it defines the tensors, so it cannot be given with --model or --template.");
+                    return HuggingFaceNamedConfigs.Resolve(text).ToSource();
+                }
+                throw new ArgumentException($"Unknown preset '{spec.Name}'; valid: {string.Join(", ", Names)} (gpt2 takes n_layer, n_embd, vocab_size, n_positions, std); " +
+                    $"Hugging Face configs: {string.Join(", ", HuggingFaceNamedConfigs.Spellings)} (NAME(field=value, …) changes a field).");
         }
     }
 
@@ -82,6 +91,8 @@ public static partial class CheckpointPresets
             throw new ArgumentException($"Preset gpt2: std must be a finite number ≥ 0; got '{s}'.");
         int nLayer = Int("n_layer", tensors is null ? 12 : InferLayers(tensors));
         int nEmbd = Int("n_embd", 768), vocab = Int("vocab_size", 50257), positions = Int("n_positions", 1024);
+        if (nLayer > MaxGpt2Layers) throw new ArgumentException($"Preset gpt2: n_layer must be at most {MaxGpt2Layers} ({12 * MaxGpt2Layers + 4} tensors); got {nLayer}.");
+        if (nEmbd > int.MaxValue / 4) throw new ArgumentException($"Preset gpt2: n_embd must be at most {int.MaxValue / 4} (the MLP's 4·n_embd is a dimension); got {nEmbd}.");
         string normal = $"normal(std={InitPolicy.Number(std)})";
         var policy = new InitPolicy
         {
@@ -100,6 +111,9 @@ public static partial class CheckpointPresets
         };
         return new CheckpointSource(tensors ?? Gpt2Architecture(nLayer, nEmbd, vocab, positions), policy);
     }
+
+    /// <summary>The most GPT-2 blocks the preset builds: a plan holds its tensors' declarations in memory.</summary>
+    public const int MaxGpt2Layers = 100_000;
 
     /// <summary>1 + the largest N in "h.N." among the names (GPT-2's block naming), or 1 when there is none.</summary>
     private static int InferLayers(IReadOnlyList<TensorDeclaration> tensors)

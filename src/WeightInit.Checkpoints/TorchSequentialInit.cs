@@ -1,8 +1,8 @@
 using System.Globalization;
-using WeightInit.Gains;
 using WeightInit.Initializers;
 using WeightInit.IO;
 using WeightInit.Random;
+using WeightInit.Sampling;
 using WeightInit.Shapes;
 
 namespace WeightInit.Checkpoints;
@@ -53,54 +53,39 @@ public sealed class TorchSequentialInit
     }
 
     /// <summary>The PyTorch call that initializes <paramref name="tensor"/>.</summary>
-    /// <exception cref="ArgumentException">The spec has no PyTorch equivalent in this mode; the message lists those that do.</exception>
+    /// <remarks>The spec is read by the registry alone; the call's numbers come from the typed initializer. A
+    /// <see cref="VarianceScaling"/> with a uniform or normal law and PyTorch's (or unstated) fans becomes kaiming_*_ (fan-in or
+    /// fan-out) or xavier_*_ (fan average) with gain √scale, which is the gain exactly (the registry forms scale = gain·gain, or
+    /// 2/(1 + a²) as calculate_gain squares it, and √(g·g) = g in binary floating point).</remarks>
+    /// <exception cref="ArgumentException">The spec is not valid (the registry's message), or has no PyTorch-exact form here; the message lists those that do.</exception>
     public static TorchCall Call(CheckpointTensor tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
-        var spec = InitializerSpec.Parse(tensor.Initializer);
-        var info = InitializerRegistry.Find(spec.Name);
-        var args = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (k, v) in spec.Arguments) args[InitializerRegistry.Normalize(k)] = v;
-        string? Arg(params string[] keys) => keys.Select(k => args.GetValueOrDefault(InitializerRegistry.Normalize(k))).FirstOrDefault(v => v is not null);
-        switch (info.Name)
+        var init = InitializerRegistry.Parse(tensor.Initializer);
+        switch (init)
         {
-            case "he_uniform" or "he_normal":
+            case VarianceScaling { Distribution: VarianceDistribution.Uniform or VarianceDistribution.Normal, Convention: null or FanConvention.PyTorch } vs:
             {
-                double a = Number(Arg("negative_slope", "a", "slope", "alpha") ?? "0");
-                string nonlinearity = Arg("nonlinearity") ?? "leaky_relu";
-                double gain = Arg("gain") is { } g ? GainOf(g, a) : GainOf(nonlinearity, a);
                 var fans = TorchFans(tensor);
-                string mode = (Arg("mode", "variance_norm") ?? "fan_in").ToLowerInvariant().Replace("_", "");
-                double fan = mode switch
+                double gain = Math.Sqrt(vs.Scale);
+                double std = vs.Mode switch
                 {
-                    "fanin" or "in" => fans.FanIn,
-                    "fanout" or "out" => fans.FanOut,
-                    _ => throw new ArgumentException($"PyTorch's kaiming init takes mode fan_in or fan_out; got '{mode}'."),
+                    FanMode.FanAverage => gain * Math.Sqrt(2.0 / (fans.FanIn + fans.FanOut)), // xavier_*_: gain·√(2/(fan_in + fan_out))
+                    FanMode.FanOut => gain / Math.Sqrt(fans.FanOut),                          // kaiming_*_: gain/√fan
+                    _ => gain / Math.Sqrt(fans.FanIn),
                 };
-                double std = gain / Math.Sqrt(fan);
-                return info.Name == "he_uniform" ? Uniform(Math.Sqrt(3.0) * std) : new TorchCall("normal", 0, std);
+                return vs.Distribution == VarianceDistribution.Uniform ? Uniform(Math.Sqrt(3.0) * std) : new TorchCall("normal", 0, std);
             }
-            case "glorot_uniform" or "glorot_normal":
-            {
-                double gain = Arg("gain") is { } g ? GainOf(g, 0) : 1.0;
-                var fans = TorchFans(tensor);
-                double std = gain * Math.Sqrt(2.0 / (fans.FanIn + fans.FanOut));
-                return info.Name == "glorot_uniform" ? Uniform(Math.Sqrt(3.0) * std) : new TorchCall("normal", 0, std);
-            }
-            case "uniform":
-                return new TorchCall("uniform", Number(Arg("low", "a", "minval", "min") ?? "0"), Number(Arg("high", "b", "maxval", "max") ?? "1"));
-            case "normal":
-                return new TorchCall("normal", Number(Arg("mean") ?? "0"), Number(Arg("std", "stddev", "sigma") ?? "1"));
-            case "zeros":
-                return new TorchCall("fill", 0, 0);
-            case "ones":
-                return new TorchCall("fill", 1, 0);
-            case "constant":
-                return new TorchCall("fill", Number(Arg("value", "val") ?? "0"), 0);
+            case RandomInitializer { Distribution: UniformDistribution u }:
+                return new TorchCall("uniform", u.Low, u.High);
+            case RandomInitializer { Distribution: NormalDistribution n }:
+                return new TorchCall("normal", n.Mean, n.StdDev);
+            case Constant c:
+                return new TorchCall("fill", c.Value, 0);
             default:
                 throw new ArgumentException(
-                    $"'{info.Name}' has no PyTorch-exact form; --generator torch supports kaiming_uniform, kaiming_normal, xavier_uniform, xavier_normal, " +
-                    "uniform, normal, zeros, ones, constant and pytorch_bias (use --generator philox for the others).");
+                    $"'{InitializerRegistry.Find(InitializerSpec.Parse(tensor.Initializer).Name).Name}' has no PyTorch-exact form; --generator torch supports kaiming_uniform, kaiming_normal, xavier_uniform, xavier_normal " +
+                    "(and any variance_scaling with a uniform or normal law on PyTorch's fans), uniform, normal, zeros, ones, constant and pytorch_bias (use --generator philox for the others).");
         }
     }
 
@@ -113,25 +98,6 @@ public sealed class TorchSequentialInit
         if (tensor.Layout != WeightLayout.OutInKernel)
             throw new ArgumentException($"PyTorch computes fans for the OutInKernel layout only; this tensor is stated as {tensor.Layout}.");
         return FanCalculator.Compute(tensor.Dimensions.ToArray(), FanConvention.PyTorch);
-    }
-
-    /// <summary>torch.nn.init.calculate_gain(nonlinearity, param) in double (the library's <see cref="Gain.PyTorch"/>), or a plain number.</summary>
-    /// <remarks>A bare <c>leaky_relu</c> takes its slope from the call's <c>a</c>, as <c>kaiming_*_(a, nonlinearity='leaky_relu')</c> does.</remarks>
-    private static double GainOf(string text, double negativeSlope)
-    {
-        string t = text.Trim();
-        if (!Activation.TryParse(t, out var activation)) return Number(text);
-        if (activation.Name == "leaky_relu" && !t.Contains(':')) activation = Activation.LeakyRelu(negativeSlope);
-        return Gain.PyTorch(activation);
-    }
-
-    private static double Number(string text)
-    {
-        string s = text.Trim().Replace("√", "sqrt");
-        if (s.StartsWith("sqrt(", StringComparison.OrdinalIgnoreCase) && s.EndsWith(')'))
-            return Math.Sqrt(double.Parse(s[5..^1], NumberStyles.Float, CultureInfo.InvariantCulture));
-        if (double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double x) && double.IsFinite(x)) return x;
-        throw new ArgumentException($"'{text}' is not a finite number (or sqrt(x)).");
     }
 
     /// <summary>A fill for tensor <paramref name="index"/> of the plan: on first use the whole tensor is drawn (after replaying any

@@ -158,6 +158,7 @@ public static class AxisTicks
         }
 
         var ticks = new List<AxisTick>();
+        var multiples = new List<int>(); // 1 for a decade, j for a minor tick j·10^k
         for (int k = kLow; k <= kHigh; k++)
         {
             double decade = ChartFormat.Pow10(k);
@@ -167,6 +168,7 @@ public static class AxisTicks
                 ticks.Add(labelled
                     ? new AxisTick(decade, "10^" + k.ToString(CultureInfo.InvariantCulture), k, true)
                     : new AxisTick(decade, string.Empty, null, false));
+                multiples.Add(1);
             }
 
             if (stride == 1 && decades <= 6 && k < kHigh)
@@ -177,12 +179,32 @@ public static class AxisTicks
                     if (minor >= min && minor <= max)
                     {
                         ticks.Add(new AxisTick(minor, string.Empty, null, false));
+                        multiples.Add(j);
                     }
                 }
             }
         }
 
-        return new AxisTickSet(min, max, ticks);
+        // A range that shows fewer than three decades: label 1, 2 and 5 times each decade instead, in plain numbers
+        // (0.5, 1, 2), so that a colour bar over [0.4, 3] reads more than one value.
+        if (stride == 1 && decades <= 6 && ticks.Count(t => t.IsMajor) < 3)
+        {
+            ticks = ticks.Select((t, i) => multiples[i] is 1 or 2 or 5
+                ? new AxisTick(t.Value, t.Value.ToString("G6", CultureInfo.InvariantCulture), null, true)
+                : t).ToList();
+        }
+
+        // Still fewer than three (a range inside [0.6, 1.7]): 1-2-5 steps as on a linear axis, placed on the log scale.
+        if (ticks.Count(t => t.IsMajor) < 3 && min < max)
+        {
+            var linear = Linear(min, max, Math.Min(maxLabels - 1, 5), fixedRange: true).Ticks;
+            if (linear.Count > ticks.Count(t => t.IsMajor))
+            {
+                ticks = linear.Concat(ticks.Where(t => !t.IsMajor && !linear.Any(l => l.Value == t.Value))).ToList();
+            }
+        }
+
+        return new AxisTickSet(min, max, ticks.OrderBy(t => t.Value).ToList());
     }
 
     /// <summary>Ticks for a symmetric-log axis: 0 and ±w·10^j.</summary>

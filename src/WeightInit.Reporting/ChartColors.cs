@@ -5,15 +5,16 @@ namespace WeightInit.Reporting;
 /// <summary>Colour-blind-safe colours: the Okabe–Ito palette for series and viridis for colour scales.</summary>
 /// <remarks>
 /// Okabe &amp; Ito, "Color Universal Design" (2008): eight colours distinguishable under the common forms of colour
-/// blindness. The order puts the high-contrast colours first; yellow, weak on white, comes last but one.
+/// blindness. The order puts the high-contrast colours first; yellow (#F0E442, contrast 1.3:1 on white) is left out, since a
+/// line in it all but vanishes on the white plot area, so seven colours cycle (a series past them also changes marker).
 /// Viridis (van der Walt &amp; Smith, matplotlib 2015) is perceptually uniform and readable in greyscale; the 17
 /// stops below are entries 0, 16, …, 255 of matplotlib's 256-entry table, interpolated linearly in between.
 /// </remarks>
 public static class ChartColors
 {
-    /// <summary>Series colours in order of use: blue, vermillion, bluish green, reddish purple, orange, sky blue, yellow, black.</summary>
+    /// <summary>Series colours in order of use: blue, vermillion, bluish green, reddish purple, orange, sky blue, black (Okabe–Ito without yellow).</summary>
     public static IReadOnlyList<string> OkabeIto { get; } =
-        ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"];
+        ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"];
 
     private static readonly string[] ViridisStops =
     [
@@ -21,7 +22,7 @@ public static class ChartColors
         "#1f9f88", "#27ad81", "#3dbc74", "#5cc863", "#81d34d", "#aadc32", "#d5e21a", "#fde725",
     ];
 
-    /// <summary>The colour of series number <paramref name="index"/> (cycles after eight).</summary>
+    /// <summary>The colour of series number <paramref name="index"/> (cycles after seven).</summary>
     /// <param name="index">Zero-based series index.</param>
     /// <returns>A colour as <c>#RRGGBB</c>.</returns>
     public static string Series(int index) => OkabeIto[((index % OkabeIto.Count) + OkabeIto.Count) % OkabeIto.Count];

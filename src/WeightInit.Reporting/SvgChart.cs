@@ -32,6 +32,7 @@ public sealed class SvgChart
     public const int MinimumSize = 200;
 
     private readonly List<ChartEntry> _entries = [];
+    private readonly Dictionary<string, int> _colorGroups = new(StringComparer.Ordinal);
     private int _nextColor;
 
     /// <summary>Chart title, drawn above the plot; <see langword="null"/> for none.</summary>
@@ -63,15 +64,27 @@ public sealed class SvgChart
 
     internal IReadOnlyList<ChartEntry> Entries => _entries;
 
+    /// <summary>How each legend entry is drawn — colour, line pattern (null: no line), marker shape (null: none), histogram
+    /// bars — in legend order: what a reader tells the series apart by.</summary>
+    public IReadOnlyList<SeriesStyle> LegendStyles() => _entries.Where(e => e.InLegend).Select(e => e.Series switch
+    {
+        LineSeries line => new SeriesStyle(line.Name, ChartColors.Series(e.Color), line.ShowLine ? line.Dash : null,
+            SvgChartRenderer.HasMarkers(line, e.Color) ? SvgChartRenderer.MarkerShape(e.Color) : null, e.LegendBand, Bars: false),
+        HistogramSeries h => new SeriesStyle(h.Name, ChartColors.Series(e.Color), null, null, Band: false, Bars: true),
+        var other => new SeriesStyle(other.Name, ChartColors.Series(e.Color), null, null, Band: true, Bars: false),
+    }).ToList();
+
     /// <summary>Adds a line through (x[i], y[i]); non-finite y values break the line and are noted.</summary>
     /// <param name="name">Legend label.</param>
     /// <param name="x">Horizontal positions.</param>
     /// <param name="y">Vertical positions.</param>
     /// <param name="markers">Whether to mark each point.</param>
     /// <param name="dash">Stroke pattern.</param>
+    /// <param name="colorGroup">Series with the same group share one colour (e.g. a theory line and its measurement, told apart
+    /// by dash and markers); null: a colour of its own.</param>
     /// <returns>This chart.</returns>
-    public SvgChart AddLine(string name, IReadOnlyList<double> x, IReadOnlyList<double> y, bool markers = false, LineDash dash = LineDash.Solid) =>
-        Add(new LineSeries(name, x, y) { ShowMarkers = markers, Dash = dash });
+    public SvgChart AddLine(string name, IReadOnlyList<double> x, IReadOnlyList<double> y, bool markers = false, LineDash dash = LineDash.Solid, string? colorGroup = null) =>
+        Add(new LineSeries(name, x, y) { ShowMarkers = markers, Dash = dash }, colorGroup);
 
     /// <summary>Adds a line against 0, 1, 2, … (e.g. layer index or training step).</summary>
     /// <param name="name">Legend label.</param>
@@ -88,9 +101,10 @@ public sealed class SvgChart
     /// <param name="name">Legend label.</param>
     /// <param name="x">Horizontal positions.</param>
     /// <param name="y">Vertical positions.</param>
+    /// <param name="colorGroup">Series with the same group share one colour; null: a colour of its own.</param>
     /// <returns>This chart.</returns>
-    public SvgChart AddScatter(string name, IReadOnlyList<double> x, IReadOnlyList<double> y) =>
-        Add(new LineSeries(name, x, y) { ShowLine = false, ShowMarkers = true });
+    public SvgChart AddScatter(string name, IReadOnlyList<double> x, IReadOnlyList<double> y, string? colorGroup = null) =>
+        Add(new LineSeries(name, x, y) { ShowLine = false, ShowMarkers = true }, colorGroup);
 
     /// <summary>Adds a shaded band between <paramref name="lower"/> and <paramref name="upper"/>.</summary>
     /// <param name="name">Legend label.</param>
@@ -107,9 +121,10 @@ public sealed class SvgChart
     /// <param name="mean">Centre line.</param>
     /// <param name="spread">Half-width of the band at each x (e.g. one standard deviation), non-negative.</param>
     /// <param name="markers">Whether to mark each mean point.</param>
+    /// <param name="colorGroup">Series with the same group share one colour; null: a colour of its own.</param>
     /// <returns>This chart.</returns>
     /// <exception cref="ArgumentException">The lengths differ.</exception>
-    public SvgChart AddMeanWithSpread(string name, IReadOnlyList<double> x, IReadOnlyList<double> mean, IReadOnlyList<double> spread, bool markers = false)
+    public SvgChart AddMeanWithSpread(string name, IReadOnlyList<double> x, IReadOnlyList<double> mean, IReadOnlyList<double> spread, bool markers = false, string? colorGroup = null)
     {
         ArgumentNullException.ThrowIfNull(mean);
         ArgumentNullException.ThrowIfNull(spread);
@@ -126,7 +141,7 @@ public sealed class SvgChart
             upper[i] = mean[i] + spread[i];
         }
 
-        int color = _nextColor++;
+        int color = NextColor(colorGroup);
         _entries.Add(new ChartEntry(new BandSeries(name, x, lower, upper), color, InLegend: false, LegendBand: false));
         _entries.Add(new ChartEntry(new LineSeries(name, x, mean) { ShowMarkers = markers }, color, InLegend: true, LegendBand: true));
         return this;
@@ -144,7 +159,9 @@ public sealed class SvgChart
     /// <param name="series">A <see cref="LineSeries"/>, <see cref="BandSeries"/> or <see cref="HistogramSeries"/>.</param>
     /// <returns>This chart.</returns>
     /// <exception cref="ArgumentException">The series is of another kind.</exception>
-    public SvgChart Add(ChartSeries series)
+    public SvgChart Add(ChartSeries series) => Add(series, null);
+
+    private SvgChart Add(ChartSeries series, string? colorGroup)
     {
         ArgumentNullException.ThrowIfNull(series);
         if (series is not (LineSeries or BandSeries or HistogramSeries))
@@ -152,8 +169,16 @@ public sealed class SvgChart
             throw new ArgumentException($"Series of type {series.GetType().Name} cannot be drawn; use LineSeries, BandSeries or HistogramSeries.", nameof(series));
         }
 
-        _entries.Add(new ChartEntry(series, _nextColor++, InLegend: true, LegendBand: false));
+        _entries.Add(new ChartEntry(series, NextColor(colorGroup), InLegend: true, LegendBand: false));
         return this;
+    }
+
+    /// <summary>The colour slot of a new series: its group's, or the next unused one.</summary>
+    private int NextColor(string? group)
+    {
+        if (group is null) return _nextColor++;
+        if (!_colorGroups.TryGetValue(group, out int color)) _colorGroups[group] = color = _nextColor++;
+        return color;
     }
 
     /// <summary>Sets the heatmap layer (one per chart); line series added afterwards draw over it, e.g. a χ₁ = 1 curve.</summary>
@@ -183,6 +208,19 @@ public sealed class SvgChart
         File.WriteAllText(path, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + rendered.Svg, new System.Text.UTF8Encoding(false));
         return rendered.Notes;
     }
+}
+
+/// <summary>How one legend entry is drawn (see <see cref="SvgChart.LegendStyles"/>).</summary>
+/// <param name="Name">The legend label.</param>
+/// <param name="Color">The colour, <c>#RRGGBB</c>.</param>
+/// <param name="Line">The line's dash pattern, or null when no line is drawn.</param>
+/// <param name="Marker">The marker shape, or null when points are not marked.</param>
+/// <param name="Band">Whether a shaded band goes with it.</param>
+/// <param name="Bars">Whether it is a histogram.</param>
+public sealed record SeriesStyle(string Name, string Color, LineDash? Line, string? Marker, bool Band, bool Bars)
+{
+    /// <summary>What tells it apart from the other entries of its figure: colour, line, marker, bars.</summary>
+    public (string Color, LineDash? Line, string? Marker, bool Bars) Look => (Color, Line, Marker, Bars);
 }
 
 /// <summary>A series with its colour slot and legend role.</summary>

@@ -24,7 +24,18 @@ internal sealed class SvgChartRenderer
     private const double BandFillOpacity = 0.2;
     private const int MaxListedLocations = 6;
 
-    private static readonly string[] MarkerShapes = ["circle", "square", "triangle", "diamond"];
+    /// <summary>Fraction of the data's span (of its log span on a log axis) added at each end of an x axis that ends at the data.</summary>
+    private const double AxisEndPadding = 0.02;
+
+    private static readonly string[] MarkerShapes = ["circle", "square", "triangle", "diamond", "triangle-down", "pentagon", "plus", "star"];
+
+    /// <summary>The marker of colour slot <paramref name="color"/>: slots a palette cycle apart get different shapes, so colour and
+    /// marker together are unique for the first palette size × shapes series.</summary>
+    internal static string MarkerShape(int color) =>
+        MarkerShapes[(color % ChartColors.OkabeIto.Count + color / ChartColors.OkabeIto.Count) % MarkerShapes.Length];
+
+    /// <summary>A line in a second palette cycle always gets markers, so that it differs from the line of the same colour.</summary>
+    internal static bool HasMarkers(LineSeries line, int color) => line.ShowMarkers || color >= ChartColors.OkabeIto.Count;
 
     private readonly SvgChart _chart;
     private readonly List<string> _notes = [];
@@ -63,7 +74,7 @@ internal sealed class SvgChartRenderer
                 $"A chart of {_chart.Width} × {_chart.Height} px leaves too little room for the plot ({plotWidth:F0} × {plotHeight:F0} px) beside its labels and legend; make it larger or shorten the labels.");
         }
 
-        var xTicks = AxisTicks.ForAxis(HeatmapFitted(x, _chart.Heatmap?.XEdges), xRange.Min, xRange.Max, Math.Clamp((int)(plotWidth / 90), 2, 10));
+        var xTicks = AxisTicks.ForAxis(EndAtData(HeatmapFitted(x, _chart.Heatmap?.XEdges), xRange), xRange.Min, xRange.Max, Math.Clamp((int)(plotWidth / 90), 2, 10));
         var xMap = new AxisMap(x, xTicks.Min, xTicks.Max, 0, plotWidth);
         var yMap = new AxisMap(y, yTicks.Min, yTicks.Max, plotHeight, 0);
 
@@ -129,7 +140,7 @@ internal sealed class SvgChartRenderer
         }
 
         Line("</svg>");
-        return new RenderedChart(_svg.ToString(), _notes.ToList(), _chart.Width, (int)Math.Ceiling(height));
+        return new RenderedChart(_svg.ToString(), _notes.Distinct(StringComparer.Ordinal).ToList(), _chart.Width, (int)Math.Ceiling(height));
     }
 
     private void Validate()
@@ -244,6 +255,35 @@ internal sealed class SvgChartRenderer
         return drawable.Count < 2 ? axis : axis with { Min = drawable[0], Max = drawable[^1] };
     }
 
+    /// <summary>An x axis without set limits ends at the data (widened by <see cref="AxisEndPadding"/> of its span, so the end
+    /// markers are not cut by the plot's clip) instead of at the next nice tick: 50 layers do not run the axis to 60.</summary>
+    private static AxisOptions EndAtData(AxisOptions axis, Range data)
+    {
+        if (axis.Min is not null || axis.Max is not null || !(data.Min < data.Max))
+        {
+            return axis;
+        }
+
+        if (axis.Scale == AxisScale.Log10)
+        {
+            if (!(data.Min > 0))
+            {
+                return axis;
+            }
+
+            double factor = Math.Pow(data.Max / data.Min, AxisEndPadding);
+            return axis with { Min = data.Min / factor, Max = data.Max * factor };
+        }
+
+        if (axis.Scale != AxisScale.Linear)
+        {
+            return axis;
+        }
+
+        double pad = (data.Max - data.Min) * AxisEndPadding;
+        return axis with { Min = data.Min - pad, Max = data.Max + pad };
+    }
+
     private static Range RangeOf(List<double> values, AxisOptions axis)
     {
         if (values.Count == 0)
@@ -258,15 +298,19 @@ internal sealed class SvgChartRenderer
     {
         var x = _chart.XAxis;
         var y = _chart.YAxis;
-        foreach (var entry in _chart.Entries)
+        var entries = _chart.Entries;
+        for (int e = 0; e < entries.Count; e++)
         {
+            var entry = entries[e];
             switch (entry.Series)
             {
                 case LineSeries line:
                     NotePoints(line.Name, line.X, [line.Y]);
                     break;
                 case BandSeries band:
-                    NotePoints(band.Name + " (band)", band.X, [band.Lower, band.Upper]);
+                    // A mean ± spread band (added just before its mean line) is not noted where its mean line already is.
+                    var mean = e + 1 < entries.Count && entries[e + 1] is { LegendBand: true, Series: LineSeries m } next && next.Color == entry.Color ? m : null;
+                    NotePoints(band.Name + " (band)", band.X, [band.Lower, band.Upper], i => mean is not null && i < mean.Y.Count && !double.IsFinite(mean.Y[i]));
                     break;
                 case HistogramSeries histogram:
                     NoteHistogram(histogram);
@@ -296,7 +340,7 @@ internal sealed class SvgChartRenderer
             }
         }
 
-        void NotePoints(string name, IReadOnlyList<double> xs, IReadOnlyList<double>[] ySets)
+        void NotePoints(string name, IReadOnlyList<double> xs, IReadOnlyList<double>[] ySets, Func<int, bool>? notedElsewhere = null)
         {
             var overflow = new List<string>();
             var nan = new List<string>();
@@ -304,6 +348,11 @@ internal sealed class SvgChartRenderer
             string[] axesNonPositive = new string[2];
             for (int i = 0; i < xs.Count; i++)
             {
+                if (notedElsewhere?.Invoke(i) == true)
+                {
+                    continue;
+                }
+
                 string where = double.IsFinite(xs[i]) ? ChartFormat.Number(xs[i], 6) : $"point #{i}";
                 bool xBad = !double.IsFinite(xs[i]);
                 if (xBad)
@@ -401,7 +450,7 @@ internal sealed class SvgChartRenderer
     {
         int maxChars = Math.Max(20, (int)(width / (NoteFontSize * GlyphWidthRatio)));
         var lines = new List<string>();
-        foreach (string note in _notes)
+        foreach (string note in _notes.Distinct(StringComparer.Ordinal))
         {
             var current = new StringBuilder("Note: ");
             foreach (string word in note.Split(' '))
@@ -628,13 +677,13 @@ internal sealed class SvgChartRenderer
         Line("</g>");
 
         // A point cut off from both neighbours would vanish without a marker, so it always gets one.
-        var markers = line.ShowMarkers ? all : isolated;
+        var markers = HasMarkers(line, color) ? all : isolated;
         if (markers.Count > 0)
         {
             Line($"<g fill=\"{stroke}\" stroke=\"#ffffff\" stroke-width=\"0.75\">");
             foreach (var (px, py) in markers)
             {
-                Line(Marker(MarkerShapes[color % MarkerShapes.Length], px, py, MarkerRadius));
+                Line(Marker(MarkerShape(color), px, py, MarkerRadius));
             }
 
             Line("</g>");
@@ -785,9 +834,9 @@ internal sealed class SvgChartRenderer
                         Line($"<line x1=\"{F(x)}\" y1=\"{F(cy)}\" x2=\"{F(x + LegendSwatchWidth)}\" y2=\"{F(cy)}\" stroke=\"{color}\" stroke-width=\"2\"{DashAttribute(line.Dash)}/>");
                     }
 
-                    if (line.ShowMarkers)
+                    if (HasMarkers(line, entry.Color))
                     {
-                        Line($"<g fill=\"{color}\" stroke=\"#ffffff\" stroke-width=\"0.75\">{Marker(MarkerShapes[entry.Color % MarkerShapes.Length], x + LegendSwatchWidth / 2, cy, MarkerRadius)}</g>");
+                        Line($"<g fill=\"{color}\" stroke=\"#ffffff\" stroke-width=\"0.75\">{Marker(MarkerShape(entry.Color), x + LegendSwatchWidth / 2, cy, MarkerRadius)}</g>");
                     }
 
                     break;
@@ -825,8 +874,16 @@ internal sealed class SvgChartRenderer
         "square" => $"<rect x=\"{F(x - r * 0.9)}\" y=\"{F(y - r * 0.9)}\" width=\"{F(r * 1.8)}\" height=\"{F(r * 1.8)}\"/>",
         "triangle" => $"<path d=\"M{F(x)} {F(y - r * 1.15)}L{F(x + r)} {F(y + r * 0.6)}L{F(x - r)} {F(y + r * 0.6)}Z\"/>",
         "diamond" => $"<path d=\"M{F(x)} {F(y - r * 1.2)}L{F(x + r)} {F(y)}L{F(x)} {F(y + r * 1.2)}L{F(x - r)} {F(y)}Z\"/>",
+        "triangle-down" => $"<path d=\"M{F(x)} {F(y + r * 1.15)}L{F(x + r)} {F(y - r * 0.6)}L{F(x - r)} {F(y - r * 0.6)}Z\"/>",
+        "pentagon" => Polygon(x, y, Enumerable.Range(0, 5).Select(k => (r * 1.1, -Math.PI / 2 + k * 2 * Math.PI / 5))),
+        "plus" => $"<path d=\"M{F(x - r * 0.35)} {F(y - r * 1.1)}h{F(r * 0.7)}v{F(r * 0.75)}h{F(r * 0.75)}v{F(r * 0.7)}h{F(-r * 0.75)}v{F(r * 0.75)}h{F(-r * 0.7)}v{F(-r * 0.75)}h{F(-r * 0.75)}v{F(-r * 0.7)}h{F(r * 0.75)}Z\"/>",
+        "star" => Polygon(x, y, Enumerable.Range(0, 10).Select(k => (k % 2 == 0 ? r * 1.3 : r * 0.55, -Math.PI / 2 + k * Math.PI / 5))),
         _ => $"<circle cx=\"{F(x)}\" cy=\"{F(y)}\" r=\"{F(r)}\"/>",
     };
+
+    /// <summary>A closed path through points at (radius, angle) around (x, y).</summary>
+    private static string Polygon(double x, double y, IEnumerable<(double Radius, double Angle)> points) =>
+        "<path d=\"" + string.Join("", points.Select((p, i) => $"{(i == 0 ? "M" : "L")}{F(x + p.Radius * Math.Cos(p.Angle))} {F(y + p.Radius * Math.Sin(p.Angle))}")) + "Z\"/>";
 
     private void Rect(double x0, double y0, double x1, double y1, string attributes)
     {

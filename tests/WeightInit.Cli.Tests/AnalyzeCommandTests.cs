@@ -13,53 +13,93 @@ public class AnalyzeCommandTests
             .Where(c => int.TryParse(c[0], out _)).ToList();
 
     [Fact]
-    public void Analyze_UnitNormalLinearNet_TableHasEveryLayerAndFlagsExplosion()
+    public void Analyze_UnitNormalLinearNet_TableHasEveryUserLayerAndFlagsExplosion()
     {
         var run = CliRunner.Run("analyze", "--mlp", "64-64x9-64:linear", "--init", "normal(std=1)", "--batch", "32");
 
         Assert.Equal(ExitCodes.Success, run.ExitCode);
         Assert.All(Columns, c => Assert.Contains(c, run.Output));
-        var rows = Rows(run.Output);
-        Assert.Equal(19, rows.Count); // 10 dense + 9 activation layers
-        Assert.All(rows, r => Assert.Equal(11, r.Length));
-        Assert.Equal(Enumerable.Range(0, 19).Select(i => i.ToString()), rows.Select(r => r[0]));
-        Assert.All(rows.Where(r => r[2] == "dense"), r => Assert.Contains("EXPLODES fwd", r[10]));
-        Assert.All(rows.Where(r => r[2] == "activation"), r => Assert.Equal("", r[10]));
+        var rows = Rows(run.Output).Take(10).ToList(); // the first table; the re-run's follows
+        // One row per user layer, numbered as written: the activations belong to their dense layer.
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => i.ToString()), rows.Select(r => r[0]));
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"layer{2 * i}"), rows.Select(r => r[1]));
+        Assert.All(rows, r => Assert.Equal(15, r.Length));
+        Assert.All(rows, r => Assert.Contains("EXPLODES fwd ×", r[14]));
+        Assert.Equal("—", rows[0][11]); // the first layer is not judged backward and has no trend
+        Assert.Equal("—", rows[0][12]);
         Assert.Contains("EXPLODES above ×10, VANISHES below 1/10", run.Output);
         Assert.Contains("10 layer(s) flagged", run.Output);
-        Assert.Contains("layer18: n_in·E[W²] = 64, needs 1 for linear after it: use lecun_normal.", run.Output);
+        Assert.Contains("layer18: n_in·E[W²] = 64, needs 1 for linear after it: lecun_normal.", run.Output);
+        Assert.Contains("Suggested fix (the re-run flags nothing, theory and Monte Carlo): layer0.weight=lecun_normal,", run.Output);
+        var rerun = Rows(run.Output).Skip(10).ToList();
+        Assert.Equal(10, rerun.Count);
+        Assert.All(rerun, r => Assert.Equal("", r[14]));
+    }
+
+    [Theory]
+    [InlineData("784-1000x5-10:relu", "he_normal", "layer10", "10/1000 = 0.01")]
+    [InlineData("512-1024x8-10:gelu", "he_normal", "layer16", "10/1024 = 0.00977")]
+    [InlineData("784-1000x5-10:tanh", "glorot_normal", "layer10", "10/1000 = 0.01")]
+    [InlineData("784-1000x5-10:selu", "lecun_normal", "layer10", "10/1000 = 0.01")]
+    public void Analyze_HealthyNetWithClassifierHead_NoFlagAndTheHeadIsANote(string mlp, string init, string head, string shape)
+    {
+        // The examples of issue 15: the 1000 → 10 head shrinks the gradient by its shape, which is a note, not a flag.
+        var run = CliRunner.Run("analyze", "--mlp", mlp, "--init", init);
+
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        Assert.All(Rows(run.Output), r => Assert.Equal("", r[14]));
+        Assert.Contains("No layer flagged: every gain and trend stays within ×10.", run.Output);
+        Assert.Contains($"Note: {head}: the gradient shrinks ×", run.Output);
+        Assert.Contains($"fan_out/fan_in = {shape} is what its shape implies", run.Output);
+        Assert.DoesNotContain("Re-run", run.Output);
     }
 
     [Fact]
-    public void Analyze_HeOnRelu_NoFlags()
+    public void Analyze_ReadmeTanhExample_FixReRunIsShownAndFlagsNothing()
     {
-        var run = CliRunner.Run("analyze", "mlp:64-64x9-64:relu:init=he_normal", "--batch", "64");
+        // README's example: U[±1/√n] gives n·Var W = 1/3, the tanh signal and gradient shrink ×3 per layer.
+        var run = CliRunner.Run("analyze", "--mlp", "784-1000x5-10:tanh", "--init", "glorot_standard", "--json");
 
         Assert.Equal(ExitCodes.Success, run.ExitCode);
-        var rows = Rows(run.Output);
-        Assert.Equal(19, rows.Count);
-        Assert.All(rows, r => Assert.Equal("", r[10]));
-        Assert.Contains("No layer flagged", run.Output);
+        var root = JsonDocument.Parse(run.Output).RootElement;
+        Assert.Contains(root.GetProperty("layers").EnumerateArray(), l => l.GetProperty("forwardTrend").GetString() == "vanishes");
+        var rerun = root.GetProperty("rerun").EnumerateArray().ToList();
+        Assert.Equal(6, rerun.Count);
+        Assert.All(rerun, l => Assert.Equal(["none", "none", "none", "none"],
+            new[] { "forward", "backward", "forwardTrend", "backwardTrend" }.Select(k => l.GetProperty(k).GetString())));
+        // Not vanishing: the gradient at the input over the output's, beyond the head's shape 10/1000, stays within ×10.
+        double inputGradient = rerun[0].GetProperty("measuredGradient").GetDouble();
+        Assert.InRange(inputGradient / 0.01, 0.1, 10);
+        Assert.Equal(root.GetProperty("tried").GetArrayLength(), root.GetProperty("fixes").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("advice").ValueKind);
     }
 
     [Fact]
     public void Analyze_Json_GivesRowsFlagsAndFixes()
     {
-        var run = CliRunner.Run("analyze", "--mlp", "32-32x4-32:relu", "--init", "glorot_normal", "--batch", "32", "--factor", "2", "--json");
+        var run = CliRunner.Run("analyze", "--mlp", "256-256x4-256:relu", "--init", "glorot_normal", "--batch", "32", "--factor", "2", "--json");
 
         Assert.Equal(ExitCodes.Success, run.ExitCode);
         var root = JsonDocument.Parse(run.Output).RootElement;
         Assert.Equal(2, root.GetProperty("factor").GetDouble());
         var layers = root.GetProperty("layers").EnumerateArray().ToList();
-        Assert.Equal(9, layers.Count);
-        // Xavier halves E[x²] per ReLU layer: dense layer 4 (index 6) has Var h = 2^-3 of the input's, beyond the factor 2.
-        var deep = layers[6];
-        Assert.Equal("dense", deep.GetProperty("type").GetString());
-        Assert.Equal("vanishes", deep.GetProperty("forward").GetString());
-        Assert.Equal("he_normal", deep.GetProperty("fixSpec").GetString());
-        Assert.Equal(0.125, deep.GetProperty("predictedVariance").GetDouble(), 12);
-        Assert.Contains(root.GetProperty("fixes").EnumerateArray(), f => f.GetProperty("pattern").GetString() == "layer6.weight");
-        Assert.Equal("none", layers[0].GetProperty("forward").GetString());
+        Assert.Equal(5, layers.Count);
+        // Xavier halves E[x²] per ReLU layer: layer 3 (layer6) has 2^-3 of the first layer's output variance (theory), beyond ×2.
+        var deep = layers[3];
+        Assert.Equal("layer6", deep.GetProperty("name").GetString());
+        Assert.Equal("dense+relu", deep.GetProperty("type").GetString());
+        Assert.Equal(["layer6", "layer7"], deep.GetProperty("members").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal("vanishes", deep.GetProperty("forwardTrend").GetString());
+        Assert.Equal(0.125, deep.GetProperty("predictedVariance").GetDouble() / layers[0].GetProperty("predictedVariance").GetDouble(), 12);
+        // The first layer's own gain Var relu(h)/Var x = 1/2 − 1/(2π) ≈ 0.34 is below 1/2: the layers whose own gain is flagged
+        // are the smallest candidate, and its re-run flags nothing, so layer6 (flagged by the trend only) is left as it is.
+        Assert.Equal("vanishes", layers[0].GetProperty("forward").GetString());
+        Assert.Equal(["layer0.weight", "layer2.weight", "layer4.weight"], root.GetProperty("fixes").EnumerateArray().Select(f => f.GetProperty("pattern").GetString()));
+        Assert.Equal(JsonValueKind.Null, deep.GetProperty("fixSpec").ValueKind);
+        Assert.Contains("Not changed: the re-run of the other changes flags nothing.", deep.GetProperty("fix").GetString());
+        Assert.All(root.GetProperty("rerun").EnumerateArray(), l => Assert.Equal(["none", "none", "none", "none"],
+            new[] { "forward", "backward", "forwardTrend", "backwardTrend" }.Select(k => l.GetProperty(k).GetString())));
+        Assert.Equal(JsonValueKind.Null, layers[0].GetProperty("cumulativeForward").ValueKind);
     }
 
     [Fact]

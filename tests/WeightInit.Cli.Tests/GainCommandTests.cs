@@ -53,6 +53,28 @@ public class GainCommandTests
         Assert.Contains(row.GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains("calculate_gain does not support"));
     }
 
+    [Theory]
+    [InlineData("elu")]      // x > 0 ? x : eˣ − 1: φ′(0⁻) = e⁰ = 1 = φ′(0⁺)
+    [InlineData("softsign")] // x/(1 + |x|): φ′(x) = 1/(1 + |x|)², 1 at 0 from both sides
+    public void Gain_DifferentiableAtZero_LinearRegimeIsOne(string activation)
+    {
+        var row = Single(CliRunner.Run("gain", activation, "--json"));
+
+        Assert.Equal(1.0, row.GetProperty("linearRegime").GetDouble());
+        Assert.DoesNotContain(row.GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains("kink"));
+    }
+
+    [Theory]
+    [InlineData("selu")]     // φ′(0⁻) = λα, φ′(0⁺) = λ
+    [InlineData("elu:0.5")]  // φ′(0⁻) = α = 0.5, φ′(0⁺) = 1
+    public void Gain_KinkAtZero_HasNoLinearRegime(string activation)
+    {
+        var row = Single(CliRunner.Run("gain", activation, "--json"));
+
+        Assert.Equal(JsonValueKind.Null, row.GetProperty("linearRegime").ValueKind);
+        Assert.Contains(row.GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains("kink at 0"));
+    }
+
     [Fact]
     public void Gain_NoActivation_ListsEveryBuiltIn()
     {

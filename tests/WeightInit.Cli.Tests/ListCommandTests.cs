@@ -36,4 +36,21 @@ public class ListCommandTests
             Assert.Equal(info.Parameters.Select(p => p.Default), parameters.Select(p => p.GetProperty("default").GetString()!));
         }
     }
+
+    [Theory]
+    [InlineData("GlorotNormal", "glorot_truncated_normal")]
+    [InlineData("HeNormal", "he_truncated_normal")]
+    [InlineData("LecunNormal", "lecun_truncated_normal")]
+    public void List_Json_KerasClassNamesAreAliasesOfTheTruncatedEntries(string keras, string entry)
+    {
+        var run = CliRunner.Run("list", "--json");
+
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        using var doc = JsonDocument.Parse(run.Output);
+        var owners = doc.RootElement.EnumerateArray()
+            .Where(e => e.GetProperty("aliases").EnumerateArray().Any(a => a.GetString() == keras))
+            .Select(e => e.GetProperty("name").GetString()).ToList();
+        Assert.Equal([entry], owners);
+        Assert.Contains("truncated", doc.RootElement.EnumerateArray().Single(e => e.GetProperty("name").GetString() == entry).GetProperty("formula").GetString());
+    }
 }

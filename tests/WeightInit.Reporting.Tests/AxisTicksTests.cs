@@ -169,4 +169,20 @@ public class AxisTicksTests
         Assert.Equal(new[] { -100.0, -10, -1, 0, 1, 10, 100, 1000 }, set.Ticks.Select(t => t.Value));
         Assert.Equal(new[] { "-100", "-10", "-1", "0", "1", "10", "100", "1000" }, set.Ticks.Select(t => t.Label));
     }
+
+    [Fact]
+    public void Log10_WithinOneDecade_LabelsOneTwoFive()
+    {
+        // A colour bar over χ₁ ∈ [0.4, 3] had one label (10^0); now 0.5, 1 and 2, with the other minors unlabelled.
+        var set = AxisTicks.Log10(0.4, 3, maxLabels: 8, fixedRange: true);
+        Assert.Equal(new[] { "0.5", "1", "2" }, set.MajorTicks.Select(t => t.Label));
+        Assert.All(set.MajorTicks, t => Assert.Null(t.DecadeExponent));
+        Assert.Equal(set.Ticks.Select(t => t.Value).Order(), set.Ticks.Select(t => t.Value));
+        // Parts of three decades with one decade inside (as Fig 13's χ₁ over [0.06, 3.2]).
+        Assert.Equal(new[] { "0.1", "0.2", "0.5", "1", "2" }, AxisTicks.Log10(0.06, 3.2, fixedRange: true).MajorTicks.Select(t => t.Label));
+        // Inside one decade with no 1-2-5 multiple but 1 (χ₁ over [0.6, 1.7]): linear 1-2-5 steps on the log scale.
+        Assert.Equal(new[] { "0.6", "0.8", "1.0", "1.2", "1.4", "1.6" }, AxisTicks.Log10(0.6, 1.7, maxLabels: 8, fixedRange: true).MajorTicks.Select(t => t.Label));
+        // Three or more decades keep their 10^k labels.
+        Assert.Equal(new[] { "10^-1", "10^0", "10^1" }, AxisTicks.Log10(0.1, 10, fixedRange: true).MajorTicks.Select(t => t.Label));
+    }
 }

@@ -302,10 +302,101 @@ public partial class SvgChartTests
     }
 
     [Fact]
-    public void Series_NinthSeries_CyclesPalette()
+    public void Series_EighthSeries_CyclesPalette()
     {
         Assert.Equal("#0072B2", ChartColors.Series(0));
-        Assert.Equal("#0072B2", ChartColors.Series(8));
-        Assert.Equal(8, ChartColors.OkabeIto.Distinct().Count());
+        Assert.Equal("#0072B2", ChartColors.Series(7));
+        Assert.Equal(7, ChartColors.OkabeIto.Distinct().Count());
+    }
+
+    [Fact]
+    public void Series_EveryColourStandsOutOnWhite()
+    {
+        // WCAG 2.x contrast (L_white + 0.05)/(L + 0.05) with relative luminance L from sRGB; Okabe–Ito's yellow #F0E442 has 1.32.
+        static double Linear(int c) { double v = c / 255.0; return v <= 0.04045 ? v / 12.92 : Math.Pow((v + 0.055) / 1.055, 2.4); }
+        static double Contrast(string hex)
+        {
+            int r = Convert.ToInt32(hex[1..3], 16), g = Convert.ToInt32(hex[3..5], 16), b = Convert.ToInt32(hex[5..7], 16);
+            double l = 0.2126 * Linear(r) + 0.7152 * Linear(g) + 0.0722 * Linear(b);
+            return 1.05 / (l + 0.05);
+        }
+        Assert.True(Contrast("#F0E442") < 1.4);
+        Assert.All(ChartColors.OkabeIto, c => Assert.True(Contrast(c) >= 2, $"{c}: contrast {Contrast(c):F2} on white"));
+    }
+}
+
+public class SeriesStyleTests
+{
+    [Fact]
+    public void SixtyPlainLines_EachLooksDifferent()
+    {
+        // Past the seven palette colours, a line gets markers whose shape differs from its colour's first use.
+        var chart = new SvgChart();
+        for (int i = 0; i < 60; i++) chart.AddLine($"s{i}", [0.0, 1.0], [i, i + 1.0]);
+        var looks = chart.LegendStyles().Select(s => s.Look).ToList();
+        Assert.Equal(looks.Count, looks.Distinct().Count());
+        Assert.Null(looks[0].Marker);
+        Assert.Equal(looks[0].Color, looks[7].Color);
+        Assert.NotNull(looks[7].Marker);
+    }
+
+    [Fact]
+    public void ColorGroup_TheoryAndMeasurementShareAColourAndDifferByDashAndMarker()
+    {
+        var chart = new SvgChart()
+            .AddLine("a (theory)", [0.0, 1.0], [1.0, 2.0], dash: LineDash.Dashed, colorGroup: "a")
+            .AddMeanWithSpread("a", [0.0, 1.0], [1.0, 2.0], [0.1, 0.1], markers: true, colorGroup: "a")
+            .AddLine("b (theory)", [0.0, 1.0], [1.0, 3.0], dash: LineDash.Dashed, colorGroup: "b");
+        var styles = chart.LegendStyles();
+        Assert.Equal(3, styles.Count);
+        Assert.Equal(styles[0].Color, styles[1].Color);
+        Assert.NotEqual(styles[0].Color, styles[2].Color);
+        Assert.Equal(LineDash.Dashed, styles[0].Line);
+        Assert.Null(styles[0].Marker);
+        Assert.Equal("circle", styles[1].Marker);
+        Assert.True(styles[1].Band);
+        Assert.Equal(ChartColors.OkabeIto[1], styles[2].Color);
+    }
+
+    [Fact]
+    public void EightScatters_EachLooksDifferent_AndTheSvgIsWellFormed()
+    {
+        // Seven colours: the eighth scatter is blue again, with the next shape (a square, not blue's circle).
+        var chart = new SvgChart();
+        for (int i = 0; i < 8; i++) chart.AddScatter($"s{i}", [0.0, 1.0], [i + 1.0, i + 2.0]);
+        var looks = chart.LegendStyles().Select(s => s.Look).ToList();
+        Assert.Equal(8, looks.Distinct().Count());
+        Assert.Equal((looks[0].Color, "square"), (looks[7].Color, looks[7].Marker));
+        var svg = XDocument.Parse(chart.ToSvg());
+        // 8 series × (2 points + 1 legend swatch), each a circle, rect or path inside a marker group.
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        var markers = svg.Descendants(ns + "g").Where(g => (string?)g.Attribute("stroke") == "#ffffff").SelectMany(g => g.Elements()).ToList();
+        Assert.Equal(24, markers.Count);
+    }
+}
+
+public class AxisEndAndNoteTests
+{
+    private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
+
+    [Fact]
+    public void LinearXAxis_EndsAtTheData_NotTheNextNiceTick()
+    {
+        // 50 layers: the axis used to run to 60 (issue 15, Fig 2).
+        var x = Enumerable.Range(1, 50).Select(i => (double)i).ToArray();
+        var doc = XDocument.Parse(new SvgChart { XAxis = AxisOptions.Linear("layer") }.AddLine("a", x, x).ToSvg());
+        var labels = doc.Descendants(Svg + "text").Select(t => t.Value).ToList();
+        Assert.Contains("50", labels);
+        Assert.DoesNotContain("60", labels);
+    }
+
+    [Fact]
+    public void MeanWithSpread_Overflow_IsNotedOnce()
+    {
+        // Fig 2 printed its overflow note twice: once for the band, once for its mean line.
+        double inf = double.PositiveInfinity;
+        var chart = new SvgChart { YAxis = AxisOptions.Log("v") }.AddMeanWithSpread("N(0,1)", [1.0, 2.0, 3.0], [1.0, 10.0, inf], [0.1, 1.0, 0.0]);
+        var notes = chart.Render().Notes;
+        Assert.Equal("N(0,1): overflow (±Inf) at x = 3; not drawn.", Assert.Single(notes));
     }
 }

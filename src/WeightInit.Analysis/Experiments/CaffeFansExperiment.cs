@@ -78,7 +78,7 @@ public sealed class CaffeFansExperiment : IExperiment
                     double kurtosis = filler == "xavier" ? 1.8 : 3.0;
                     double se = Math.Sqrt((kurtosis - 1) / count);
                     result.Comparisons.Add(new Comparison($"{blobName}: {filler} {caffe} Var(W) = {numerator:0}/{n:0}", theory, measured,
-                        $"N = {count}, expected relative SE {100 * se:G2} %"));
+                        $"N = {count}, expected relative SE {100 * se:G2} %") { StandardError = se * theory });
                     if (filler == "xavier") { theoryByNorm[caffe].Add(theory); measuredByNorm[caffe].Add(measured); }
                     progress?.Report(++done / (double)total);
                 }
@@ -87,8 +87,8 @@ public sealed class CaffeFansExperiment : IExperiment
         var x = Enumerable.Range(0, blobs.Length).Select(i => (double)i).ToArray();
         foreach (var (_, caffe) in Norms)
         {
-            chart.AddLine($"{caffe} theory 1/n", x, theoryByNorm[caffe]);
-            chart.AddScatter($"{caffe} measured", x, measuredByNorm[caffe]);
+            chart.AddLine($"{caffe} theory 1/n", x, theoryByNorm[caffe], dash: LineDash.Dashed, colorGroup: caffe);
+            chart.AddScatter($"{caffe} measured", x, measuredByNorm[caffe], colorGroup: caffe);
         }
         result.Tables.Add((table, "Caffe's fans ignore groups: for AlexNet's conv2 (group 2) its fan_out is twice the true one."));
         result.Figures.Add((chart, "caffe.xavier: 1/n per variance_norm (lines) and the sample variance of the filled blob (points). Blob index as in the table."));
@@ -112,7 +112,7 @@ public sealed class CaffeFansExperiment : IExperiment
             exactRatio.Add(ratio);
             measuredRatio.Add(measured);
             result.Comparisons.Add(new Comparison($"Var σ(x) / Var x at std(x) = {s}", ratio, measured,
-                $"linear regime predicts 1/16 = 0.0625; N = {samples}"));
+                $"linear regime predicts 1/16 = 0.0625; N = {samples}") { StandardError = measured * RatioRelativeError(y, z) });
         }
         var logistic = new SvgChart
         {
@@ -132,6 +132,16 @@ public sealed class CaffeFansExperiment : IExperiment
         result.AddData("logistic_exact_ratio", exactRatio);
         result.AddData("logistic_measured_ratio", measuredRatio);
         return result;
+    }
+
+    /// <summary>The delta-method relative standard error of s_y²/s_z² from the same N draws: the sample sd of
+    /// (y − ȳ)²/s_y² − (z − z̄)²/s_z², over √N (the log of the ratio is the mean of that, to first order).</summary>
+    private static double RatioRelativeError(double[] y, double[] z)
+    {
+        double my = y.Average(), mz = z.Average(), vy = SampleVariance<double>(y), vz = SampleVariance<double>(z);
+        var u = new double[y.Length];
+        for (int i = 0; i < y.Length; i++) u[i] = (y[i] - my) * (y[i] - my) / vy - (z[i] - mz) * (z[i] - mz) / vz;
+        return Math.Sqrt(SampleVariance<double>(u) / y.Length);
     }
 
     internal static double SampleVariance<T>(ReadOnlySpan<T> x) where T : System.Numerics.INumberBase<T>

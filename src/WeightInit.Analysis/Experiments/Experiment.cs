@@ -1,3 +1,5 @@
+using WeightInit.Analysis.Measurement;
+using WeightInit.Numerics;
 using WeightInit.Reporting;
 
 namespace WeightInit.Analysis.Experiments;
@@ -30,9 +32,40 @@ public interface IExperiment
 /// <param name="Note">Context: sample size, what the discrepancy means, an overflow.</param>
 public sealed record Comparison(string Quantity, double Theory, double Measured, string Note = "")
 {
+    /// <summary>Two-sided significance level of <see cref="BeyondSamplingError"/>: 0.1 %.</summary>
+    public const double SignificanceLevel = 0.001;
+
     /// <summary>|measured − theory| / |theory|; NaN when either is not finite or theory is 0.</summary>
     public double RelativeError => double.IsFinite(Theory) && double.IsFinite(Measured) && Theory != 0
         ? Math.Abs(Measured - Theory) / Math.Abs(Theory) : double.NaN;
+
+    /// <summary>The standard error of <see cref="Measured"/> as an estimate of the theory's value (NaN: not estimated).
+    /// Not written to results.json; the report shows it beside the relative error.</summary>
+    public double StandardError { get; init; } = double.NaN;
+
+    /// <summary>0 when <see cref="StandardError"/> comes from a sampling formula (the z is judged against the normal law);
+    /// otherwise the runs' count minus one, the error being their spread over √runs (Student's t with this many degrees of freedom).</summary>
+    public int DegreesOfFreedom { get; init; }
+
+    /// <summary><see cref="StandardError"/> over |theory| (NaN when either is missing).</summary>
+    public double RelativeStandardError => double.IsFinite(StandardError) && double.IsFinite(Theory) && Theory != 0 ? StandardError / Math.Abs(Theory) : double.NaN;
+
+    /// <summary>(measured − theory) / standard error; NaN when it is not estimated or a value is not finite.</summary>
+    public double Z => double.IsFinite(StandardError) && StandardError > 0 && double.IsFinite(Theory) && double.IsFinite(Measured)
+        ? (Measured - Theory) / StandardError : double.NaN;
+
+    /// <summary>The |z| that sampling explains at <see cref="SignificanceLevel"/>: the normal or Student t two-sided point.</summary>
+    public double CriticalZ => DegreesOfFreedom == 0
+        ? SpecialFunctions.NormalUpperQuantile(SignificanceLevel / 2)
+        : StudentT.TwoSidedQuantile(SignificanceLevel, DegreesOfFreedom);
+
+    /// <summary>True when |z| is beyond what the sample size explains (<see cref="CriticalZ"/>); false when not estimated.</summary>
+    public bool BeyondSamplingError => double.IsFinite(Z) && Math.Abs(Z) > CriticalZ;
+
+    /// <summary>This comparison with the standard error of a mean of <paramref name="runs"/> runs whose sample standard
+    /// deviation is <paramref name="spread"/>; unchanged for a single run.</summary>
+    public Comparison WithRuns(double spread, int runs) =>
+        runs > 1 ? this with { StandardError = spread / Math.Sqrt(runs), DegreesOfFreedom = runs - 1 } : this;
 }
 
 /// <summary>What an experiment produced: prose, comparisons, tables, figures and the raw numbers for results.json.</summary>

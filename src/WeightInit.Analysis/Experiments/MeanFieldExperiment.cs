@@ -16,6 +16,9 @@ public sealed class MeanFieldExperiment : IExperiment
     /// <inheritdoc/>
     public string Title => "Mean field for tanh: order-to-chaos phase diagram, fixed points and depth scales";
 
+    /// <summary>Schoenholz et al. (2017): networks train up to about this many correlation depth scales ξ_c.</summary>
+    private const int TrainableDepthScales = 6;
+
     /// <inheritdoc/>
     public ExperimentResult Run(ExperimentSettings settings, IProgress<double>? progress = null)
     {
@@ -24,7 +27,7 @@ public sealed class MeanFieldExperiment : IExperiment
         result.Paragraphs.Add("Wide random tanh networks with W ~ N(0, σ_w²/n) and b ~ N(0, σ_b²) (Poole et al. 2016; Schoenholz et al. 2017). " +
             "The length map q ↦ σ_w² E[φ(√q z)²] + σ_b² has a fixed point q*; χ₁ = σ_w² E[φ′(√q* z)²] separates the ordered phase " +
             "(χ₁ < 1: inputs become correlated, gradients vanish) from the chaotic one (χ₁ > 1: gradients explode). The correlation " +
-            "depth scale ξ_c = −1/ln χ_c diverges on the critical line; Schoenholz et al. find networks trainable up to about 6ξ_c layers.");
+            $"depth scale ξ_c = −1/ln χ_c diverges on the critical line; Schoenholz et al. find networks trainable up to about {TrainableDepthScales}ξ_c layers.");
         int n = settings.Quick ? 21 : 41;
         var sw = Enumerable.Range(0, n).Select(i => 1.0 + 3.0 * i / (n - 1)).ToArray();
         var sb = Enumerable.Range(0, n).Select(i => 0.3 * i / (n - 1)).ToArray();
@@ -32,7 +35,7 @@ public sealed class MeanFieldExperiment : IExperiment
         var values = new double[sb.Length, sw.Length];
         for (int i = 0; i < sw.Length; i++)
             for (int j = 0; j < sb.Length; j++) values[j, i] = diagram.Chi1[i, j];
-        var chart = new SvgChart { Title = "tanh: χ₁ over (σ_w², σ_b²); white line χ₁ = 1", XAxis = AxisOptions.Linear("σ_w²"), YAxis = AxisOptions.Linear("σ_b²") };
+        var chart = new SvgChart { Title = "tanh: χ₁ over (σ_w², σ_b²) and the edge of chaos χ₁ = 1", XAxis = AxisOptions.Linear("σ_w²"), YAxis = AxisOptions.Linear("σ_b²") };
         chart.SetHeatmap(Heatmap.FromCenters(sw, sb, values) with { ColorTitle = "χ₁", ColorScale = AxisScale.Log10 });
         var criticalB = sb.Where(b => b > 0).ToArray();
         var criticalW = criticalB.Select(b => MeanField.CriticalWeightVariance(tanh, b)).ToArray();
@@ -42,16 +45,17 @@ public sealed class MeanFieldExperiment : IExperiment
 
         // Depth scales along σ_b² = 0.05, DIP's setting.
         const double biasVariance = 0.05;
+        string bias = biasVariance.ToString(CultureInfo.InvariantCulture);
         // In the chaotic phase ξ_c needs c* from a two-dimensional integral: a coarser grid keeps this part to seconds.
         int m = settings.Quick ? 9 : 17;
         var swDepth = Enumerable.Range(0, m).Select(i => 1.0 + 2.0 * i / (m - 1)).ToArray();
         var scales = swDepth.Select(w => new MeanField(tanh, w, biasVariance)).ToList();
-        var depthChart = new SvgChart { Title = "Depth scales at σ_b² = 0.05", XAxis = AxisOptions.Linear("σ_w²"), YAxis = AxisOptions.Log("layers") };
+        var depthChart = new SvgChart { Title = $"Depth scales at σ_b² = {bias}", XAxis = AxisOptions.Linear("σ_w²"), YAxis = AxisOptions.Log("layers") };
         depthChart.AddLine("ξ_c", swDepth, scales.Select(f => f.CorrelationDepthScale).ToArray(), markers: true);
-        depthChart.AddLine("6 ξ_c (trainability bound)", swDepth, scales.Select(f => 6 * f.CorrelationDepthScale).ToArray(), dash: LineDash.Dashed);
+        depthChart.AddLine($"{TrainableDepthScales} ξ_c (trainability bound)", swDepth, scales.Select(f => TrainableDepthScales * f.CorrelationDepthScale).ToArray(), dash: LineDash.Dashed);
         depthChart.AddLine("ξ_q", swDepth, scales.Select(f => f.LengthDepthScale).ToArray(), markers: true);
         double critical = MeanField.CriticalWeightVariance(tanh, biasVariance);
-        result.Figures.Add((depthChart, $"ξ_c diverges at the critical σ_w² = {critical.ToString("G5", CultureInfo.InvariantCulture)} (σ_b² = 0.05); ξ_q stays finite."));
+        result.Figures.Add((depthChart, $"ξ_c diverges at the critical σ_w² = {critical.ToString("G5", CultureInfo.InvariantCulture)} (σ_b² = {bias}); ξ_q stays finite."));
         result.AddData("phase_weight_variances", sw);
         result.AddData("phase_bias_variances", sb);
         result.AddData("critical_weight_variance_at_bias_0.05", critical);
@@ -84,7 +88,7 @@ public sealed class MeanFieldExperiment : IExperiment
                 "(Var ∂C/∂s₆ / Var ∂C/∂s₂₆)^(1/20)"));
             progress?.Report(0.5 + 0.5 * ++done / points.Length);
         }
-        result.Headline = $"tanh edge of chaos at σ_b² = 0.05: σ_w² = {critical.ToString("G4", CultureInfo.InvariantCulture)}; simulated q* and χ₁ agree";
+        result.Headline = $"tanh edge of chaos at σ_b² = {bias}: σ_w² = {critical.ToString("G4", CultureInfo.InvariantCulture)}; simulated q* and χ₁ agree";
         return result;
     }
 }

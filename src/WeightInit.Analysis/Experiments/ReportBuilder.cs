@@ -18,11 +18,15 @@ public static class ReportBuilder
     public static ReportDocument Build(IReadOnlyList<ExperimentResult> results, IReadOnlyList<ExperimentResult> training, ExperimentSettings settings, string version)
     {
         ArgumentNullException.ThrowIfNull(training);
-        var summary = new ReportTable("experiment", "finding", "worst relative error (theory vs measured)");
+        var summary = new ReportTable("experiment", "finding", "worst relative error (theory vs measured)", "its expected sampling error, z",
+            $"beyond sampling error (†: |z| past the two-sided {FormatPercent(Comparison.SignificanceLevel)} point)");
         foreach (var r in results.Concat(training))
         {
-            var errors = r.Comparisons.Select(c => c.RelativeError).Where(double.IsFinite).ToList();
-            summary.AddRow(r.Title, r.Headline, errors.Count == 0 ? "—" : FormatPercent(errors.Max()));
+            var worst = r.Comparisons.Where(c => double.IsFinite(c.RelativeError)).MaxBy(c => c.RelativeError);
+            var judged = r.Comparisons.Where(c => double.IsFinite(c.Z)).ToList();
+            var beyond = judged.Where(c => c.BeyondSamplingError).ToList();
+            summary.AddRow(r.Title, r.Headline, worst is null ? "—" : FormatPercent(worst.RelativeError), worst is null ? "—" : ExpectedError(worst),
+                judged.Count == 0 ? "— (no error estimate)" : $"{beyond.Count} of {judged.Count}" + (beyond.Count == 0 ? "" : ": " + string.Join("; ", beyond.Select(c => c.Quantity))));
         }
         var doc = new ReportDocument("WeightInit: signal propagation at initialization")
         {
@@ -35,10 +39,11 @@ public static class ReportBuilder
             foreach (var p in r.Paragraphs) section.AddParagraph(p);
             if (r.Comparisons.Count > 0)
             {
-                var table = new ReportTable("quantity", "theory", "measured", "relative error", "note");
+                var table = new ReportTable("quantity", "theory", "measured", "relative error", "expected sampling error, z", "note");
                 foreach (var c in r.Comparisons)
-                    table.AddRow(c.Quantity, Format(c.Theory), Format(c.Measured), double.IsNaN(c.RelativeError) ? "—" : FormatPercent(c.RelativeError), c.Note);
-                section.AddTable(table, "Theory beside measurement.");
+                    table.AddRow(c.Quantity, Format(c.Theory), Format(c.Measured), double.IsNaN(c.RelativeError) ? "—" : FormatPercent(c.RelativeError),
+                        double.IsNaN(c.RelativeError) ? "—" : ExpectedError(c), c.Note);
+                section.AddTable(table, "Theory beside measurement. " + ErrorLegend);
             }
             foreach (var (t, caption) in r.Tables) section.AddTable(t, caption);
             foreach (var (chart, caption) in r.Figures) section.AddFigure(chart, caption);
@@ -143,6 +148,20 @@ public static class ReportBuilder
     /// <summary>A number for a table: 4 significant digits, "overflow" for ±∞, "NaN" for NaN.</summary>
     public static string Format(double x) =>
         double.IsNaN(x) ? "NaN" : double.IsInfinity(x) ? (x > 0 ? "+∞ (overflow)" : "−∞ (overflow)") : x.ToString("G4", CultureInfo.InvariantCulture);
+
+    /// <summary>What the "expected sampling error, z" columns mean.</summary>
+    public static string ErrorLegend => "Expected sampling error: the standard error of the measurement relative to the theory — the runs' spread " +
+        "over √runs (z judged against Student's t with runs − 1 degrees of freedom), or a sampling formula where the note gives one " +
+        "(z judged against the normal law); z = (measured − theory) / standard error; † marks a |z| beyond the two-sided " +
+        $"{FormatPercent(Comparison.SignificanceLevel)} point, " +
+        "which the sample size does not explain. \"not estimated\": a single network, whose spread is unknown.";
+
+    /// <summary>"±SE %, z = …" with a † when |z| is beyond what the sample size explains, or "not estimated".</summary>
+    public static string ExpectedError(Comparison c) =>
+        double.IsFinite(c.Z)
+            ? $"±{(c.RelativeStandardError < 1 ? FormatPercent(c.RelativeStandardError) : (100 * c.RelativeStandardError).ToString("F0", CultureInfo.InvariantCulture) + " %")}, " +
+              $"z = {c.Z.ToString("F1", CultureInfo.InvariantCulture).Replace('-', '−')}{(c.BeyondSamplingError ? " †" : "")}"
+            : "not estimated";
 
     /// <summary>A relative error as a percentage with 2 significant digits.</summary>
     public static string FormatPercent(double x) => (100 * x).ToString("G2", CultureInfo.InvariantCulture) + " %";

@@ -27,7 +27,7 @@ internal sealed class AnalyzeCommand : CliCommand
         var svg = new Option<string?>("--svg") { Description = "Also write a chart of predicted and measured variances per layer to this .svg file." };
         var batch = new Option<int>("--batch") { Description = "Examples in the Monte Carlo batch.", DefaultValueFactory = _ => 256 };
         var seed = new Option<ulong>("--seed") { Description = "Root seed of the weights (key.Fold(tensor name)), the inputs and the output gradient.", DefaultValueFactory = _ => 0 };
-        var factor = new Option<double>("--factor") { Description = "Flag factor F: flag a layer whose variance ratio to the input (forward) or output gradient (backward) exceeds F or falls below 1/F.", DefaultValueFactory = _ => 10 };
+        var factor = new Option<double>("--factor") { Description = "Flag factor F: flag a layer whose own forward or backward gain, or whose cumulative trend, exceeds F or falls below 1/F.", DefaultValueFactory = _ => 10 };
         var threads = new Option<int>("--threads") { Description = "Most threads to use (0: all processors); results do not depend on it.", DefaultValueFactory = _ => 0 };
         var command = new Command("analyze", "Predict (theory) and measure (Monte Carlo through the initialized network) each layer's forward variance and backward gradient; flag explosion or vanishing and suggest a fix.")
         {
@@ -98,6 +98,31 @@ internal sealed class AnalyzeCommand : CliCommand
         console.WriteLine($"model {d.Model}");
         console.WriteLine($"Monte Carlo: batch {d.Options.Batch} of N(0, 1) inputs, N(0, 1) output gradient, seed {d.Options.Seed}. " +
                           "Theory: forward/backward moment recursions (docs/analysis-theory.md).");
+        console.Write(Table(d.Layers));
+        console.WriteLine($"A layer is a weighted layer with the activations after it. gain fwd = its Var out / Var in; gain bwd = its E[g²] in / E[g²] out " +
+                          $"÷ fan_out/fan_in (what its shape implies); trend = the product after the first layer so far (forward) or from the output (backward). " +
+                          $"Measured; EXPLODES above ×{factor}, VANISHES below 1/{factor} (--factor); the first layer is judged by its own forward gain only.");
+        foreach (var note in d.Notes) console.WriteLine($"Note: {note}");
+        var flagged = d.FlaggedLayers.ToList();
+        if (flagged.Count == 0)
+        {
+            console.WriteLine($"No layer flagged: every gain and trend stays within ×{factor}.");
+            return;
+        }
+        console.WriteLine($"{flagged.Count} layer(s) flagged.{(d.Layers.Any(r => r.Fix is not null) ? " Per layer:" : "")}");
+        foreach (var r in d.Layers.Where(r => r.Fix is not null)) console.WriteLine($"  {r.Name}: {r.Fix}");
+        if (d.Attempt is { } attempt)
+        {
+            console.WriteLine($"Re-run with {string.Join(", ", attempt.Rules.Select(r => $"{r.Pattern}={r.Initializer}"))} (same seed):");
+            console.Write(Table(attempt.Layers));
+        }
+        if (d.Fix is { } fix)
+            console.WriteLine($"Suggested fix (the re-run flags nothing, theory and Monte Carlo): {string.Join(", ", fix.Rules.Select(r => $"{r.Pattern}={r.Initializer}"))}.");
+        if (d.Advice is { } advice) console.WriteLine(advice);
+    }
+
+    private static Table Table(IReadOnlyList<LayerDiagnosis> layers)
+    {
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn(new TableColumn("#").RightAligned()).AddColumn("layer").AddColumn("type").AddColumn("output")
             .AddColumn(new TableColumn(Markup.Escape("Var out theory")).RightAligned())
@@ -106,49 +131,47 @@ internal sealed class AnalyzeCommand : CliCommand
             .AddColumn(new TableColumn(Markup.Escape("E[g²] in theory")).RightAligned())
             .AddColumn(new TableColumn("measured").RightAligned())
             .AddColumn(new TableColumn("rel.err").RightAligned())
+            .AddColumn(new TableColumn("gain fwd").RightAligned())
+            .AddColumn(new TableColumn("gain bwd").RightAligned())
+            .AddColumn(new TableColumn("trend fwd").RightAligned())
+            .AddColumn(new TableColumn("trend bwd").RightAligned())
             .AddColumn("flag");
-        foreach (var r in d.Layers)
+        foreach (var r in layers)
+        {
+            var v = r.Measured;
+            bool first = r.Index == 0;
             table.AddRow(new Text(r.Index.ToString(CultureInfo.InvariantCulture)), new Text(r.Name), new Text(r.Type), new Text(r.Output.ToString()),
                 new Text(Number(r.PredictedVariance)), new Text(Number(r.MeasuredVariance)), new Text(Percent(r.VarianceRelativeError)),
                 new Text(Number(r.PredictedGradient)), new Text(Number(r.MeasuredGradient)), new Text(Percent(r.GradientRelativeError)),
+                new Text(Number(v.Gains.ForwardGain)), new Text(first ? "—" : Number(v.BackwardGainBeyondShape)),
+                new Text(first ? "—" : Number(v.CumulativeForward)), new Text(first ? "—" : Number(v.CumulativeBackward)),
                 new Text(FlagText(r)));
-        console.Write(table);
-        console.WriteLine($"Flags (dense, conv2d, residual rows): forward = Var out / Var input, backward = E[g²] at the layer's input / E[g²] at the output, " +
-                          $"measured; EXPLODES above ×{factor}, VANISHES below 1/{factor} (--factor).");
-        var flagged = d.FlaggedLayers.ToList();
-        if (flagged.Count == 0)
-        {
-            console.WriteLine($"No layer flagged: every variance stays within ×{factor} of where it started.");
-            return;
         }
-        console.WriteLine($"{flagged.Count} layer(s) flagged. Fixes:");
-        foreach (var r in flagged) console.WriteLine($"  {r.Name}: {r.Fix}");
-        if (d.Fixed is { } fixedModel && d.FixedTheory is { } theory)
-        {
-            var last = theory.TopLevel.Last();
-            var first = theory.TopLevel.First();
-            console.WriteLine($"With these initializers (rules {string.Join(", ", fixedModel.Rules.Skip(d.Model.Rules.Count).Select(r => $"{r.Pattern}={r.Initializer}"))}) " +
-                              $"the theory predicts Var out of the last layer {Number(last.Output.Variance)} and E[g²] at the input {Number(first.InputGradientSecondMoment)}.");
-        }
+        return table;
     }
 
     internal static string FlagText(LayerDiagnosis r)
     {
+        var v = r.Measured;
         var parts = new List<string>();
-        if (r.Forward != VarianceFlag.None) parts.Add($"{(r.Forward == VarianceFlag.Explodes ? "EXPLODES" : "VANISHES")} fwd ×{Number(r.ForwardRatio)}");
-        if (r.Backward != VarianceFlag.None) parts.Add($"{(r.Backward == VarianceFlag.Explodes ? "EXPLODES" : "VANISHES")} bwd ×{Number(r.BackwardRatio)}");
-        return parts.Count == 0 ? "" : string.Join("; ", parts);
+        if (v.Forward != VarianceFlag.None) parts.Add($"{Word(v.Forward)} fwd ×{Number(v.Gains.ForwardGain)}");
+        if (v.Backward != VarianceFlag.None) parts.Add($"{Word(v.Backward)} bwd ×{Number(v.BackwardGainBeyondShape)}");
+        if (v.ForwardTrend != VarianceFlag.None) parts.Add($"{Word(v.ForwardTrend)} fwd trend ×{Number(v.CumulativeForward)}");
+        if (v.BackwardTrend != VarianceFlag.None) parts.Add($"{Word(v.BackwardTrend)} bwd trend ×{Number(v.CumulativeBackward)}");
+        return string.Join("; ", parts);
     }
+
+    private static string Word(VarianceFlag f) => f == VarianceFlag.Explodes ? "EXPLODES" : "VANISHES";
 
     /// <summary>Predicted (dashed) and measured (markers) forward variance and input-gradient second moment per layer, log scale.</summary>
     internal static SvgChart Chart(Diagnosis d)
     {
         var chart = new SvgChart { Title = $"{d.Model.Name}: variance per layer", XAxis = AxisOptions.Linear("layer index"), YAxis = AxisOptions.Log("variance / E[g²]") };
         var x = d.Layers.Select(l => (double)l.Index).ToArray();
-        chart.AddLine("Var out (theory)", x, d.Layers.Select(l => l.PredictedVariance).ToArray(), dash: LineDash.Dashed);
-        chart.AddLine("Var out (measured)", x, d.Layers.Select(l => l.MeasuredVariance).ToArray(), markers: true);
-        chart.AddLine("E[g²] in (theory)", x, d.Layers.Select(l => l.PredictedGradient).ToArray(), dash: LineDash.Dashed);
-        chart.AddLine("E[g²] in (measured)", x, d.Layers.Select(l => l.MeasuredGradient).ToArray(), markers: true);
+        chart.AddLine("Var out (theory)", x, d.Layers.Select(l => l.PredictedVariance).ToArray(), dash: LineDash.Dashed, colorGroup: "variance");
+        chart.AddLine("Var out (measured)", x, d.Layers.Select(l => l.MeasuredVariance).ToArray(), markers: true, colorGroup: "variance");
+        chart.AddLine("E[g²] in (theory)", x, d.Layers.Select(l => l.PredictedGradient).ToArray(), dash: LineDash.Dashed, colorGroup: "gradient");
+        chart.AddLine("E[g²] in (measured)", x, d.Layers.Select(l => l.MeasuredGradient).ToArray(), markers: true, colorGroup: "gradient");
         return chart;
     }
 
@@ -160,29 +183,31 @@ internal sealed class AnalyzeCommand : CliCommand
 
 /// <summary>The JSON form of <c>analyze --json</c>; non-finite numbers are null (with overflow true where float32 overflowed).</summary>
 internal sealed record AnalyzeJson(string Model, string Spec, int Batch, ulong Seed, double Factor, IReadOnlyList<AnalyzeJson.Row> Layers,
-    IReadOnlyList<AnalyzeJson.Rule> Fixes, double? FixedOutputVariance, double? FixedInputGradient)
+    IReadOnlyList<string> Notes, IReadOnlyList<AnalyzeJson.Rule> Tried, IReadOnlyList<AnalyzeJson.Row>? Rerun, IReadOnlyList<AnalyzeJson.Rule> Fixes, string? Advice)
 {
-    /// <summary>One layer.</summary>
-    internal sealed record Row(int Index, string Name, string Type, IReadOnlyList<int> Output,
+    /// <summary>One layer as the user wrote it.</summary>
+    internal sealed record Row(int Index, string Name, string Type, IReadOnlyList<string> Members, IReadOnlyList<int> Output,
         double? PredictedVariance, double? MeasuredVariance, double? VarianceRelativeError,
         double? PredictedGradient, double? MeasuredGradient, double? GradientRelativeError,
-        double? ForwardRatio, double? BackwardRatio, bool Overflow, string Forward, string Backward, string? Fix, string? FixSpec);
+        double? ForwardGain, double? BackwardGain, double? ShapeBackwardGain, double? CumulativeForward, double? CumulativeBackward,
+        bool Overflow, string Forward, string Backward, string ForwardTrend, string BackwardTrend, string? Note, string? Fix, string? FixSpec);
 
-    /// <summary>An override rule that applies a fix.</summary>
+    /// <summary>An override rule.</summary>
     internal sealed record Rule(string Pattern, string Init);
 
     public static AnalyzeJson From(Diagnosis d)
     {
         static double? N(double x) => double.IsFinite(x) ? x : null;
         static string F(VarianceFlag f) => f.ToString().ToLowerInvariant();
-        var rows = d.Layers.Select(r => new Row(r.Index, r.Name, r.Type, r.Output.Dimensions,
+        static List<Row> Rows(IReadOnlyList<LayerDiagnosis> layers) => layers.Select(r => new Row(r.Index, r.Name, r.Type, r.Members, r.Output.Dimensions,
             N(r.PredictedVariance), N(r.MeasuredVariance), N(r.VarianceRelativeError),
             N(r.PredictedGradient), N(r.MeasuredGradient), N(r.GradientRelativeError),
-            N(r.ForwardRatio), N(r.BackwardRatio), double.IsInfinity(r.MeasuredVariance) || double.IsInfinity(r.MeasuredGradient),
-            F(r.Forward), F(r.Backward), r.Fix, r.FixSpec)).ToList();
-        var fixes = d.Fixed is null ? [] : d.Fixed.Rules.Skip(d.Model.Rules.Count).Select(r => new Rule(r.Pattern, r.Initializer)).ToList();
-        return new AnalyzeJson(d.Model.Name, d.Model.ToString(), d.Options.Batch, d.Options.Seed, d.Options.Factor, rows, fixes,
-            d.FixedTheory is { } t ? N(t.TopLevel.Last().Output.Variance) : null,
-            d.FixedTheory is { } u ? N(u.TopLevel.First().InputGradientSecondMoment) : null);
+            N(r.Measured.Gains.ForwardGain), N(r.Measured.BackwardGainBeyondShape), N(r.Measured.Gains.ShapeBackwardGain),
+            r.Index == 0 ? null : N(r.Measured.CumulativeForward), r.Index == 0 ? null : N(r.Measured.CumulativeBackward),
+            double.IsInfinity(r.MeasuredVariance) || double.IsInfinity(r.MeasuredGradient),
+            F(r.Measured.Forward), F(r.Measured.Backward), F(r.Measured.ForwardTrend), F(r.Measured.BackwardTrend), r.Measured.Note, r.Fix, r.FixSpec)).ToList();
+        static List<Rule> Rules(FixAttempt? a) => a is null ? [] : a.Rules.Select(r => new Rule(r.Pattern, r.Initializer)).ToList();
+        return new AnalyzeJson(d.Model.Name, d.Model.ToString(), d.Options.Batch, d.Options.Seed, d.Options.Factor, Rows(d.Layers), d.Notes.ToList(),
+            Rules(d.Attempt), d.Attempt is { } a ? Rows(a.Layers) : null, Rules(d.Fix), d.Advice);
     }
 }

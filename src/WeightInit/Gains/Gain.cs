@@ -92,21 +92,32 @@ public static class Gain
 
     /// <summary>1/|φ′(0)|: the gain of Glorot &amp; Bengio's small-input (linear-regime) analysis, where φ(x) ≈ φ(0) + φ′(0)x.</summary>
     /// <remarks>Sigmoid: φ′(0) = 1/4, variance factor 1/16, gain 4 (<see cref="LogisticLinearRegime"/>); tanh 1; gelu, silu, softplus 2.
-    /// It is also the limit of <see cref="Backward"/> as q → 0 for activations smooth at 0.</remarks>
-    /// <exception cref="ArgumentException">φ has a kink at 0 (ReLU family, SELU, ELU, softsign), so φ′(0) does not exist.</exception>
+    /// It is also the limit of <see cref="Backward"/> as q → 0 for activations smooth at 0.
+    /// <para>A breakpoint at 0 is a kink only when φ′ itself jumps there: ELU with α = 1 and softsign have a breakpoint at 0
+    /// (φ″ jumps) but φ′(0⁻) = φ′(0⁺) = 1, so their linear-regime gain is 1. The one-sided derivatives are φ′ at ∓2⁻¹⁰⁷⁴,
+    /// the smallest doubles on either side, which equal the one-sided limits for any φ′ continuous on each side.</para></remarks>
+    /// <exception cref="ArgumentException">φ′ jumps at 0 (ReLU family, SELU, ELU with α ≠ 1), so φ′(0) does not exist.</exception>
     /// <exception cref="InvalidOperationException">The activation has no derivative, or φ′(0) = 0.</exception>
     public static double LinearRegime(Activation activation)
     {
         ArgumentNullException.ThrowIfNull(activation);
-        if (activation.Breakpoints.Contains(0.0))
-            throw new ArgumentException($"'{activation}' has a kink at 0, so it has no linear regime; use Gain.SecondMoment or Gain.Backward at a positive variance.", nameof(activation));
         var d = activation.Derivative
                 ?? throw new InvalidOperationException($"Activation '{activation}' has no derivative; construct it with one.");
+        if (activation.Breakpoints.Contains(0.0))
+        {
+            double left = d(-double.Epsilon), right = d(double.Epsilon);
+            if (!(Math.Abs(left - right) <= KinkTolerance * Math.Max(Math.Abs(left), Math.Abs(right))))
+                throw new ArgumentException($"'{activation}' has a kink at 0 (φ′(0⁻) = {left:R}, φ′(0⁺) = {right:R}), so it has no linear regime; " +
+                    "use Gain.SecondMoment or Gain.Backward at a positive variance.", nameof(activation));
+        }
         double slope = Math.Abs(d(0));
         return slope > 0 && double.IsFinite(slope)
             ? 1 / slope
             : throw new InvalidOperationException($"φ′(0) = {d(0)} for '{activation}'; no linear-regime gain exists.");
     }
+
+    /// <summary>One-sided derivatives at 0 that agree to this relative difference are one derivative (rounding, not a kink).</summary>
+    private const double KinkTolerance = 1e-12;
 
     private static double InverseSqrt(double moment, string what, Activation activation, double q) =>
         moment > 0

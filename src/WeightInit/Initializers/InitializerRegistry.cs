@@ -1,6 +1,7 @@
 using System.Globalization;
 using WeightInit.Sampling;
 using WeightInit.Shapes;
+using WeightInit.Naming;
 
 namespace WeightInit.Initializers;
 
@@ -25,8 +26,12 @@ public sealed record InitializerInfo(string Name, IReadOnlyList<string> Aliases,
 /// <remarks>
 /// Names match ignoring case, '_' and '-' (so <c>GlorotUniform</c>, <c>glorot_uniform</c> and <c>glorot-uniform</c> are one name);
 /// Caffe's fillers carry the prefix <c>caffe.</c> because their semantics differ (its <c>xavier</c> is LeCun uniform).
-/// "normal" always means untruncated here: Keras's and JAX's <c>LecunNormal</c>, <c>GlorotNormal</c> and <c>HeNormal</c> are the
-/// <c>*_truncated_normal</c> entries, while the names <c>lecun_normal</c>, <c>glorot_normal</c>, <c>he_normal</c> follow PyTorch (untruncated).
+/// "normal" always means untruncated in the snake_case names: <c>lecun_normal</c>, <c>glorot_normal</c>, <c>he_normal</c> are
+/// untruncated (PyTorch's <c>xavier_normal_</c>, <c>kaiming_normal_</c>). Keras's classes <c>LecunNormal</c>, <c>GlorotNormal</c>
+/// and <c>HeNormal</c> are ±2σ truncated normals (σ = √(scale/n)/0.87962566103423978), so those spellings are aliases of the
+/// <c>*_truncated_normal</c> entries. Where two entries share a key that way, a name must be spelled as one of them: a
+/// CamelCase alias exactly (case-sensitive), or the snake_case spelling in any case with '-' or ' ' for '_'; any other
+/// spelling of the shared key (<c>glorotnormal</c>) is refused, naming both entries.
 /// </remarks>
 public static class InitializerRegistry
 {
@@ -45,13 +50,13 @@ public static class InitializerRegistry
         { Create = a => new VarianceScaling(a.Number("scale", 1), a.Mode("mode", FanMode.FanIn), a.Distribution("distribution", VarianceDistribution.TruncatedNormal)) { Convention = a.Convention("fans") } },
         new("lecun_uniform", ["LecunUniform"], "U(±√(3/n_in))", []) { Create = _ => Init.LeCunUniform() },
         new("lecun_normal", [], "N(0, 1/n_in), untruncated", []) { Create = _ => Init.LeCunNormal() },
-        new("lecun_truncated_normal", [], "±2σ truncated normal, Var = 1/n_in", []) { Create = _ => Init.LeCunTruncatedNormal() },
+        new("lecun_truncated_normal", ["LecunNormal"], "±2σ truncated normal, Var = 1/n_in", []) { Create = _ => Init.LeCunTruncatedNormal() },
         new("glorot_uniform", ["xavier_uniform", "GlorotUniform", "xavier"], "U(±gain·√(6/(n_in+n_out)))", [Gain]) { Create = a => Init.GlorotUniform(a.GainValue("gain")) },
         new("glorot_normal", ["xavier_normal"], "N(0, gain²·2/(n_in+n_out)), untruncated", [Gain]) { Create = a => Init.GlorotNormal(a.GainValue("gain")) },
-        new("glorot_truncated_normal", [], "±2σ truncated normal, Var = gain²·2/(n_in+n_out)", [Gain]) { Create = a => Init.GlorotTruncatedNormal(a.GainValue("gain")) },
+        new("glorot_truncated_normal", ["GlorotNormal"], "±2σ truncated normal, Var = gain²·2/(n_in+n_out)", [Gain]) { Create = a => Init.GlorotTruncatedNormal(a.GainValue("gain")) },
         new("he_uniform", ["kaiming_uniform", "HeUniform"], "U(±√(6/((1+a²)·n_mode)))", [Slope, ModeIn, Nonlinearity, HeGain]) { Create = a => new VarianceScaling(a.HeScale(), a.Mode("mode", FanMode.FanIn), VarianceDistribution.Uniform) },
         new("he_normal", ["kaiming_normal", "msra"], "N(0, 2/((1+a²)·n_mode)), untruncated", [Slope, ModeIn, Nonlinearity, HeGain]) { Create = a => new VarianceScaling(a.HeScale(), a.Mode("mode", FanMode.FanIn), VarianceDistribution.Normal) },
-        new("he_truncated_normal", [], "±2σ truncated normal, Var = 2/((1+a²)·n_mode)", [Slope, ModeIn, Nonlinearity, HeGain]) { Create = a => new VarianceScaling(a.HeScale(), a.Mode("mode", FanMode.FanIn), VarianceDistribution.TruncatedNormal) },
+        new("he_truncated_normal", ["HeNormal"], "±2σ truncated normal, Var = 2/((1+a²)·n_mode)", [Slope, ModeIn, Nonlinearity, HeGain]) { Create = a => new VarianceScaling(a.HeScale(), a.Mode("mode", FanMode.FanIn), VarianceDistribution.TruncatedNormal) },
         new("glorot_standard", ["standard"], "U(±1/√n_in), Glorot & Bengio's eq. 1", []) { Create = _ => Init.GlorotStandard() },
         new("zeros", ["zero", "Zeros"], "0", []) { Create = _ => Init.Zeros() },
         new("ones", ["one", "Ones"], "1", []) { Create = _ => Init.Ones() },
@@ -67,7 +72,11 @@ public static class InitializerRegistry
              new("lower", ["a"], "-2", "lower bound"), new("upper", ["b"], "2", "upper bound"),
              new("unit", ["bounds"], "sigma (absolute when a/b are given)", "sigma | absolute")])
         { Create = a => a.TruncatedNormal() },
-        new("identity", ["eye", "Identity"], "gain·I (2-D)", [Gain]) { Create = a => new Identity(a.Number("gain", 1)) },
+        new("embedding", ["Embedding"], "N(mean, std²) with row padding_idx (along dim 0) zero: nn.Embedding(padding_idx=p)",
+            [new("mean", [], "0", "mean"), new("std", ["stddev", "sigma"], "1", "standard deviation"),
+             new("padding_idx", [], "none", "the row that is zero (none: a plain normal)")])
+        { Create = a => new Embedding(a.Number("mean", 0), a.Number("std", 1), a.Has("padding_idx") ? a.Integer("padding_idx", 0) : null) },
+        new("identity", ["eye", "Identity"], "gain·I (2-D)", [Gain]) { Create = a => new Identity(a.GainValue("gain")) },
         new("orthogonal", ["Orthogonal", "saxe"], "gain·Q, Q Haar-orthogonal (QR with sign fix); rows = dim 0 (PyTorch layout) or cols = last dim (Keras layout)", [Gain])
         { Create = a => new Orthogonal(a.GainValue("gain")) },
         new("delta_orthogonal", ["DeltaOrthogonal"], "zero kernel with gain·Q (out × in, orthonormal columns) at the centre", [Gain])
@@ -94,29 +103,52 @@ public static class InitializerRegistry
         new("caffe.bilinear", [], "Caffe bilinear filler (the fixed, centred formula)", []) { Create = _ => new Bilinear() },
     ];
 
-    private static readonly Dictionary<string, InitializerInfo> ByKey = BuildIndex();
+    // Every spelling as written (case-sensitive), and every normalized key with the entries that claim it (two at most:
+    // a Keras CamelCase class and a snake_case name, e.g. GlorotNormal and glorot_normal).
+    private static readonly Dictionary<string, InitializerInfo> BySpelling = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, List<(string Spelling, InitializerInfo Info)>> ByKey = BuildIndex();
 
-    private static Dictionary<string, InitializerInfo> BuildIndex()
+    private static Dictionary<string, List<(string, InitializerInfo)>> BuildIndex()
     {
-        var d = new Dictionary<string, InitializerInfo>();
+        var d = new Dictionary<string, List<(string, InitializerInfo)>>();
         foreach (var info in All)
             foreach (var n in info.Aliases.Prepend(info.Name))
-                if (!d.TryAdd(Normalize(n), info) && !ReferenceEquals(d[Normalize(n)], info))
+            {
+                BySpelling.TryAdd(n, info);
+                if (!d.TryGetValue(Vocabulary.Key(n), out var claims)) d[Vocabulary.Key(n)] = claims = [];
+                // Two entries may share a key only through spellings that differ once case is ignored and '-', ' ' read as '_'.
+                if (claims.Any(c => !ReferenceEquals(c.Item2, info) && Spelled(c.Item1) == Spelled(n)))
                     throw new InvalidOperationException($"Duplicate initializer name {n}.");
+                claims.Add((n, info));
+            }
         return d;
     }
 
-    /// <summary>The key names are compared by: lower case, without '_', '-' and spaces.</summary>
-    public static string Normalize(string name) =>
-        new string(name.Where(c => c is not ('_' or '-' or ' ')).ToArray()).ToLowerInvariant();
+    // Lower case with '-' and ' ' read as '_': tells glorot_normal from GlorotNormal, which share the key glorotnormal.
+    private static string Spelled(string name) => name.Replace('-', '_').Replace(' ', '_').ToLowerInvariant();
 
     /// <summary>The entry for a name or alias.</summary>
-    /// <exception cref="ArgumentException">Unknown name; the message lists the valid names.</exception>
+    /// <remarks>Keras's class names <c>GlorotNormal</c>, <c>HeNormal</c>, <c>LecunNormal</c> (truncated) and the snake_case names
+    /// <c>glorot_normal</c>, <c>he_normal</c>, <c>lecun_normal</c> (untruncated) share a key; see the class remarks.</remarks>
+    /// <exception cref="ArgumentException">Unknown name (the message lists the valid names), or a spelling that could mean
+    /// either of two entries (the message names both).</exception>
     public static InitializerInfo Find(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (ByKey.TryGetValue(Normalize(name), out var info)) return info;
-        throw new ArgumentException($"Unknown initializer '{name}'. Valid names: {string.Join(", ", All.Select(i => i.Name))} (aliases: {string.Join(", ", All.SelectMany(i => i.Aliases))}).");
+        if (BySpelling.TryGetValue(name, out var exact)) return exact;
+        if (ByKey.TryGetValue(Vocabulary.Key(name), out var claims))
+        {
+            var entries = claims.Select(c => c.Info).Distinct().ToList();
+            if (entries.Count == 1) return entries[0];
+            var snake = claims.Where(c => c.Spelling.Contains('_') && Spelled(c.Spelling) == Spelled(name)).Select(c => c.Info).Distinct().ToList();
+            if (snake.Count == 1) return snake[0];
+            string Spellings(InitializerInfo e) => string.Join(" / ", claims.Where(c => ReferenceEquals(c.Info, e)).Select(c => c.Spelling));
+            string Meaning(InitializerInfo e) => (Spellings(e) == e.Name ? e.Name : $"{Spellings(e)} = {e.Name}") + $" is {e.Summary}";
+            throw new ArgumentException($"'{name}' is ambiguous: {string.Join("; ", entries.Select(Meaning))}. " +
+                $"Write {string.Join(" or ", entries.Select(Spellings))}.");
+        }
+        throw new ArgumentException($"Unknown initializer '{name}'. Valid names: {string.Join(", ", All.Select(i => i.Name))} (aliases: see 'weightinit list')."
+            + Vocabulary.DidYouMean(name, All.SelectMany(i => i.Aliases.Prepend(i.Name))));
     }
 
     /// <summary>Builds an initializer from a spec such as <c>kaiming_normal(a=0.25, mode=fan_out)</c>.</summary>
@@ -149,7 +181,7 @@ internal sealed class SpecArguments
         foreach (var (key, value) in spec.Arguments)
         {
             var canonical = Canonical(key)
-                ?? throw new ArgumentException($"{info.Name} has no argument '{key}'. Valid arguments: {Valid()}.");
+                ?? throw new ArgumentException($"{info.Name} has no argument '{key}'. Valid arguments: {Valid()}.{Hint(key)}");
             if (!_values.TryAdd(canonical, value)) throw new ArgumentException($"{info.Name}: argument '{canonical}' is given twice.");
         }
     }
@@ -157,11 +189,14 @@ internal sealed class SpecArguments
     private string Valid() => _info.Parameters.Count == 0 ? "none" :
         string.Join(", ", _info.Parameters.Select(p => p.Aliases.Count == 0 ? p.Name : $"{p.Name} ({string.Join(", ", p.Aliases)})"));
 
+    private string Hint(string key) =>
+        Vocabulary.DidYouMean(key, _info.Parameters.SelectMany(p => p.Aliases.Prepend(p.Name)));
+
     private string? Canonical(string key)
     {
-        var k = InitializerRegistry.Normalize(key);
+        var k = Vocabulary.Key(key);
         foreach (var p in _info.Parameters)
-            if (InitializerRegistry.Normalize(p.Name) == k || p.Aliases.Any(a => InitializerRegistry.Normalize(a) == k)) return p.Name;
+            if (Vocabulary.Key(p.Name) == k || p.Aliases.Any(a => Vocabulary.Key(a) == k)) return p.Name;
         return null;
     }
 
@@ -181,12 +216,8 @@ internal sealed class SpecArguments
             if (double.IsNaN(fallback)) throw new ArgumentException($"{_info.Name} needs the argument '{name}'.");
             return fallback;
         }
-        var text = raw.Replace("√", "sqrt");
-        if (text.StartsWith("sqrt(", StringComparison.OrdinalIgnoreCase) && text.EndsWith(')')
-            && double.TryParse(text[5..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var inner))
-            return Math.Sqrt(inner);
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.IsFinite(x)) return x;
-        throw new ArgumentException($"{_info.Name}: argument '{name}' must be a finite number (or sqrt(x)); got '{raw}'.");
+        if (SpecNumber.TryParse(raw, out var x)) return x;
+        throw new ArgumentException($"{_info.Name}: argument '{name}' must be a finite number or expression (e.g. 0.5, sqrt(2), 1/sqrt(5)); got '{raw}'.");
     }
 
     public int Integer(string name, int fallback)
@@ -213,20 +244,15 @@ internal sealed class SpecArguments
     {
         var raw = Raw(name);
         if (raw is null) return fallback;
-        return InitializerRegistry.Normalize(raw) switch
-        {
-            "fanin" or "in" => FanMode.FanIn,
-            "fanout" or "out" => FanMode.FanOut,
-            "fanavg" or "fanaverage" or "average" or "avg" => FanMode.FanAverage,
-            _ => throw new ArgumentException($"{_info.Name}: '{name}' must be fan_in, fan_out or fan_avg (Caffe: FAN_IN, FAN_OUT, AVERAGE); got '{raw}'."),
-        };
+        try { return FanModes.Parse(raw); }
+        catch (ArgumentException e) { throw new ArgumentException($"{_info.Name}: argument '{name}': {e.Message}", e); }
     }
 
     public VarianceDistribution Distribution(string name, VarianceDistribution fallback)
     {
         var raw = Raw(name);
         if (raw is null) return fallback;
-        return InitializerRegistry.Normalize(raw) switch
+        return Vocabulary.Key(raw) switch
         {
             "uniform" => VarianceDistribution.Uniform,
             "normal" or "untruncatednormal" or "gaussian" => VarianceDistribution.Normal,
@@ -238,10 +264,9 @@ internal sealed class SpecArguments
     public FanConvention? Convention(string name)
     {
         var raw = Raw(name);
-        if (raw is null || InitializerRegistry.Normalize(raw) == "exact") return null;
-        foreach (var c in Enum.GetValues<FanConvention>())
-            if (string.Equals(c.ToString(), raw, StringComparison.OrdinalIgnoreCase)) return c;
-        throw new ArgumentException($"{_info.Name}: '{name}' must be exact, {string.Join(", ", Enum.GetNames<FanConvention>().Select(n => n.ToLowerInvariant()))}; got '{raw}'.");
+        if (raw is null) return null;
+        try { return FanConventions.Parse(raw); }
+        catch (ArgumentException e) { throw new ArgumentException($"{_info.Name}: argument '{name}': {e.Message}", e); }
     }
 
     /// <summary>A gain given as a number or as an activation name (looked up in PyTorch's gain table); 1 when absent.</summary>
@@ -249,15 +274,11 @@ internal sealed class SpecArguments
     {
         var raw = Raw(name);
         if (raw is null) return 1.0;
-        if (double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.IsFinite(x) && x > 0) return x;
-        try
-        {
-            return Gains.Gain.PyTorch(Gains.Activation.Parse(raw));
-        }
-        catch (ArgumentException e)
-        {
-            throw new ArgumentException($"{_info.Name}: '{name}' must be a positive number or an activation name; got '{raw}'. {e.Message}", e);
-        }
+        if (SpecNumber.TryParse(raw, out var x))
+            return x > 0 ? x : throw new ArgumentException($"{_info.Name}: argument '{name}' must be positive (a number, an expression such as sqrt(2), or an activation name); got '{raw}'.");
+        if (Gains.Activation.TryParse(raw, out var activation)) return Gains.Gain.PyTorch(activation);
+        throw new ArgumentException($"{_info.Name}: argument '{name}' must be a positive number, an expression such as sqrt(2), or an activation name; got '{raw}'."
+            + $" Activations: {string.Join(", ", Gains.Activation.Names)}." + Vocabulary.DidYouMean(raw, Gains.Activation.Names));
     }
 
     /// <summary>He's variance numerator: gain² when a gain is given, else PyTorch's gain of the nonlinearity (leaky_relu by default) with the negative slope.</summary>
@@ -278,10 +299,10 @@ internal sealed class SpecArguments
     public RandomInitializer TruncatedNormal()
     {
         // PyTorch's trunc_normal_(a, b) bounds are absolute; lower/upper default to σ-units unless unit says otherwise.
-        bool absoluteByName = _spec.Arguments.Any(x => InitializerRegistry.Normalize(x.Key) is "a" or "b");
+        bool absoluteByName = _spec.Arguments.Any(x => Vocabulary.Key(x.Key) is "a" or "b");
         var unitRaw = Raw("unit");
         BoundUnit unit = unitRaw is null ? (absoluteByName ? BoundUnit.Absolute : BoundUnit.StandardDeviations)
-            : InitializerRegistry.Normalize(unitRaw) switch
+            : Vocabulary.Key(unitRaw) switch
             {
                 "sigma" or "std" or "stddev" or "standarddeviations" or "σ" => BoundUnit.StandardDeviations,
                 "absolute" or "abs" => BoundUnit.Absolute,

@@ -45,6 +45,27 @@ public static class DeterministicMath
         return Math.ScaleB(y, k); // exact: a managed port of scalbn
     }
 
+    /// <summary>ln(1 + x) for x &gt; −1, with full relative precision for small |x|; built on <see cref="Log"/>.</summary>
+    /// <remarks>Kahan's form: with u = 1 ⊕ x, ln(1 + x) = x·ln(u)/(u − 1) (x itself when u = 1); error a few ulps.</remarks>
+    public static double Log1p(double x)
+    {
+        double u = 1.0 + x;
+        if (u == 1.0) return x;
+        if (double.IsInfinity(u) || u <= 0) return Log(u);
+        return Log(u) * x / (u - 1.0);
+    }
+
+    /// <summary>eˣ − 1 with full relative precision for small |x|; built on <see cref="Exp"/> and <see cref="Log"/>.</summary>
+    /// <remarks>Kahan's form: with u = e^x, eˣ − 1 = (u − 1)·x/ln(u) (x itself when u = 1, −1 when u = 0); error a few ulps.</remarks>
+    public static double Expm1(double x)
+    {
+        double u = Exp(x);
+        if (u == 1.0) return x;
+        double um1 = u - 1.0;
+        if (um1 == -1.0 || double.IsInfinity(u)) return um1;
+        return um1 * x / Log(u);
+    }
+
     /// <summary>ln x, correct to within 1 ulp; −∞ at 0, NaN below 0, +∞ at +∞.</summary>
     public static double Log(double x)
     {

@@ -90,10 +90,42 @@ public static class SpecialFunctions
         return (num + A[3]) / (den + B[3]);
     }
 
+    /// <summary>The scaled complementary error function erfcx(x) = e^(x²)·erfc(x), with full relative precision for large x (≈ 1/(x√π)).</summary>
+    /// <remarks>Cody's CALERF with its third form (jint = 2): the same rational functions as <see cref="Erfc"/> without the factor
+    /// e^(−x²), and 1/(x√π) from x = 6.71·10⁷ (Cody's XHUGE) on. For x &lt; 0 it is 2e^(x²) − erfcx(−x), +∞ below −26.6.</remarks>
+    public static double Erfcx(double x)
+    {
+        if (double.IsNaN(x)) return x;
+        double y = Math.Abs(x);
+        double r = y <= 0.46875 ? DeterministicMath.Exp(y * y) * (1.0 - y * SmallErfRatio(y)) : ScaledErfcPositive(y);
+        if (x >= 0) return r;
+        double e = DeterministicMath.Exp(y * y);
+        return double.IsInfinity(e) ? e : 2.0 * e - r;
+    }
+
+    /// <summary>Mills' ratio R(x) = P(Z &gt; x)/φ(x) = √(π/2)·erfcx(x/√2), accurate to full relative precision for every x ≥ 0 (≈ 1/x far out).</summary>
+    public static double NormalMillsRatio(double x) => SqrtHalfPi * Erfcx(x * InvSqrt2);
+
+    /// <summary>√(π/2).</summary>
+    private const double SqrtHalfPi = 1.25331413731550025120788264241;
+
+    /// <summary>Cody's XHUGE: from here on erfcx(y) = 1/(y√π) to double precision (and 1/y² would lose range).</summary>
+    private const double ErfcxAsymptoticAbove = 6.71e7;
+
     // erfc(y) for y > 0.46875.
     private static double ErfcPositive(double y)
     {
-        double result;
+        if (y > 4.0 && y >= ErfcZeroAbove) return 0.0;
+        double result = ScaledErfcPositive(y);
+        // e^(−y²) computed as e^(−s²)·e^(−(y−s)(y+s)) with s = y rounded down to 1/16, which avoids the error of squaring y.
+        double s = Math.Truncate(y * 16.0) / 16.0;
+        double del = (y - s) * (y + s);
+        return DeterministicMath.Exp(-s * s) * DeterministicMath.Exp(-del) * result;
+    }
+
+    // e^(y²)·erfc(y) for y > 0.46875 (Cody's rational functions before the factor e^(−y²)).
+    private static double ScaledErfcPositive(double y)
+    {
         if (y <= 4.0)
         {
             double num = C[8] * y, den = y;
@@ -102,25 +134,18 @@ public static class SpecialFunctions
                 num = (num + C[i]) * y;
                 den = (den + D[i]) * y;
             }
-            result = (num + C[7]) / (den + D[7]);
+            return (num + C[7]) / (den + D[7]);
         }
-        else
+        if (y >= ErfcxAsymptoticAbove) return InvSqrtPi / y;
+        double ysq = 1.0 / (y * y);
+        double pNum = P[5] * ysq, qDen = ysq;
+        for (int i = 0; i < 4; i++)
         {
-            if (y >= ErfcZeroAbove) return 0.0;
-            double ysq = 1.0 / (y * y);
-            double num = P[5] * ysq, den = ysq;
-            for (int i = 0; i < 4; i++)
-            {
-                num = (num + P[i]) * ysq;
-                den = (den + Q[i]) * ysq;
-            }
-            result = ysq * (num + P[4]) / (den + Q[4]);
-            result = (InvSqrtPi - result) / y;
+            pNum = (pNum + P[i]) * ysq;
+            qDen = (qDen + Q[i]) * ysq;
         }
-        // e^(−y²) computed as e^(−s²)·e^(−(y−s)(y+s)) with s = y rounded down to 1/16, which avoids the error of squaring y.
-        double s = Math.Truncate(y * 16.0) / 16.0;
-        double del = (y - s) * (y + s);
-        return DeterministicMath.Exp(-s * s) * DeterministicMath.Exp(-del) * result;
+        double result = ysq * (pNum + P[4]) / (qDen + Q[4]);
+        return (InvSqrtPi - result) / y;
     }
 
     /// <summary>The coefficients of AS 241 (PPND16), shared by the scalar quantile and the vector kernels.</summary>

@@ -179,7 +179,7 @@ public sealed record NormalDistribution(double Mean, double StdDev) : Distributi
     private static double CheckStdDev(double std)
     {
         RequireFinite(std, nameof(StdDev));
-        if (std < 0) throw new ArgumentOutOfRangeException(nameof(StdDev), std, $"StdDev must be ≥ 0; got {std:R}.");
+        if (std < 0) throw new ArgumentOutOfRangeException(nameof(StdDev), std, $"std must be ≥ 0; got {std:R}.");
         return std;
     }
 
@@ -213,7 +213,11 @@ public enum BoundUnit
 /// <para>Sampled exactly by inverse CDF in double precision (Wichura's AS 241 quantile): one uniform u ∈ (0, 1) per value,
 /// no rejection. Each side of the median is computed from its own tail probability, so bounds far in a tail
 /// ([5σ, 6σ], [−38σ, −37σ]) and very narrow intervals ([−0.001σ, 0.001σ]) are exact to double precision before the final
-/// rounding. Values never equal a bound: a value that rounds onto one becomes the nearest representable value inside.</para>
+/// rounding. An interval whose mass Φ(β) − Φ(α) underflows or rounds to 0 (beyond ≈ 37.5σ on one side, such as [38σ, 38.3σ]
+/// or [50σ, 60σ], or narrower than Φ resolves) is sampled by the tail form instead (<see cref="TruncatedNormalTail"/>): the
+/// same one uniform per value, inverted on the scale of the near bound by the hazard integral, so every finite or
+/// one-sided interval is sampled. Values never equal a bound: a value that rounds onto one becomes the nearest
+/// representable value inside (an element type with no value inside the interval is refused, saying so).</para>
 /// <para>Note that <see cref="StdDev"/> is the σ of the parent normal; the truncated distribution's own standard deviation is
 /// <see cref="Distribution.StandardDeviation"/> (smaller). <see cref="WithStandardDeviation"/> solves for σ exactly, for any bounds.</para>
 /// Equivalent: PyTorch <c>trunc_normal_(t, mean, std, a, b)</c> (absolute bounds); Keras <c>TruncatedNormal(mean, stddev)</c> and JAX
@@ -242,9 +246,23 @@ public sealed record TruncatedNormalDistribution : Distribution
         Unit = unit;
         (Alpha, Beta) = unit == BoundUnit.StandardDeviations ? (lower, upper) : ((lower - mean) / stdDev, (upper - mean) / stdDev);
         Plan = TruncationPlan.For(Alpha, Beta);
-        if (!(Plan.Mass > 0))
-            throw new ArgumentException($"The interval ({Alpha:R}σ, {Beta:R}σ) has no probability mass in double precision: bounds beyond ±37σ on the same side cannot be sampled.");
+        bool aroundZero = Alpha < 0 && Beta > 0;
+        UsesTailForm = !(Plan.Mass > 0);
+        if (UsesTailForm || !aroundZero)
+        {
+            double width = unit == BoundUnit.Absolute ? (upper - lower) / stdDev : upper - lower;
+            _tail = TruncatedNormalTail.For(Alpha, Beta, width);
+            if (!(_tail.Span > 0))
+                throw new ArgumentException($"The interval ({lower:R}, {upper:R}) is {width:R}σ wide: narrower than double precision resolves at σ = {stdDev:R}.");
+        }
     }
+
+    private readonly TruncatedNormalTail? _tail;
+    private (double Mean, double Scale, double ScaledVariance)? _moments;
+
+    /// <summary>True when the interval's mass Φ(β) − Φ(α) underflows or rounds to 0 in double precision (beyond ≈ 37.5σ on one
+    /// side, or narrower than Φ resolves): such an interval is sampled by the tail form (<see cref="TruncatedNormalTail"/>).</summary>
+    internal bool UsesTailForm { get; }
 
     /// <summary>The mean μ of the parent normal.</summary>
     public double Mean { get; }
@@ -286,32 +304,40 @@ public sealed record TruncatedNormalDistribution : Distribution
     public double AbsoluteUpper => Unit == BoundUnit.Absolute ? Upper : Mean + StdDev * Beta;
 
     /// <inheritdoc/>
+    /// <remarks>μ + σ·m(α, β), m by <see cref="TruncatedNormalTail.Moments"/>: about 10⁻¹⁵ relative for any bounds.</remarks>
     public override double Expectation => Mean + StdDev * StandardMoments().Mean;
 
     /// <inheritdoc/>
-    public override double Variance => StdDev * StdDev * StandardMoments().Variance;
+    /// <remarks>σ²·v(α, β), v by <see cref="TruncatedNormalTail.Moments"/> taken about the near bound (no cancellation far in a tail
+    /// or for narrow intervals): about 10⁻¹⁵ relative for any bounds.</remarks>
+    public override double Variance
+    {
+        get
+        {
+            var m = StandardMoments();
+            double s = StdDev / m.Scale;
+            return s * s * m.ScaledVariance;
+        }
+    }
 
     /// <inheritdoc/>
-    /// <remarks>Computed from the side of the smaller tail, so it keeps its precision for bounds far in a tail.</remarks>
+    /// <remarks>Around 0 (α &lt; 0 &lt; β) from erf, which has full relative precision near 0; on one side of 0 from the near bound
+    /// by the hazard integral (<see cref="TruncatedNormalTail.NearMass"/>), which keeps its precision however far out or narrow the interval is.</remarks>
     public override double Cdf(double x)
     {
-        double z = Math.Clamp((x - Mean) / StdDev, Alpha, Beta);
-        return Alpha >= 0
-            ? (Numerics.SpecialFunctions.NormalUpperTail(Alpha) - Numerics.SpecialFunctions.NormalUpperTail(z)) / Plan.Mass
-            : (Numerics.SpecialFunctions.NormalCdf(z) - Numerics.SpecialFunctions.NormalCdf(Alpha)) / Plan.Mass;
+        if (double.IsNaN(x)) return x;
+        if (_tail is null)
+        {
+            double z = Math.Clamp((x - Mean) / StdDev, Alpha, Beta);
+            double ea = Numerics.SpecialFunctions.Erf(Alpha * Numerics.SpecialFunctions.InvSqrt2);
+            double eb = Numerics.SpecialFunctions.Erf(Beta * Numerics.SpecialFunctions.InvSqrt2);
+            return Math.Clamp((Numerics.SpecialFunctions.Erf(z * Numerics.SpecialFunctions.InvSqrt2) - ea) / (eb - ea), 0.0, 1.0);
+        }
+        if (_tail.Mirrored) return 1.0 - _tail.NearMass((AbsoluteUpper - x) / StdDev);
+        return _tail.NearMass((x - AbsoluteLower) / StdDev);
     }
 
-    // Moments of the standard normal truncated to (α, β): mean (φ(α) − φ(β))/Z, variance 1 + (αφ(α) − βφ(β))/Z − mean².
-    private (double Mean, double Variance) StandardMoments()
-    {
-        double z = Plan.Mass;
-        double pa = double.IsInfinity(Alpha) ? 0 : Numerics.SpecialFunctions.NormalPdf(Alpha);
-        double pb = double.IsInfinity(Beta) ? 0 : Numerics.SpecialFunctions.NormalPdf(Beta);
-        double apa = double.IsInfinity(Alpha) ? 0 : Alpha * pa;
-        double bpb = double.IsInfinity(Beta) ? 0 : Beta * pb;
-        double m = (pa - pb) / z;
-        return (m, 1.0 + (apa - bpb) / z - m * m);
-    }
+    private (double Mean, double Scale, double ScaledVariance) StandardMoments() => _moments ??= TruncatedNormalTail.Moments(Alpha, Beta);
 
     /// <inheritdoc/>
     public bool Equals(TruncatedNormalDistribution? other) =>
@@ -329,7 +355,11 @@ public sealed record TruncatedNormalDistribution : Distribution
 
     internal override (double, bool, double, bool) Support => (AbsoluteLower, false, AbsoluteUpper, false);
 
-    internal override SingleKernel CreateSingleKernel(float lo, float hi) => new TruncatedNormalSingleKernel(Plan, Mean, StdDev, lo, hi);
+    internal override SingleKernel CreateSingleKernel(float lo, float hi) => _tail is { } t && UsesTailForm
+        ? new TruncatedTailSingleKernel(t, t.Mirrored ? AbsoluteUpper : AbsoluteLower, t.Mirrored ? -StdDev : StdDev, lo, hi)
+        : new TruncatedNormalSingleKernel(Plan, Mean, StdDev, lo, hi);
 
-    internal override DoubleKernel CreateDoubleKernel(double lo, double hi) => new TruncatedNormalDoubleKernel(Plan, Mean, StdDev, lo, hi);
+    internal override DoubleKernel CreateDoubleKernel(double lo, double hi) => _tail is { } t && UsesTailForm
+        ? new TruncatedTailDoubleKernel(t, t.Mirrored ? AbsoluteUpper : AbsoluteLower, t.Mirrored ? -StdDev : StdDev, lo, hi)
+        : new TruncatedNormalDoubleKernel(Plan, Mean, StdDev, lo, hi);
 }

@@ -216,6 +216,9 @@ public class GainTests
     [InlineData("mish", 1.6666666666666667)] // tanh(ln 2) = 3/5
     [InlineData("lecun_tanh", 0.8741768168308176)] // 1/(1.7159·2/3), CPython
     [InlineData("linear", 1.0)]
+    [InlineData("elu", 1.0)]           // α = 1: φ′(0⁻) = α·e⁰ = 1 = φ′(0⁺); only φ″ jumps
+    [InlineData("elu:1", 1.0)]
+    [InlineData("softsign", 1.0)]      // φ′(x) = 1/(1 + |x|)², 1 on both sides; only φ″ jumps (∓2)
     public void LinearRegime_SmoothActivations_OneOverSlopeAtZero(string name, double expected)
     {
         AssertRelative(expected, Gain.LinearRegime(Activation.Parse(name)), 4e-16, name);
@@ -224,8 +227,10 @@ public class GainTests
     [Theory]
     [InlineData("relu")]
     [InlineData("leaky_relu")]
-    [InlineData("selu")]
-    [InlineData("softsign")]
+    [InlineData("selu")]               // φ′(0⁻) = λα ≈ 1.758, φ′(0⁺) = λ ≈ 1.051
+    [InlineData("elu:0.5")]            // φ′(0⁻) = α ≠ 1
+    [InlineData("elu:2")]
+    [InlineData("prelu")]
     public void LinearRegime_KinkAtZero_Throws(string name)
     {
         var e = Assert.Throws<ArgumentException>(() => Gain.LinearRegime(Activation.Parse(name)));

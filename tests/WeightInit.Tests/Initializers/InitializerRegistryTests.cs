@@ -57,6 +57,65 @@ public class InitializerRegistryTests
     public void Aliases_BuildTheSameInitializer(string alias, string canonical) =>
         Assert.Equal(InitializerRegistry.Parse(canonical), InitializerRegistry.Parse(alias));
 
+    // TensorFlow/Keras: VarianceScaling(scale, mode, 'truncated_normal') draws N(0, σ²) cut at ±2σ with
+    // σ = √(scale/n) / 0.87962566103423978 (the std of N(0,1) truncated to (−2, 2)); GlorotNormal = (1, fan_avg),
+    // HeNormal = (2, fan_in), LecunNormal = (1, fan_in). Keras layout [kh, kw, in, out] = [3, 3, 16, 32]: n_in 144, n_out 288.
+    private const double KerasTruncatedStd = 0.87962566103423978;
+
+    [Theory]
+    [InlineData("GlorotNormal", 1.0, 2.0 / (144 + 288))]
+    [InlineData("HeNormal", 2.0, 1.0 / 144)]
+    [InlineData("LecunNormal", 1.0, 1.0 / 144)]
+    public void KerasClassNames_AreKerasTruncatedNormals(string name, double scale, double inverseFan)
+    {
+        var shape = new WeightShape([3, 3, 16, 32], WeightLayout.KernelInOut);
+        var d = Assert.IsType<WeightInit.Sampling.TruncatedNormalDistribution>(InitializerRegistry.Parse(name).DistributionFor(shape));
+
+        Assert.Equal(WeightInit.Sampling.BoundUnit.StandardDeviations, d.Unit);
+        Assert.Equal((-2.0, 2.0), (d.Lower, d.Upper));
+        Assert.Equal(0.0, d.Mean);
+        double expected = Math.Sqrt(scale * inverseFan) / KerasTruncatedStd;
+        Assert.True(Math.Abs(d.StdDev - expected) <= 4e-16 * expected, $"{name}: σ = {d.StdDev:R}, Keras {expected:R}");
+    }
+
+    [Theory]
+    [InlineData("glorot_normal", "glorot_normal")]
+    [InlineData("Glorot_Normal", "glorot_normal")]
+    [InlineData("glorot-normal", "glorot_normal")]
+    [InlineData("xavier_normal", "glorot_normal")]
+    [InlineData("he_normal", "he_normal")]
+    [InlineData("HE_NORMAL", "he_normal")]
+    [InlineData("kaiming_normal", "he_normal")]
+    [InlineData("lecun_normal", "lecun_normal")]
+    [InlineData("GlorotNormal", "glorot_truncated_normal")]
+    [InlineData("HeNormal", "he_truncated_normal")]
+    [InlineData("LecunNormal", "lecun_truncated_normal")]
+    [InlineData("GlorotUniform", "glorot_uniform")]
+    [InlineData("glorotuniform", "glorot_uniform")]
+    public void SharedKeys_ResolveBySpelling(string name, string entry) =>
+        Assert.Equal(entry, InitializerRegistry.Find(name).Name);
+
+    [Theory]
+    [InlineData("glorotnormal", "glorot_truncated_normal", "glorot_normal")]
+    [InlineData("GLOROTNORMAL", "glorot_truncated_normal", "glorot_normal")]
+    [InlineData("heNormal", "he_truncated_normal", "he_normal")]
+    [InlineData("lecunnormal", "lecun_truncated_normal", "lecun_normal")]
+    public void SharedKeys_OtherSpellings_AreRefusedNamingBoth(string name, string truncated, string untruncated)
+    {
+        var e = Assert.Throws<ArgumentException>(() => InitializerRegistry.Parse(name));
+        Assert.Contains($"'{name}' is ambiguous", e.Message);
+        Assert.Contains($"= {truncated} is ±2σ truncated normal", e.Message);
+        Assert.Contains($"{untruncated} is N(0,", e.Message);
+    }
+
+    [Fact]
+    public void EveryListedSpelling_ResolvesToItsEntry()
+    {
+        foreach (var info in InitializerRegistry.All)
+            foreach (var spelling in info.Aliases.Prepend(info.Name))
+                Assert.Same(info, InitializerRegistry.Find(spelling));
+    }
+
     [Theory]
     [InlineData("glorot_uniformm", "Unknown initializer 'glorot_uniformm'. Valid names: variance_scaling")]
     [InlineData("he_normal(mode=sideways)", "must be fan_in, fan_out or fan_avg")]

@@ -1,9 +1,51 @@
+using System.Globalization;
 using WeightInit.Numerics;
+using WeightInit.Tests.Oracles;
 
 namespace WeightInit.Tests.Numerics;
 
 public class SpecialFunctionsTests
 {
+    private static readonly double[] ErfcxPoints = [-3, -0.3, 0, 1e-10, 0.2, 0.46875, 0.5, 1, 3.9, 4, 4.1, 10, 26.5, 26.6, 40, 1e3, 1e6, 6.7e7, 6.8e7, 1e10];
+    private static readonly double[] SmallPoints = [-0.9, -0.5, -1e-3, -1e-12, -1e-300, 1e-300, 1e-12, 1e-8, 1e-3, 0.1, 0.5, 2, 30, -30, -800];
+
+    [OracleFact(Oracle.Mpmath)]
+    public void Erfcx_Log1p_Expm1_MatchMpmath()
+    {
+        string R(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+        var script = "from mpmath import mp, mpf, erfc, exp, log, expm1, log1p\nmp.dps = 60\n" +
+            string.Join("\n", ErfcxPoints.Select(x => $"print(mp.nstr(exp(mpf({R(x)})**2) * erfc(mpf({R(x)})), 25))")) + "\n" +
+            string.Join("\n", SmallPoints.Where(x => x > -1).Select(x => $"print(mp.nstr(log1p(mpf({R(x)})), 25))")) + "\n" +
+            string.Join("\n", SmallPoints.Select(x => $"print(mp.nstr(expm1(mpf({R(x)})), 25))"));
+        var expected = new Queue<double>(Python.Run(script).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, CultureInfo.InvariantCulture)));
+        foreach (double x in ErfcxPoints)
+        {
+            double e = expected.Dequeue();
+            Assert.True(Math.Abs(SpecialFunctions.Erfcx(x) - e) <= 4e-16 * e, $"erfcx({x:R}) = {SpecialFunctions.Erfcx(x):R} vs {e:R}");
+        }
+        foreach (double x in SmallPoints.Where(x => x > -1))
+        {
+            double e = expected.Dequeue();
+            Assert.True(Math.Abs(DeterministicMath.Log1p(x) - e) <= 6e-16 * Math.Abs(e), $"log1p({x:R}) = {DeterministicMath.Log1p(x):R} vs {e:R}");
+        }
+        foreach (double x in SmallPoints)
+        {
+            double e = expected.Dequeue();
+            Assert.True(Math.Abs(DeterministicMath.Expm1(x) - e) <= 6e-16 * Math.Abs(e), $"expm1({x:R}) = {DeterministicMath.Expm1(x):R} vs {e:R}");
+        }
+    }
+
+    [Fact]
+    public void Erfcx_TimesExpOfMinusSquare_IsErfc()
+    {
+        // Where e^(−x²) is a normal double, erfcx(x)·e^(−x²) is erfc(x) (the same rational functions, to a few ulps).
+        foreach (double x in new[] { 0.1, 0.5, 2, 4, 5, 10, 20, 26 })
+        {
+            double a = SpecialFunctions.Erfcx(x) * Math.Exp(-x * x), b = SpecialFunctions.Erfc(x);
+            Assert.True(Math.Abs(a - b) <= 1e-14 * b, $"x = {x}: {a:R} vs {b:R}");
+        }
+    }
+
     [Fact]
     public void DeterministicMath_ExpAndLog_WithinOneUlpOfTheRuntime()
     {

@@ -86,7 +86,8 @@ public class DistributionTests
         Assert.Contains("≥ 0", Assert.Throws<ArgumentOutOfRangeException>(() => new NormalDistribution(0, -1)).Message);
         Assert.Contains("lower < upper", Assert.Throws<ArgumentException>(() => new TruncatedNormalDistribution(0, 1, 2, -2)).Message);
         Assert.Contains("StdDev > 0", Assert.Throws<ArgumentOutOfRangeException>(() => new TruncatedNormalDistribution(0, 0)).Message);
-        Assert.Contains("no probability mass", Assert.Throws<ArgumentException>(() => new TruncatedNormalDistribution(0, 1, 40, 41)).Message);
+        // (b − a)/σ = 10⁻¹⁷/10³⁰⁸ underflows to 0: no double resolves the width in σ-units (every finite interval wider than that is sampled).
+        Assert.Contains("narrower than double precision resolves", Assert.Throws<ArgumentException>(() => new TruncatedNormalDistribution(0, 1e308, 0, 1e-17, BoundUnit.Absolute)).Message);
         Assert.Contains("No Half value", Assert.Throws<ArgumentException>(() =>
             new UniformDistribution(1.0001, 1.0002).Fill(Key, new Half[4])).Message);
     }

@@ -29,6 +29,12 @@ public class OutputPinTests
         ["truncnormal[-38σ,-37σ]"] = "6924a382f15144a3fecac1856b59851c59643f231e881a799d246ae273c1f691",
         ["truncnormal(0.1,0.02;abs -0.05,0.3)"] = "69abe7f746ba98f1faf56e42368fb26e249d7b2c5eaf6fbbf8a336a1698b7138",
         ["truncnormal[0,∞)"] = "cfd04b1a8270ee6523b4b400f6b9d5e12958f5c43ce464d6be977a219f68a970",
+        // [37.5σ, 38σ] takes the inverse-CDF path, unchanged; the four below it the tail form (refused before it existed).
+        ["truncnormal[37.5σ,38σ]"] = "3958415a90ec21f929cd07c16d2aa452e22acfab85cffa63f03d9721f630822b",
+        ["truncnormal[38σ,38.3σ]"] = "91378e3a8fd3b262b6ce781f40ea306717c82ac4ca2a2875ceae648e26097a5c",
+        ["truncnormal[-60σ,-50σ]"] = "b7284eb7906123cf1100ac833a22cdd011e64af8fa7175a0a897c3f4f2241d1f",
+        ["truncnormal(0,0.01;abs 0.5,0.6)"] = "5e62c492b3a0a45961ed0d98ce79a5b3ffd955c4c5b85bb362f7642539702acc",
+        ["truncnormal[40σ,∞)"] = "4dc35fd230b51907432debbecd869ec87f6d07125b42284af765c8073307911a",
     };
 
     public static IEnumerable<object[]> Cases() => SamplingCases.Names();

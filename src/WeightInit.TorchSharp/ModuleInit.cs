@@ -2,7 +2,9 @@ using System.IO.Enumeration;
 using System.Text.RegularExpressions;
 using TorchSharp;
 using TorchSharp.Modules;
+using Embedding = TorchSharp.Modules.Embedding;
 using WeightInit.Initializers;
+using WeightInit.Shapes;
 using WeightInit.Random;
 using static TorchSharp.torch;
 
@@ -83,7 +85,7 @@ public sealed class ModuleInit
     public ModuleInit Preset(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (InitializerRegistry.Normalize(name) is not ("pytorchdefault" or "pytorch" or "torch"))
+        if (WeightInit.Naming.Vocabulary.Key(name) is not ("pytorchdefault" or "pytorch" or "torch"))
             throw new ArgumentException($"Unknown preset '{name}'; valid: {string.Join(", ", Presets)}.", nameof(name));
         _pytorchDefault = true;
         return this;

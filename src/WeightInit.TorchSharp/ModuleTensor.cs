@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using Embedding = TorchSharp.Modules.Embedding;
 using WeightInit.Gains;
 using WeightInit.Initializers;
 using WeightInit.Shapes;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Runtime.InteropServices;
 using TorchSharp;
 using WeightInit.Initializers;
+using WeightInit.Shapes;
 using WeightInit.Random;
 using static TorchSharp.torch;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using TorchSharp;
 using WeightInit.Initializers;
+using WeightInit.Shapes;
 using WeightInit.Tests.Oracles;
 using Xunit.Abstractions;
 using static TorchSharp.torch;

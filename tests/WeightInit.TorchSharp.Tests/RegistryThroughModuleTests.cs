@@ -1,5 +1,6 @@
 using TorchSharp;
 using WeightInit.Initializers;
+using WeightInit.Shapes;
 using WeightInit.Random;
 using static TorchSharp.torch;
 

@@ -220,7 +220,12 @@ public static class OnnxPlanner
             case ("LayerNormalization" or "GroupNormalization" or "InstanceNormalization", 1): return Norm(dims, TensorRole.NormWeight, $"{op} scale");
             case ("LayerNormalization" or "GroupNormalization" or "InstanceNormalization", 2): return Norm(dims, TensorRole.NormBias, $"{op} bias");
             case ("LSTM" or "GRU" or "RNN", 1 or 2 or 3):
-                return Recurrent(op, use.Input, dims, graph.Int(node, "hidden_size", -1), options, out reason);
+            {
+                // B's fans are W's (its gate blocks' input width and hidden size), so B needs W's shape.
+                int inputWidth = use.Input == 1 ? (dims.Length == 3 ? dims[2] : -1)
+                    : graph.WeightOf(node, 1) is { } w && w.Init.Dimensions.Count == 3 ? (int)w.Init.Dimensions[2] : -1;
+                return Recurrent(op, use.Input, dims, graph.Int(node, "hidden_size", -1), inputWidth, options, out reason);
+            }
             default:
                 reason = $"{op} input {use.Input} is not a weight WeightInit can place";
                 return null;
@@ -237,8 +242,9 @@ public static class OnnxPlanner
     }
 
     /// <summary>LSTM/GRU/RNN W [nd, g·H, I], R [nd, g·H, H], B [nd, 2·g·H] (gates iofc, zrh, or one): W and R fill as
-    /// [nd·g·H, I] with nd·g groups, each gate block of one direction an [H, in] matrix with fans (in, H).</summary>
-    private static Placement? Recurrent(string op, int input, int[] dims, long hidden, OnnxPlanOptions options, out string? reason)
+    /// [nd·g·H, I] with nd·g groups (the same row-major bytes), so that each gate block of one direction is an [H, in] matrix
+    /// with fans (in, H); B has W's fans.</summary>
+    private static Placement? Recurrent(string op, int input, int[] dims, long hidden, int inputWidth, OnnxPlanOptions options, out string? reason)
     {
         reason = null;
         int gates = op switch { "LSTM" => 4, "GRU" => 3, _ => 1 };
@@ -246,6 +252,11 @@ public static class OnnxPlanner
         if (hidden <= 0 || dims.Length != (input == 3 ? 2 : 3) || dims[1] != (input == 3 ? 2 : 1) * gates * hidden)
         {
             reason = $"{op} input {input} of shape [{string.Join(", ", dims)}] does not match hidden_size {hidden}";
+            return null;
+        }
+        if (inputWidth <= 0)
+        {
+            reason = $"{op} B whose W is not a constant of rank 3 (its fans come from W)";
             return null;
         }
         int h = (int)hidden;
@@ -257,11 +268,8 @@ public static class OnnxPlanner
             fixedReason = $"PyTorch {op}: every parameter U(±1/√hidden_size), hidden_size {h}";
         }
         if (input == 3)
-        {
-            var biasFans = FanCalculator.Dense(1, 1);
             return new Placement(TensorRole.Bias, $"{op} B [directions, 2·{gates}·H] ({gateNames}; Wb then Rb)",
-                new WeightShape(dims, WeightLayout.OutInKernel), biasFans, null, fixedSpec, fixedReason) with { Fans = new Fans(dims[2] == 0 ? 0 : h, h) };
-        }
+                new WeightShape(dims, WeightLayout.OutInKernel), new Fans(inputWidth, h), null, fixedSpec, fixedReason);
         int groups = checked(dims[0] * gates);
         var shape = new WeightShape([checked(dims[0] * dims[1]), dims[2]], WeightLayout.OutInKernel, groups);
         return new Placement(TensorRole.Linear, $"{op} {(input == 1 ? "W" : "R")} ({gateNames}, {dims[0]} direction(s); filled as [{dims[0] * dims[1]}, {dims[2]}], {groups} groups)",

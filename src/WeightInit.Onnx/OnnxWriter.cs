@@ -43,13 +43,17 @@ public static class OnnxWriter
 
         // Split parts: a fresh inline tensor beside the source, named as the Identity output; that Identity goes.
         var byName = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var lastPart = new Dictionary<string, TensorProto>(StringComparer.Ordinal);
         foreach (var t in plan.Tensors.Where(t => t.Name != t.Source))
         {
             var source = byName[t.Source];
             var part = new TensorProto { Name = t.Name, DataType = source.DataType };
             part.Dims.Add(source.Dims);
             part.RawData = UnsafeByteOperations.UnsafeWrap(new byte[checked(t.DType!.Value.ElementSize() * Count(source))]);
-            graph.Initializer.Insert(graph.Initializer.IndexOf(source) + 1, part);
+            // After the source and the parts before it, so that the file's order is the plan's.
+            var after = lastPart.GetValueOrDefault(t.Source, source);
+            graph.Initializer.Insert(graph.Initializer.IndexOf(after) + 1, part);
+            lastPart[t.Source] = part;
             byName[t.Name] = part;
         }
         foreach (int n in plan.RemovedIdentityNodes.Distinct().OrderDescending()) graph.Node.RemoveAt(n);

@@ -72,6 +72,20 @@ public static class CheckpointLayout
         }
     }
 
+    /// <summary><paramref name="fileName"/>, checked to be a plain file name that is not one of the checkpoint's own files.</summary>
+    /// <exception cref="ArgumentException">A path, a leading '.', or the name of a data file, the index or the manifest.</exception>
+    public static string CompanionFileName(string fileName, IReadOnlyList<CheckpointFile> files)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(fileName);
+        ArgumentNullException.ThrowIfNull(files);
+        if (fileName.StartsWith('.') || fileName.IndexOfAny(['/', '\\', ':', '\0']) >= 0)
+            throw new ArgumentException($"Companion file '{fileName}' must be a plain file name (no '/', '\\', ':' and no leading '.').");
+        if (fileName is ShardIndex.IndexFileName or CheckpointPlan.ManifestFileName || files.Any(f => f.FileName == fileName)
+            || fileName.EndsWith(CheckpointWriter.SidecarSuffix, StringComparison.Ordinal))
+            throw new ArgumentException($"Companion file '{fileName}' would overwrite one of the checkpoint's own files.");
+        return fileName;
+    }
+
     /// <summary>"NAME.npy", checked to be a plain file name.</summary>
     /// <exception cref="ArgumentException">The name holds a path separator, starts with '.', or has a character file systems reject.</exception>
     public static string NpyFileName(string tensorName)

@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using WeightInit.Checkpoints.HuggingFace;
 using WeightInit.Initializers;
 using WeightInit.Shapes;
 
 namespace WeightInit.Checkpoints;
 
-/// <summary>Named initialization schemes: <c>pytorch-default</c> and <c>gpt2</c>.</summary>
+/// <summary>Named initialization schemes: <c>pytorch-default</c> and <c>gpt2</c>; and the Hugging Face named configs of <see cref="HuggingFaceNamedConfigs"/>.</summary>
 /// <remarks>
 /// <para><b>pytorch-default</b>: what PyTorch's modules do in <c>reset_parameters</c>: dense and convolution weights
 /// <c>kaiming_uniform(a=sqrt(5))</c> (= U(±1/√fan_in)), their biases <c>pytorch_bias</c> (U(±1/√fan_in) of the weight beside
@@ -43,7 +44,14 @@ public static partial class CheckpointPresets
             case "gpt2":
                 return Gpt2(spec, tensors);
             default:
-                throw new ArgumentException($"Unknown preset '{spec.Name}'; valid: {string.Join(", ", Names)} (gpt2 takes n_layer, n_embd, vocab_size, n_positions, std).");
+                if (HuggingFaceNamedConfigs.TryGet(spec.Name, out _))
+                {
+                    if (tensors is not null)
+                        throw new ArgumentException($"Preset '{spec.Name}' is a Hugging Face config: it defines the tensors, so it cannot be given with --model or --template.");
+                    return HuggingFaceNamedConfigs.Resolve(text).ToSource();
+                }
+                throw new ArgumentException($"Unknown preset '{spec.Name}'; valid: {string.Join(", ", Names)} (gpt2 takes n_layer, n_embd, vocab_size, n_positions, std); " +
+                    $"Hugging Face configs: {string.Join(", ", HuggingFaceNamedConfigs.Spellings)} (NAME(field=value, …) changes a field).");
         }
     }
 

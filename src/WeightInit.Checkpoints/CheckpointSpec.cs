@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using WeightInit.Checkpoints.HuggingFace;
 using WeightInit.Models;
 using WeightInit.Initializers;
 using WeightInit.IO;
@@ -11,7 +12,16 @@ namespace WeightInit.Checkpoints;
 /// <param name="Tensors">The tensors in order.</param>
 /// <param name="Policy">Defaults per role and rules.</param>
 /// <param name="DType">The element type stated by the source, or null.</param>
-public sealed record CheckpointSource(IReadOnlyList<TensorDeclaration> Tensors, InitPolicy Policy, TensorDType? DType = null);
+public sealed record CheckpointSource(IReadOnlyList<TensorDeclaration> Tensors, InitPolicy Policy, TensorDType? DType = null)
+{
+    /// <summary>Files the source adds beside the tensors once the plan is made (a Hugging Face model's <c>config.json</c>), or null.</summary>
+    public Func<CheckpointPlan, IReadOnlyList<CompanionFile>>? Companions { get; init; }
+}
+
+/// <summary>A small file written beside a checkpoint's tensors (by rank 0, atomically, before the manifest and index).</summary>
+/// <param name="FileName">A plain file name in the checkpoint directory.</param>
+/// <param name="Content">Its bytes.</param>
+public sealed record CompanionFile(string FileName, byte[] Content);
 
 /// <summary>Reads checkpoint specs (JSON), template checkpoints (a safetensors header) and model specs into a <see cref="CheckpointSource"/>.</summary>
 /// <remarks>
@@ -71,6 +81,7 @@ public static class CheckpointSpec
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new ArgumentException($"the spec must be a JSON object, not {root.ValueKind}.");
             if (root.TryGetProperty("layers", out _)) return FromModel(ModelSpec.FromJson(json));
+            if (HuggingFaceConfig.IsConfig(root)) return HuggingFaceModels.Build(HuggingFaceConfig.Parse(json, "")).ToSource();
             foreach (var p in root.EnumerateObject())
                 if (!TopLevel.Contains(p.Name))
                     throw new ArgumentException($"$.{p.Name}: unknown member; valid: {string.Join(", ", TopLevel)}.");

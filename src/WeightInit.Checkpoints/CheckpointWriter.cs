@@ -32,6 +32,8 @@ public sealed record CheckpointWriteOptions
     public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromHours(1);
     /// <summary>Bytes per fill-and-write chunk.</summary>
     public int ChunkBytes { get; init; } = DefaultChunkBytes;
+    /// <summary>Files rank 0 writes beside the tensors (atomically, before the manifest and index), e.g. a Hugging Face <c>config.json</c>.</summary>
+    public IReadOnlyList<CompanionFile> Companions { get; init; } = [];
     /// <summary>Where progress lines go (null: nowhere).</summary>
     public TextWriter? Log { get; init; }
 }
@@ -293,6 +295,8 @@ public static class CheckpointWriter
             index = new ShardIndex(fileOf, plan.ByteLength);
             index.Verify(options.Directory); // every shard's header parses and holds exactly its tensors
         }
+        foreach (var companion in options.Companions)
+            AtomicFile.Write(Path.Combine(options.Directory, CheckpointLayout.CompanionFileName(companion.FileName, files)), s => s.Write(companion.Content), companion.Content.Length);
         string manifest = plan.ToJson(fileOf, ManifestExtra(options.Format, options.ShardBytes));
         byte[] bytes = Encoding.UTF8.GetBytes(manifest);
         AtomicFile.Write(Path.Combine(options.Directory, CheckpointPlan.ManifestFileName), s => s.Write(bytes), bytes.Length);

@@ -10,10 +10,12 @@ internal sealed class InitCommand : CliCommand
     /// <inheritdoc/>
     protected override Command Create(CliContext context)
     {
-        var model = new Option<string?>("--model") { Description = "Checkpoint spec (JSON file or text): tensors or a layer model, defaults per role, rules. See docs/checkpoints.md." };
+        var model = new Option<string?>("--model") { Description = "Checkpoint spec (JSON file or text): tensors or a layer model, defaults per role, rules; or a Hugging Face config.json (model_type gpt2, llama, mistral, qwen2, bert, vit). See docs/checkpoints.md, docs/models.md." };
         var template = new Option<string?>("--template") { Description = "An existing .safetensors file whose header (names, shapes, dtypes) is re-initialized; its data is never read." };
-        var preset = new Option<string?>("--preset") { Description = "pytorch-default (with --model/--template), or gpt2 / gpt2(n_layer=.., n_embd=.., vocab_size=.., n_positions=.., std=..)." };
-        var output = new Option<string>("--out") { Description = "Checkpoint directory (created if missing).", Required = true };
+        var preset = new Option<string?>("--preset") { Description = "pytorch-default (with --model/--template), gpt2 / gpt2(n_layer=.., n_embd=.., vocab_size=.., n_positions=.., std=..), or a Hugging Face config: hf.gpt2, gpt2-medium, bert-base-uncased, vit-base-patch16-224, qwen2-0.5b, tinyllama-1.1b, llama-2-7b, mistral-7b (NAME(field=value, …) changes a field)." };
+        var output = new Option<string?>("--out") { Description = "Checkpoint directory (created if missing); required unless --plan." };
+        var plan = new Option<bool>("--plan") { Description = "Print every tensor (name, shape, dtype, role, initializer, fans) and the totals; write nothing." };
+        var json = new Option<bool>("--json") { Description = "With --plan: print the plan as JSON {\"parameters\", \"bytes\", \"tensors\": [...]}." };
         var format = new Option<string>("--format") { Description = "safetensors, npy (one file per tensor) or npz.", DefaultValueFactory = _ => "safetensors" };
         var dtype = new Option<string?>("--dtype") { Description = "f32, f16, bf16 or f64 for every tensor (default: the spec's or template's types, else f32)." };
         var shardSize = new Option<string>("--shard-size") { Description = "Largest safetensors shard in tensor bytes, e.g. 5GB, 500MB, 64KiB.", DefaultValueFactory = _ => "5GB" };
@@ -27,15 +29,15 @@ internal sealed class InitCommand : CliCommand
         var chunk = new Option<string>("--chunk-size") { Description = "Bytes filled and written at a time (three chunks in flight); never changes a byte.", DefaultValueFactory = _ => "8MiB" };
         var command = new Command("init", "Write an initialized checkpoint (safetensors shards, .npy or .npz), streaming, crash-safe and identical across ranks, threads and shard sizes.")
         {
-            model, template, preset, output, format, dtype, shardSize, seed, threads, rank, world, resume, generator, wait, chunk,
+            model, template, preset, output, format, dtype, shardSize, seed, threads, rank, world, resume, generator, wait, chunk, plan, json,
         };
         SetAction(command, context, parsed => Run(context, new Request(parsed.GetValue(model), parsed.GetValue(template), parsed.GetValue(preset),
-            parsed.GetValue(output)!, parsed.GetValue(format)!, parsed.GetValue(dtype), parsed.GetValue(shardSize)!, parsed.GetValue(seed),
+            parsed.GetValue(output), parsed.GetValue(plan), parsed.GetValue(json), parsed.GetValue(format)!, parsed.GetValue(dtype), parsed.GetValue(shardSize)!, parsed.GetValue(seed),
             parsed.GetValue(threads), parsed.GetValue(rank), parsed.GetValue(world), parsed.GetValue(resume), parsed.GetValue(generator)!, parsed.GetValue(wait), parsed.GetValue(chunk)!)));
         return command;
     }
 
-    private sealed record Request(string? Model, string? Template, string? Preset, string Out, string Format, string? DType, string ShardSize, ulong Seed,
+    private sealed record Request(string? Model, string? Template, string? Preset, string? Out, bool Plan, bool Json, string Format, string? DType, string ShardSize, ulong Seed,
         int Threads, int? Rank, int? World, bool Resume, string Generator, double WaitSeconds, string ChunkSize);
 
     private static int Run(CliContext context, Request r)
@@ -43,6 +45,8 @@ internal sealed class InitCommand : CliCommand
         if (r.Model is not null && r.Template is not null) throw new UsageException("Give one of --model and --template, not both.");
         if (r.Model is null && r.Template is null && r.Preset is null)
             throw new UsageException("Say what to write: --model SPEC, --template FILE.safetensors, or --preset gpt2 (see 'weightinit init --help').");
+        if (r.Json && !r.Plan) throw new UsageException("--json prints the plan; give it with --plan.");
+        if (r.Out is null && !r.Plan) throw new UsageException("Say where to write: --out DIR (or --plan to print the plan and write nothing).");
         if (r.Threads < 0) throw new UsageException($"--threads must be ≥ 0 (0: all cores); got {r.Threads}.");
         if (!(r.WaitSeconds > 0)) throw new UsageException($"--wait-timeout must be a positive number of seconds; got {r.WaitSeconds}.");
         var (rank, world) = Ranks(r.Rank, r.World);
@@ -68,15 +72,22 @@ internal sealed class InitCommand : CliCommand
         }
         var plan = CheckpointPlan.Create(source!.Tensors, source.Policy, r.Seed, source.DType ?? TensorDType.Float32, generator, dtype);
         var files = CheckpointLayout.Files(plan, format, shardBytes); // checks names and dtypes before anything touches the disk
+        var companions = source.Companions?.Invoke(plan) ?? [];
+        foreach (var c in companions) CheckpointLayout.CompanionFileName(c.FileName, files);
+        if (r.Plan)
+        {
+            context.Output.Write(r.Json ? CheckpointPlanReport.ToJson(plan) : CheckpointPlanReport.ToText(plan));
+            return ExitCodes.Success;
+        }
 
-        string directory = Path.GetFullPath(r.Out);
+        string directory = Path.GetFullPath(r.Out!);
         bool created = PrepareDirectory(directory);
         try
         {
             var result = CheckpointWriter.Write(plan, new CheckpointWriteOptions
             {
                 Directory = directory, Format = format, ShardBytes = shardBytes, Rank = rank, World = world, Threads = r.Threads,
-                Resume = r.Resume, ChunkBytes = (int)chunkBytes, WaitTimeout = TimeSpan.FromSeconds(r.WaitSeconds), Log = context.Error,
+                Resume = r.Resume, Companions = companions, ChunkBytes = (int)chunkBytes, WaitTimeout = TimeSpan.FromSeconds(r.WaitSeconds), Log = context.Error,
             });
             context.Output.WriteLine($"{plan.Tensors.Count} tensors, {plan.ParameterCount} parameters, {plan.ByteLength} bytes of data in {files.Count} file(s) in {directory}");
             context.Output.WriteLine($"rank {rank} of {world}: wrote {result.Written.Count}, kept {result.Kept.Count}{(result.WroteIndex ? "; manifest" + (files.Count > 1 && format == CheckpointFormat.Safetensors ? " and index" : "") + " written" : "")}");

@@ -67,6 +67,10 @@ public static class InitializerRegistry
              new("lower", ["a"], "-2", "lower bound"), new("upper", ["b"], "2", "upper bound"),
              new("unit", ["bounds"], "sigma (absolute when a/b are given)", "sigma | absolute")])
         { Create = a => a.TruncatedNormal() },
+        new("embedding", ["Embedding"], "N(mean, std²) with row padding_idx (along dim 0) zero: nn.Embedding(padding_idx=p)",
+            [new("mean", [], "0", "mean"), new("std", ["stddev", "sigma"], "1", "standard deviation"),
+             new("padding_idx", [], "none", "the row that is zero (none: a plain normal)")])
+        { Create = a => new Embedding(a.Number("mean", 0), a.Number("std", 1), a.Has("padding_idx") ? a.Integer("padding_idx", 0) : null) },
         new("identity", ["eye", "Identity"], "gain·I (2-D)", [Gain]) { Create = a => new Identity(a.Number("gain", 1)) },
         new("orthogonal", ["Orthogonal", "saxe"], "gain·Q, Q Haar-orthogonal (QR with sign fix); rows = dim 0 (PyTorch layout) or cols = last dim (Keras layout)", [Gain])
         { Create = a => new Orthogonal(a.GainValue("gain")) },

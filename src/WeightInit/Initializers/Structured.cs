@@ -301,3 +301,41 @@ public sealed record CaffeSparseGaussian(double Mean, double StdDev, int Expecte
         }
     }
 }
+
+/// <summary>An embedding table's initialization: every element N(mean, std²), except row <see cref="PaddingIndex"/> (index along dimension 0), which is zero.</summary>
+/// <remarks>
+/// Without a padding index it is exactly <c>normal(mean, std)</c> (same distribution, same bits). With one, the values come from the
+/// float64 normal stream of the key, and the <c>padding_idx</c> row (elements [p·cols, (p+1)·cols) in row-major order) is zero,
+/// so the padding token's vector starts at zero as in the library's module.
+/// Equivalent: PyTorch <c>nn.Embedding(n, d, padding_idx=p)</c> (N(0, 1), <c>_fill_padding_idx_with_zero</c>); Hugging Face
+/// <c>_init_weights</c> for <c>nn.Embedding</c>: <c>weight.normal_(0, initializer_range)</c> then <c>weight[padding_idx].zero_()</c>.
+/// </remarks>
+/// <param name="Mean">The mean.</param>
+/// <param name="StdDev">The standard deviation.</param>
+/// <param name="PaddingIndex">The row that is zero, 0 ≤ p &lt; dimension 0, or null for none.</param>
+public sealed record Embedding(double Mean = 0, double StdDev = 1, long? PaddingIndex = null) : Initializer
+{
+    private readonly NormalDistribution _normal = new(Mean, StdDev);
+
+    /// <summary>The padding row, or null.</summary>
+    public long? PaddingIndex { get; } = PaddingIndex is null or >= 0 ? PaddingIndex
+        : throw new ArgumentOutOfRangeException(nameof(PaddingIndex), PaddingIndex, "padding_idx must be ≥ 0 (a row of the table).");
+
+    /// <inheritdoc/>
+    public override string Spec => $"embedding(mean={SpecText.Of(Mean)}, std={SpecText.Of(StdDev)}" + (PaddingIndex is { } p ? $", padding_idx={p})" : ")");
+
+    /// <inheritdoc/>
+    public override Distribution? DistributionFor(WeightShape shape) => PaddingIndex is null ? _normal : null;
+
+    private protected override void FillStructured(PhiloxKey key, WeightShape shape, long firstIndex, Span<double> values)
+    {
+        if (shape.Rank < 1 || PaddingIndex >= shape.Dimensions[0])
+            throw new ArgumentException($"embedding: padding_idx {PaddingIndex} is not a row of a tensor of shape {shape}.");
+        _normal.Fill(key, 0, values, firstIndex, null);
+        long cols = shape.ElementCount / shape.Dimensions[0];
+        long start = PaddingIndex!.Value * cols - firstIndex, end = start + cols;
+        start = Math.Max(start, 0);
+        end = Math.Min(end, values.Length);
+        if (start < end) values[(int)start..(int)end].Clear();
+    }
+}

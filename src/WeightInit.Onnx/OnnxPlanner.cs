@@ -268,8 +268,9 @@ public static class OnnxPlanner
             fixedReason = $"PyTorch {op}: every parameter U(±1/√hidden_size), hidden_size {h}";
         }
         if (input == 3)
+            // Filled as one vector like every bias (a [directions, 2·g·H] matrix would show fans it does not have).
             return new Placement(TensorRole.Bias, $"{op} B [directions, 2·{gates}·H] ({gateNames}; Wb then Rb)",
-                new WeightShape(dims, WeightLayout.OutInKernel), new Fans(inputWidth, h), null, fixedSpec, fixedReason);
+                new WeightShape([checked(dims[0] * dims[1])], WeightLayout.OutInKernel), new Fans(inputWidth, h), null, fixedSpec, fixedReason);
         int groups = checked(dims[0] * gates);
         var shape = new WeightShape([checked(dims[0] * dims[1]), dims[2]], WeightLayout.OutInKernel, groups);
         return new Placement(TensorRole.Linear, $"{op} {(input == 1 ? "W" : "R")} ({gateNames}, {dims[0]} direction(s); filled as [{dims[0] * dims[1]}, {dims[2]}], {groups} groups)",

@@ -50,13 +50,16 @@ public sealed class OnnxPlan
             .Select(t => new TensorDeclaration(t.Name, t.Shape!.Dimensions, t.DType, t.Role, t.Shape.Layout, t.Shape.Groups, t.Initializer))
             .ToList();
 
-    /// <summary>The checkpoint plan of the rewritten tensors (Philox, one key per tensor name).</summary>
+    /// <summary>The checkpoint plan of the rewritten tensors (by default Philox, one key per tensor name, each in its ONNX type).</summary>
+    /// <param name="seed">The seed.</param>
+    /// <param name="generator">The generator.</param>
+    /// <param name="dtypeOverride">When set, every tensor gets this type (for checkpoint files; an ONNX model keeps its types).</param>
     /// <exception cref="ArgumentException">An initializer spec cannot be used for its tensor; the message names it. Also when nothing is rewritten.</exception>
-    public CheckpointPlan ToCheckpointPlan(ulong seed)
+    public CheckpointPlan ToCheckpointPlan(ulong seed, CheckpointGenerator generator = CheckpointGenerator.Philox, TensorDType? dtypeOverride = null)
     {
         var declarations = Declarations();
         if (declarations.Count == 0)
             throw new ArgumentException($"No initializer of '{Model.Path}' is consumed by an op WeightInit can place (see --plan); nothing to initialize.");
-        return CheckpointPlan.Create(declarations, InitPolicy.Default, seed);
+        return CheckpointPlan.Create(declarations, InitPolicy.Default, seed, generator: generator, dtypeOverride: dtypeOverride);
     }
 }

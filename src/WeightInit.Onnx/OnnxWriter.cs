@@ -44,6 +44,7 @@ public static class OnnxWriter
         // Split parts: a fresh inline tensor beside the source, named as the Identity output; that Identity goes.
         var byName = graph.Initializer.ToDictionary(t => t.Name, StringComparer.Ordinal);
         var lastPart = new Dictionary<string, TensorProto>(StringComparer.Ordinal);
+        var lastInput = new Dictionary<string, ValueInfoProto>(StringComparer.Ordinal);
         foreach (var t in plan.Tensors.Where(t => t.Name != t.Source))
         {
             var source = byName[t.Source];
@@ -55,6 +56,14 @@ public static class OnnxWriter
             graph.Initializer.Insert(graph.Initializer.IndexOf(after) + 1, part);
             lastPart[t.Source] = part;
             byName[t.Name] = part;
+            // Before IR 4 every initializer must also be a graph input (onnx.proto): list the part as its source is listed.
+            if (model.Proto.IrVersion < 4 && graph.Input.FirstOrDefault(i => i.Name == t.Source) is { } input)
+            {
+                var entry = input.Clone();
+                entry.Name = t.Name;
+                graph.Input.Insert(graph.Input.IndexOf(lastInput.GetValueOrDefault(t.Source, input)) + 1, entry);
+                lastInput[t.Source] = entry;
+            }
         }
         foreach (int n in plan.RemovedIdentityNodes.Distinct().OrderDescending()) graph.Node.RemoveAt(n);
 

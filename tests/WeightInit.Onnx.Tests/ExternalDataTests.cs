@@ -47,3 +47,28 @@ public sealed class ExternalDataTests
         Assert.False(File.Exists(Path.Combine(input, "new.onnx")));
     }
 }
+
+/// <summary>Split aliases in a model of IR version 3, where every initializer must also be a graph input.</summary>
+public sealed class OldIrTests
+{
+    [OracleFact(Oracle.Torch, Oracle.Onnx, Oracle.Scipy)]
+    public void Rewrite_Ir3_SplitPartIsAlsoAGraphInput_CheckerPasses()
+    {
+        string source = TorchExports.PathOf("bn_ir3");
+        // A random BatchNorm scale: its Identity alias running_var (which must stay 1) becomes an initializer of its own.
+        var policy = WeightInit.Checkpoints.InitPolicy.Default with { Rules = [WeightInit.Checkpoints.TensorRule.Glob("2.weight", "normal(std=0.1)")] };
+        var plan = OnnxPlanner.Plan(OnnxModel.Load(source), new OnnxPlanOptions { Policy = policy });
+        Assert.Equal(["2.running_var"], plan.Tensors.Where(t => t.Name != t.Source).Select(t => t.Name));
+        string output = Path.Combine(TorchExports.Scratch(), "bn_ir3.onnx");
+        OnnxWriter.Write(plan, plan.ToCheckpointPlan(3), output);
+        var report = TorchExports.CheckRewrite(source, output, ["2.running_var"], new Dictionary<string, Law>
+        {
+            ["2.running_var"] = Law.Constant(1), ["2.weight"] = Law.Normal(0.1), ["2.bias"] = Law.Constant(0),
+        });
+        Assert.Equal("ok", report.GetProperty("checker").GetString());
+        // The only structural changes: the Identity node gone, and "2.running_var" listed as a graph input after "2.weight".
+        Assert.Equal(["graph.input"], report.GetProperty("structure").EnumerateArray().Select(d => d.GetString()));
+        Assert.True(report.GetProperty("tensors").GetProperty("2.running_var").GetProperty("all_equal").GetBoolean());
+        Assert.True(report.GetProperty("tensors").GetProperty("2.weight").GetProperty("ks_pvalue").GetDouble() > 1e-6);
+    }
+}

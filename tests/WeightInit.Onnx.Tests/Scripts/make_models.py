@@ -76,3 +76,11 @@ block = Block().eval()
 ids = torch.randint(0, 50, (5, 2))
 export("transformer", block, (ids,), opset=17, input_names=["ids"])
 export("transformer13", block, (ids,), opset=13, input_names=["ids"])
+
+# IR version 3 (before IR 4, every initializer must also be a graph input): the aliased BatchNorm again, opset 9.
+import onnx
+export("bn_ir3", nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU(), nn.BatchNorm2d(8)).eval(), (torch.randn(1, 3, 6, 6),), opset=9,
+       keep_initializers_as_inputs=True)
+ir3 = onnx.load(os.path.join(out, "bn_ir3.onnx"))
+ir3.ir_version = 3
+onnx.save(ir3, os.path.join(out, "bn_ir3.onnx"))

@@ -11,6 +11,9 @@ internal static class TorchExports
     /// <summary>Every model make_models.py writes.</summary>
     public static readonly string[] Names = ["mlp", "cnn", "bn_folded", "bn", "bn_train", "lstm", "gru", "transformer", "transformer13"];
 
+    /// <summary>Further models make_models.py writes for single tests (an IR 3 model, a deep MLP for analyze).</summary>
+    public static readonly string[] Others = ["bn_ir3", "deep_relu"];
+
     private static readonly Lazy<string> LazyFolder = new(Export, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The folder holding the exported models.</summary>
@@ -33,7 +36,7 @@ internal static class TorchExports
         Directory.CreateDirectory(dir);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { Directory.Delete(dir, true); } catch (IOException) { } };
         RunScript("make_models.py", dir);
-        foreach (string name in Names)
+        foreach (string name in Names.Concat(Others))
             Assert.True(File.Exists(Path.Combine(dir, name + ".onnx")), $"make_models.py did not write {name}.onnx");
         return dir;
     }

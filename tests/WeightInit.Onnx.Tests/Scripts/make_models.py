@@ -84,3 +84,10 @@ export("bn_ir3", nn.Sequential(nn.Conv2d(3, 8, 3), nn.ReLU(), nn.BatchNorm2d(8))
 ir3 = onnx.load(os.path.join(out, "bn_ir3.onnx"))
 ir3.ir_version = 3
 onnx.save(ir3, os.path.join(out, "bn_ir3.onnx"))
+
+# For analyze: a 20-layer ReLU MLP of width 64 with a dynamic batch axis.
+layers = []
+for _ in range(20):
+    layers += [nn.Linear(64, 64), nn.ReLU()]
+export("deep_relu", nn.Sequential(*layers).eval(), (torch.randn(4, 64),), input_names=["x"], output_names=["y"],
+       dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}})

@@ -60,7 +60,8 @@ public sealed record OnnxAnalysis(IReadOnlyList<OnnxNodeStatistics> Nodes, doubl
     /// <para><b>Measured</b>: forward only (ONNX Runtime's inference package has no backward pass). One intra-op thread, so the
     /// numbers depend on the seed alone.</para>
     /// <para><b>Theory</b>, with E[x] = 0 and x independent of zero-mean weights: Gemm, MatMul (constant weight), Conv and ConvTranspose
-    /// give Var y = fan_in·Var W·E[x²] + Var b + E[b]² (fan_in the planned one, interior outputs of a convolution); Add of a constant
+    /// (stride 1) give Var y = fan_in·E[W²]·E[x²] + E[b²] (fan_in the planned one; a padded convolution's border outputs have fewer
+    /// terms, so its measured variance is lower); Add of a constant
     /// adds its variance; Relu gives E[y²] = Var z / 2 and Var y = Var z·(1/2 − 1/(2π)) for symmetric z; shape ops keep it.
     /// Any other op ends the prediction for what it feeds.</para>
     /// <para><b>Flags</b>: the weighted nodes' measured variance over the inputs', by <see cref="VarianceDiagnosis.Classify"/>.</para>
@@ -170,7 +171,9 @@ public sealed record OnnxAnalysis(IReadOnlyList<OnnxNodeStatistics> Nodes, doubl
             {
                 switch (node.OpType)
                 {
-                    case "Gemm" or "MatMul" or "Conv" or "ConvTranspose" when constants.Count >= 1 && laws[constants[0]].Plan.Fans is { } fans:
+                    // A strided ConvTranspose reaches each output from a varying number of inputs (about fan_in/∏strides): no single prediction.
+                    case "Gemm" or "MatMul" or "Conv" or "ConvTranspose" when constants.Count >= 1 && laws[constants[0]].Plan.Fans is { } fans
+                        && !(node.OpType == "ConvTranspose" && node.Attribute.Any(a => a.Name == "strides" && a.Ints.Any(v => v != 1))):
                     {
                         var w = laws[constants[0]];
                         double v = fans.FanIn * (w.Variance + w.Mean * w.Mean) * x.Item1;

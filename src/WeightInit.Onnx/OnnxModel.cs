@@ -34,6 +34,10 @@ public sealed class OnnxModel
     /// <summary>The graph's initializers in file order.</summary>
     public IReadOnlyList<OnnxInitializer> Initializers { get; }
 
+    /// <summary>The graph inputs a caller feeds: those that are not initializers (before IR 4 the initializers are listed too).</summary>
+    public IReadOnlyList<string> InputNames =>
+        Proto.Graph.Input.Select(i => i.Name).Where(n => Initializers.All(t => t.Name != n)).ToList();
+
     internal ModelProto Proto { get; }
 
     internal GraphProto Graph => Proto.Graph;

@@ -22,7 +22,11 @@ internal static class OnnxInit
 
     /// <summary>Loads and plans the model, with the preset's and the rules' policy.</summary>
     /// <exception cref="UsageException">The file is missing or not a usable ONNX model, or the preset or rules are bad; one line says which.</exception>
-    public static OnnxPlan Plan(string path, string? preset, string? rules)
+    /// <param name="path">The model file.</param>
+    /// <param name="preset">A preset name, or null.</param>
+    /// <param name="rules">Rules (JSON file or text), or null.</param>
+    /// <param name="weights">A spec for every dense and convolution weight (<c>analyze --init</c>), or null; rules still win.</param>
+    public static OnnxPlan Plan(string path, string? preset, string? rules, string? weights = null)
     {
         OnnxModel model;
         try { model = OnnxModel.Load(path); }
@@ -38,6 +42,11 @@ internal static class OnnxInit
             var resolved = CheckpointPresets.Resolve(preset, names);
             pytorch = ReferenceEquals(resolved.Policy, CheckpointPresets.PyTorchDefault);
             policy = policy.Then(resolved.Policy);
+        }
+        if (weights is not null)
+        {
+            if (string.IsNullOrWhiteSpace(weights)) throw new UsageException("--init is empty; give an initializer spec such as he_normal (weightinit list shows them).");
+            policy = policy.Then(new InitPolicy { Defaults = new Dictionary<TensorRole, string> { [TensorRole.Linear] = weights.Trim(), [TensorRole.Conv] = weights.Trim() } });
         }
         if (rules is not null) policy = policy.Then(CheckpointSpec.LoadPolicy(rules));
         return OnnxPlanner.Plan(model, new OnnxPlanOptions { Policy = policy, PyTorchModules = pytorch });

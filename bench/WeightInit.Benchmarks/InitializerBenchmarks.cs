@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using WeightInit.Initializers;
 using WeightInit.Random;
+using WeightInit.Shapes;
 
 namespace WeightInit.Benchmarks;
 

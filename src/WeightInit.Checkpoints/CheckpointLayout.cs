@@ -39,6 +39,12 @@ public static class CheckpointLayout
     {
         ArgumentNullException.ThrowIfNull(plan);
         if (shardBytes <= 0) throw new ArgumentException($"The shard size must be positive; got {shardBytes} bytes.");
+        foreach (var t in plan.Tensors)
+        {
+            // One validator for every format: no name may leave its directory; npy and npz names become file or member names.
+            if (format == CheckpointFormat.Safetensors) TensorNames.Check(t.Name);
+            else TensorNames.CheckFileName(t.Name, format == CheckpointFormat.Npy ? "npy" : "npz");
+        }
         if (format != CheckpointFormat.Safetensors)
             foreach (var t in plan.Tensors)
                 if (!t.DType.HasNumpyDescr())
@@ -87,12 +93,10 @@ public static class CheckpointLayout
     }
 
     /// <summary>"NAME.npy", checked to be a plain file name.</summary>
-    /// <exception cref="ArgumentException">The name holds a path separator, starts with '.', or has a character file systems reject.</exception>
+    /// <exception cref="ArgumentException">The name is not a plain file name (<see cref="TensorNames.CheckFileName"/>).</exception>
     public static string NpyFileName(string tensorName)
     {
-        ArgumentException.ThrowIfNullOrEmpty(tensorName);
-        if (tensorName.StartsWith('.') || tensorName.IndexOfAny(['/', '\\', ':', '\0']) >= 0)
-            throw new ArgumentException($"Tensor '{tensorName}' cannot be a .npy file name (no '/', '\\', ':' and no leading '.'); write --format safetensors or npz.");
+        TensorNames.CheckFileName(tensorName, "npy");
         return tensorName + ".npy";
     }
 

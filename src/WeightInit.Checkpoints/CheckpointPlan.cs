@@ -1,3 +1,4 @@
+using WeightInit.Naming;
 using System.Globalization;
 using System.Reflection;
 using System.Text;
@@ -88,11 +89,13 @@ public sealed class CheckpointPlan
         }
 
         var tensors = new List<CheckpointTensor>(list.Count);
+        long totalBytes = 0;
         foreach (var d in list)
         {
             var role = d.Role ?? TensorRoles.Infer(d.Name, d.Dimensions.Count);
             var layout = d.Layout ?? WeightLayout.OutInKernel;
             var type = dtypeOverride ?? d.DType ?? dtype;
+            totalBytes = CheckSize(d, type, totalBytes);
             string spec = d.Initializer ?? policy.SpecFor(d.Name, role);
             if (IsPyTorchBias(spec)) spec = ResolvePyTorchBias(d, byName);
             var tensor = new CheckpointTensor(d.Name, d.Dimensions.ToArray(), type, role, layout, d.Groups, spec);
@@ -102,8 +105,25 @@ public sealed class CheckpointPlan
         return new CheckpointPlan(tensors, seed, generator);
     }
 
+    /// <summary>The running total of data bytes after <paramref name="d"/>, checked to fit a 64-bit count (element count, tensor bytes, total bytes).</summary>
+    private static long CheckSize(TensorDeclaration d, TensorDType type, long totalBytes)
+    {
+        long count = TensorSource.CountElements(d.Dimensions.Select(x => (long)x).ToArray(), d.Name); // refuses more than 2⁶³ − 1 elements
+        long bytes;
+        try { bytes = checked(count * type.ElementSize()); }
+        catch (OverflowException)
+        {
+            throw new ArgumentException($"Tensor '{d.Name}' [{string.Join(", ", d.Dimensions)}] has {count} elements of {type.ElementSize()} bytes: more bytes than a 64-bit size holds (2⁶³ − 1).");
+        }
+        try { return checked(totalBytes + bytes); }
+        catch (OverflowException)
+        {
+            throw new ArgumentException($"The checkpoint's tensors up to '{d.Name}' hold more bytes than a 64-bit size holds (2⁶³ − 1); no file system stores that.");
+        }
+    }
+
     private static bool IsPyTorchBias(string spec) =>
-        InitializerRegistry.Normalize(spec.Trim()) == InitializerRegistry.Normalize(InitPolicy.PyTorchBias);
+        Vocabulary.Key(spec.Trim()) == Vocabulary.Key(InitPolicy.PyTorchBias);
 
     /// <summary>U(±1/√fan_in) of the sibling weight, as a plain uniform spec (PyTorch: <c>bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0</c>).</summary>
     private static string ResolvePyTorchBias(TensorDeclaration bias, Dictionary<string, TensorDeclaration> byName)
@@ -252,7 +272,7 @@ public sealed class CheckpointPlan
                 string name = e.GetProperty("name").GetString()!;
                 var dims = e.GetProperty("shape").EnumerateArray().Select(x => x.GetInt32()).ToArray();
                 declarations.Add(new TensorDeclaration(name, dims, TensorDTypes.FromSafetensorsName(e.GetProperty("dtype").GetString()!),
-                    TensorRoles.Parse(e.GetProperty("role").GetString()!), Enum.Parse<WeightLayout>(e.GetProperty("layout").GetString()!),
+                    TensorRoles.Parse(e.GetProperty("role").GetString()!), WeightLayouts.Parse(e.GetProperty("layout").GetString()!),
                     e.GetProperty("groups").GetInt32(), e.GetProperty("init").GetString()!));
                 if (e.TryGetProperty("file", out var f)) files[name] = f.GetString()!;
             }

@@ -1,3 +1,4 @@
+using WeightInit.Naming;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using WeightInit.Checkpoints.HuggingFace;
@@ -34,7 +35,7 @@ public static partial class CheckpointPresets
         InitializerSpec spec;
         try { spec = InitializerSpec.Parse(text); }
         catch (FormatException e) { throw new ArgumentException($"Preset '{text}': {e.Message}", e); }
-        switch (InitializerRegistry.Normalize(spec.Name))
+        switch (Vocabulary.Key(spec.Name))
         {
             case "pytorchdefault" or "pytorch" or "torch":
                 if (spec.Arguments.Count > 0) throw new ArgumentException("Preset pytorch-default takes no arguments.");

@@ -1,3 +1,4 @@
+using WeightInit.Naming;
 using System.Globalization;
 using System.Text.Json;
 using WeightInit.Checkpoints.HuggingFace;
@@ -56,8 +57,9 @@ public static class CheckpointSpec
         ArgumentNullException.ThrowIfNull(path);
         string text;
         if (path.TrimStart().StartsWith('{')) text = path;
-        else if (File.Exists(path)) text = File.ReadAllText(path);
-        else throw new ArgumentException($"Model spec '{path}' does not exist (give a JSON file, or JSON text starting with '{{').");
+        else if (RegularFile.KindOf(path) == FileKind.Missing)
+            throw new ArgumentException($"Model spec '{path}' does not exist (give a JSON file, or JSON text starting with '{{').");
+        else text = RegularFile.ReadText(path, "Model spec"); // a regular file of at most RegularFile.MaxJsonBytes, never /dev/zero or a FIFO
         try
         {
             return Parse(text);
@@ -80,6 +82,7 @@ public static class CheckpointSpec
         {
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new ArgumentException($"the spec must be a JSON object, not {root.ValueKind}.");
+            RegularFile.RejectDuplicateKeys(root); // as the safetensors reader does: System.Text.Json would keep the last silently
             if (root.TryGetProperty("layers", out _)) return FromModel(ModelSpec.FromJson(json));
             if (HuggingFaceConfig.IsConfig(root)) return HuggingFaceModels.Build(HuggingFaceConfig.Parse(json, "")).ToSource();
             foreach (var p in root.EnumerateObject())
@@ -138,7 +141,7 @@ public static class CheckpointSpec
         var declarations = model.Infer().Parameters.Select(p => new TensorDeclaration(p.Name, p.Shape.Dimensions.ToArray(), null,
             p.Role == ParameterRole.Bias ? TensorRole.Bias : p.Shape.Rank == 2 ? TensorRole.Linear : TensorRole.Conv,
             p.Shape.Layout, p.Shape.Groups, p.InitializerSpec)).ToList();
-        return new CheckpointSource(declarations, InitPolicy.Default);
+        return new CheckpointSource(declarations, new InitPolicy());
     }
 
     /// <summary>The tensors of an existing safetensors checkpoint, from its header alone (its data is never read): names, shapes and types in file order.</summary>
@@ -147,7 +150,7 @@ public static class CheckpointSpec
     public static CheckpointSource FromTemplate(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path)) throw new ArgumentException($"Template '{path}' does not exist.");
+        RegularFile.Require(path, "Template"); // a directory, FIFO or device is named as such
         using var reader = SafetensorsReader.Open(path);
         var declarations = new List<TensorDeclaration>();
         foreach (var t in reader.Tensors)
@@ -158,7 +161,9 @@ public static class CheckpointSpec
                     : throw new InvalidDataException($"Template '{path}': tensor '{t.Name}' has dimension {t.Shape[i]}, more than {int.MaxValue}.");
             declarations.Add(new TensorDeclaration(t.Name, dims, t.DType));
         }
-        return new CheckpointSource(declarations, InitPolicy.Default);
+        // An empty policy, not InitPolicy.Default: a preset combined with the template must not be overridden by the library's defaults
+        // (unset roles fall back to InitPolicy.Default anyway).
+        return new CheckpointSource(declarations, new InitPolicy());
     }
 
     private static TensorDeclaration Tensor(JsonElement t, string where, WeightLayout? defaultLayout)
@@ -238,12 +243,11 @@ public static class CheckpointSpec
         catch (ArgumentException e) { throw new ArgumentException($"{where}: {e.Message}", e); }
     }
 
-    /// <summary>A layout by its enum name in any case, with or without '_' and '-'.</summary>
+    /// <summary>A layout by any spelling <see cref="WeightLayouts"/> reads.</summary>
     internal static WeightLayout Layout(string text, string where)
     {
-        foreach (var layout in Enum.GetValues<WeightLayout>())
-            if (InitializerRegistry.Normalize(layout.ToString()) == InitializerRegistry.Normalize(text)) return layout;
-        throw new ArgumentException($"{where}: unknown layout '{text}'; valid: {string.Join(", ", Enum.GetNames<WeightLayout>())}.");
+        try { return WeightLayouts.Parse(text); }
+        catch (ArgumentException e) { throw new ArgumentException($"{where}: {e.Message}", e); }
     }
 
     /// <summary>Formats an integer for messages.</summary>

@@ -22,7 +22,8 @@ public static class CheckpointVerifier
     /// <param name="directory">The checkpoint directory.</param>
     /// <param name="sample">How many tensors to recompute (evenly spaced, first and last included), or null for all.</param>
     /// <param name="threads">Threads for Philox fills (0: all cores).</param>
-    /// <exception cref="ArgumentException">The directory or its manifest is missing, or <paramref name="sample"/> ≤ 0.</exception>
+    /// <exception cref="ArgumentException">Not a complete checkpoint: the directory, its manifest, a file or the index is missing, an entry is
+    /// a symbolic link or not a regular file, the manifest is unreadable or from another version, or <paramref name="sample"/> ≤ 0.</exception>
     /// <exception cref="InvalidDataException">The file set, a header or the index disagrees with the manifest; the message says where.</exception>
     public static IReadOnlyList<TensorVerdict> Verify(string directory, int? sample = null, int threads = 0)
     {
@@ -30,22 +31,39 @@ public static class CheckpointVerifier
         if (sample is <= 0) throw new ArgumentException($"--sample must be a positive number of tensors; got {sample}.");
         string manifestPath = Path.Combine(directory, CheckpointPlan.ManifestFileName);
         if (!Directory.Exists(directory)) throw new ArgumentException($"Checkpoint directory '{directory}' does not exist.");
-        if (!File.Exists(manifestPath))
+        if (RegularFile.KindOf(manifestPath, followLinks: false) == FileKind.Missing)
             throw new ArgumentException($"'{directory}' has no {CheckpointPlan.ManifestFileName}: not a checkpoint written by 'weightinit init', or its run did not finish (rank 0 writes it last).");
-        var (plan, fileOf, extra) = CheckpointPlan.FromJson(File.ReadAllText(manifestPath));
+        // Every entry read must be a regular file in the directory: a symbolic link could point anywhere, a FIFO blocks, /dev/zero never ends.
+        string manifestText = RegularFile.ReadText(manifestPath, "The manifest", followLinks: false);
+        CheckpointPlan plan;
+        IReadOnlyDictionary<string, string> fileOf, extra;
+        try { (plan, fileOf, extra) = CheckpointPlan.FromJson(manifestText); }
+        catch (InvalidDataException e) { throw new ArgumentException($"'{manifestPath}': {e.Message}", e); }
+        string written = extra.GetValueOrDefault("weightinit_version") ?? "";
+        if (written != CheckpointPlan.LibraryVersion)
+            throw new ArgumentException($"'{manifestPath}' was written by weightinit version '{written}'; this is version {CheckpointPlan.LibraryVersion}, " +
+                $"which reproduces only the files its own version writes (manifest format, provenance and streams may differ): verify it with weightinit {written}.");
         var format = CheckpointLayout.ParseFormat(extra.GetValueOrDefault("format") ?? "safetensors");
-        long shardBytes = long.Parse(extra.GetValueOrDefault("shard_size") ?? CheckpointLayout.DefaultShardBytes.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        if (!long.TryParse(extra.GetValueOrDefault("shard_size") ?? CheckpointLayout.DefaultShardBytes.ToString(CultureInfo.InvariantCulture), NumberStyles.None, CultureInfo.InvariantCulture, out long shardBytes))
+            throw new ArgumentException($"'{manifestPath}': shard_size '{extra.GetValueOrDefault("shard_size")}' is not a byte count.");
         var files = CheckpointLayout.Files(plan, format, shardBytes);
         foreach (var f in files)
         {
             foreach (int i in f.Tensors)
                 if (fileOf.GetValueOrDefault(plan.Tensors[i].Name) != f.FileName)
                     throw new InvalidDataException($"The manifest puts tensor '{plan.Tensors[i].Name}' in '{fileOf.GetValueOrDefault(plan.Tensors[i].Name)}', but its plan puts it in '{f.FileName}'.");
-            if (!File.Exists(Path.Combine(directory, f.FileName)))
-                throw new InvalidDataException($"'{f.FileName}' is missing from '{directory}'.");
+            string path = Path.Combine(directory, f.FileName);
+            if (RegularFile.KindOf(path, followLinks: false) == FileKind.Missing)
+                throw new ArgumentException($"'{f.FileName}' is missing from '{directory}': the checkpoint is incomplete.");
+            RegularFile.Require(path, "Checkpoint file", followLinks: false);
         }
         if (format == CheckpointFormat.Safetensors && files.Count > 1)
+        {
+            string indexPath = Path.Combine(directory, ShardIndex.IndexFileName);
+            if (RegularFile.KindOf(indexPath, followLinks: false) == FileKind.Missing)
+                throw new ArgumentException($"'{directory}' holds {files.Count} shards but no {ShardIndex.IndexFileName}: the index was deleted or its run did not finish (rank 0 writes it last).");
             ShardIndex.ReadFile(directory).Verify(directory);
+        }
 
         var sampling = new SamplingOptions { MaxThreads = threads };
         var torch = plan.Generator == CheckpointGenerator.Torch ? new TorchSequentialInit(plan) : null;

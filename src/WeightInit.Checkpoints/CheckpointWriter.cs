@@ -14,7 +14,7 @@ public sealed record CheckpointWriteOptions
     /// <summary>The default size of the fill-and-write chunks: 8 MiB (three are in flight, so about 24 MiB resident).</summary>
     public const int DefaultChunkBytes = 8 << 20;
 
-    /// <summary>The checkpoint directory; it must exist.</summary>
+    /// <summary>The checkpoint directory; created when missing.</summary>
     public required string Directory { get; init; }
     /// <summary>The file format.</summary>
     public CheckpointFormat Format { get; init; } = CheckpointFormat.Safetensors;
@@ -36,6 +36,12 @@ public sealed record CheckpointWriteOptions
     public IReadOnlyList<CompanionFile> Companions { get; init; } = [];
     /// <summary>Where progress lines go (null: nowhere).</summary>
     public TextWriter? Log { get; init; }
+    /// <summary>Stops the write at the next chunk (the file in progress is removed, complete files are kept for a resume);
+    /// <see cref="CheckpointWriter.Write"/> then throws <see cref="OperationCanceledException"/>.</summary>
+    public CancellationToken Cancellation { get; init; }
+    /// <summary>When a write fails (other than by <see cref="Cancellation"/>), remove the files and sidecars this call wrote, so that a
+    /// directory that held nothing before holds nothing after.</summary>
+    public bool RemoveWrittenOnFailure { get; init; }
 }
 
 /// <summary>What one <see cref="CheckpointWriter.Write"/> call did.</summary>
@@ -75,8 +81,9 @@ public static class CheckpointWriter
 
     /// <summary>Writes this rank's share of <paramref name="plan"/> (and, on rank 0, the manifest and index).</summary>
     /// <exception cref="ArgumentException">Bad options (rank ≥ world, shard size ≤ 0, torch generator with several ranks, bfloat16 for NumPy…).</exception>
-    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
-    /// <exception cref="IOException">A write failed (a full device says so); the temporary file was removed.</exception>
+    /// <exception cref="IOException">A write failed (a full device says so); the temporary file was removed. Or another writer holds this
+    /// rank's lock on the directory (<see cref="WriterLockedException"/>, naming it).</exception>
+    /// <exception cref="OperationCanceledException"><see cref="CheckpointWriteOptions.Cancellation"/> was signalled; the file in progress was removed.</exception>
     /// <exception cref="TimeoutException">Rank 0 waited <see cref="CheckpointWriteOptions.WaitTimeout"/> for other ranks' files.</exception>
     public static CheckpointWriteResult Write(CheckpointPlan plan, CheckpointWriteOptions options)
     {
@@ -87,38 +94,87 @@ public static class CheckpointWriter
         if (options.Threads < 0) throw new ArgumentException($"Threads must be ≥ 0 (0: all cores); got {options.Threads}.");
         if (plan.Generator == CheckpointGenerator.Torch && options.World > 1)
             throw new ArgumentException($"The torch generator is sequential (every tensor depends on all draws before it), so it runs as one process; got world {options.World}. Use --generator philox to shard across ranks.");
-        if (!Directory.Exists(options.Directory)) throw new DirectoryNotFoundException($"The checkpoint directory '{options.Directory}' does not exist.");
         var files = CheckpointLayout.Files(plan, options.Format, options.ShardBytes);
+        Directory.CreateDirectory(options.Directory);
+        using var writerLock = WriterLock.Acquire(options.Directory, options.Rank);
+        var mine = files.Where(f => f.Index % options.World == options.Rank).ToList();
+        RemoveStaleTemporaries(options, mine);
         string fingerprint = Fingerprint(plan, options);
         var sampling = new SamplingOptions { MaxThreads = options.Threads };
         var torch = plan.Generator == CheckpointGenerator.Torch ? new TorchSequentialInit(plan) : null;
         var written = new List<string>();
         var kept = new List<string>();
         long bytes = 0;
-        foreach (var file in files.Where(f => f.Index % options.World == options.Rank))
+        bool invalidated = false;
+        try
         {
-            string path = Path.Combine(options.Directory, file.FileName);
-            if (options.Resume && Sidecar.Matches(path, fingerprint, checkContent: true))
+            foreach (var file in mine)
             {
-                kept.Add(file.FileName);
-                options.Log?.WriteLine($"kept {file.FileName} (sidecar matches)");
-                continue;
+                options.Cancellation.ThrowIfCancellationRequested();
+                string path = Path.Combine(options.Directory, file.FileName);
+                if (options.Resume && Sidecar.Matches(path, fingerprint, checkContent: true))
+                {
+                    kept.Add(file.FileName);
+                    options.Log?.WriteLine($"kept {file.FileName} (sidecar matches)");
+                    continue;
+                }
+                if (!invalidated)
+                {
+                    // Before the first byte of this plan lands, no manifest or index may still describe another plan's files.
+                    Invalidate(options.Directory);
+                    invalidated = true;
+                }
+                File.Delete(path + SidecarSuffix); // the old sidecar must not vouch for the file while it is replaced
+                var watch = Stopwatch.StartNew();
+                written.Add(file.FileName);
+                var (length, crc) = WriteFile(path, plan, file, options, sampling, torch);
+                Sidecar.Write(path, length, crc, fingerprint);
+                bytes += length;
+                options.Log?.WriteLine($"wrote {file.FileName}: {length} bytes in {watch.Elapsed.TotalSeconds:F2} s ({length / Math.Max(watch.Elapsed.TotalSeconds, 1e-9) / 1e6:F0} MB/s)");
             }
-            RemoveStale(options.Directory, file.FileName);
-            var watch = Stopwatch.StartNew();
-            var (length, crc) = WriteFile(path, plan, file, options, sampling, torch);
-            Sidecar.Write(path, length, crc, fingerprint);
-            bytes += length;
-            written.Add(file.FileName);
-            options.Log?.WriteLine($"wrote {file.FileName}: {length} bytes in {watch.Elapsed.TotalSeconds:F2} s ({length / Math.Max(watch.Elapsed.TotalSeconds, 1e-9) / 1e6:F0} MB/s)");
+            bool wroteIndex = false;
+            if (options.Rank == 0)
+            {
+                Finish(plan, files, options, fingerprint);
+                wroteIndex = true;
+            }
+            return new CheckpointWriteResult(files, written, kept, wroteIndex, bytes);
         }
-        bool wroteIndex = false;
-        if (options.Rank == 0)
+        catch (Exception e) when (options.RemoveWrittenOnFailure && e is not OperationCanceledException)
         {
-            Finish(plan, files, options, fingerprint);
-            wroteIndex = true;
+            foreach (string name in written)
+            {
+                TryDelete(Path.Combine(options.Directory, name));
+                TryDelete(Path.Combine(options.Directory, name + SidecarSuffix));
+            }
+            throw;
         }
-        return new CheckpointWriteResult(files, written, kept, wroteIndex, bytes);
+    }
+
+    /// <summary>Removes the manifest and the shard index (before a plan's first file is written).</summary>
+    private static void Invalidate(string directory)
+    {
+        foreach (string name in new[] { ShardIndex.IndexFileName, CheckpointPlan.ManifestFileName })
+        {
+            string path = Path.Combine(directory, name);
+            if (RegularFile.KindOf(path, followLinks: false) != FileKind.Missing) File.Delete(path);
+        }
+    }
+
+    /// <summary>Removes every temporary a killed writer of this rank left: of its files, their sidecars and (rank 0) the manifest and index.</summary>
+    private static void RemoveStaleTemporaries(CheckpointWriteOptions options, IEnumerable<CheckpointFile> mine)
+    {
+        var names = mine.SelectMany(f => new[] { f.FileName, f.FileName + SidecarSuffix }).ToList();
+        if (options.Rank == 0) names.AddRange([CheckpointPlan.ManifestFileName, ShardIndex.IndexFileName]);
+        int removed = names.Sum(n => AtomicFile.RemoveStaleTemporaries(Path.Combine(options.Directory, n)));
+        if (removed > 0) options.Log?.WriteLine($"removed {removed} temporary file(s) that an interrupted run left");
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 
     /// <summary>Checks 0 ≤ <paramref name="rank"/> &lt; <paramref name="world"/>.</summary>
@@ -188,7 +244,7 @@ public static class CheckpointWriter
         {
             stream.Write(header);
             checksum.Crc.Append(header);
-            WriteData(stream, sources, options.ChunkBytes, checksum);
+            WriteData(stream, sources, options.ChunkBytes, checksum, options.Cancellation);
             stream.Flush();
             if (stream.Length != expected)
                 throw new InvalidOperationException($"'{file.FileName}' came out {stream.Length} bytes long where {expected} were planned; it was not created.");
@@ -204,9 +260,9 @@ public static class CheckpointWriter
     }
 
     /// <summary>Streams the sources' data: a producer fills fixed chunks (partial fills) while the caller's thread checksums and writes the previous one.</summary>
-    private static void WriteData(Stream stream, IReadOnlyList<TensorSource> sources, int chunkBytes, Checksum checksum)
+    private static void WriteData(Stream stream, IReadOnlyList<TensorSource> sources, int chunkBytes, Checksum checksum, CancellationToken stop)
     {
-        using var cancel = new CancellationTokenSource();
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
         using var free = new BlockingCollection<byte[]>();
         using var full = new BlockingCollection<(byte[] Buffer, int Length)>(BuffersInFlight);
         for (int i = 0; i < BuffersInFlight; i++) free.Add(new byte[chunkBytes]);
@@ -240,7 +296,8 @@ public static class CheckpointWriter
                 var crc = Task.Run(() => checksum.Crc.Append(buffer.AsSpan(0, length)));
                 stream.Write(buffer, 0, length);
                 crc.GetAwaiter().GetResult();
-                PauseHook(stream, length);
+                PauseHook(stream, length, stop);
+                stop.ThrowIfCancellationRequested();
                 free.Add(buffer);
             }
         }
@@ -253,29 +310,21 @@ public static class CheckpointWriter
         producer.GetAwaiter().GetResult();
     }
 
-    private static void PauseHook(Stream stream, int length)
+    private static void PauseHook(Stream stream, int length, CancellationToken stop)
     {
         if (_pauseCountdown < 0 || (_pauseCountdown -= length) > 0) return;
         stream.Flush();
         Console.Error.WriteLine($"weightinit: paused by {PauseVariable} in the middle of a file");
         Console.Error.Flush();
-        Thread.Sleep(Timeout.Infinite);
-    }
-
-    /// <summary>Removes temporaries of <paramref name="fileName"/> that a killed process left (".NAME.tmp-PID").</summary>
-    private static void RemoveStale(string directory, string fileName)
-    {
-        foreach (string stale in Directory.EnumerateFiles(directory, $".{fileName}.tmp-*"))
-        {
-            try { File.Delete(stale); }
-            catch (IOException) { }
-        }
+        stop.WaitHandle.WaitOne(); // for good, unless a signal cancels the write
+        stop.ThrowIfCancellationRequested();
     }
 
     private static void Finish(CheckpointPlan plan, IReadOnlyList<CheckpointFile> files, CheckpointWriteOptions options, string fingerprint)
     {
         var deadline = DateTime.UtcNow + options.WaitTimeout;
         var pending = files.ToList();
+        bool said = false;
         while (true)
         {
             pending.RemoveAll(f => Sidecar.Matches(Path.Combine(options.Directory, f.FileName), fingerprint, checkContent: false));
@@ -284,7 +333,12 @@ public static class CheckpointWriter
                 throw new TimeoutException($"Rank 0 waited {options.WaitTimeout.TotalSeconds:F0} s for {pending.Count} file(s) of the other ranks " +
                     $"({string.Join(", ", pending.Take(5).Select(f => $"{f.FileName} from rank {f.Index % options.World}"))}{(pending.Count > 5 ? ", …" : "")}); " +
                     "the index was not written. Are all ranks running with the same arguments?");
-            Thread.Sleep(100);
+            if (!said)
+            {
+                options.Log?.WriteLine($"rank 0: waiting up to {options.WaitTimeout.TotalSeconds:F0} s for {pending.Count} file(s) of the other ranks");
+                said = true;
+            }
+            if (options.Cancellation.WaitHandle.WaitOne(100)) options.Cancellation.ThrowIfCancellationRequested();
         }
         var fileOf = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var f in files)

@@ -1,3 +1,4 @@
+using WeightInit.Naming;
 using System.Globalization;
 using WeightInit.Gains;
 using WeightInit.Initializers;
@@ -60,8 +61,8 @@ public sealed class TorchSequentialInit
         var spec = InitializerSpec.Parse(tensor.Initializer);
         var info = InitializerRegistry.Find(spec.Name);
         var args = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (k, v) in spec.Arguments) args[InitializerRegistry.Normalize(k)] = v;
-        string? Arg(params string[] keys) => keys.Select(k => args.GetValueOrDefault(InitializerRegistry.Normalize(k))).FirstOrDefault(v => v is not null);
+        foreach (var (k, v) in spec.Arguments) args[Vocabulary.Key(k)] = v;
+        string? Arg(params string[] keys) => keys.Select(k => args.GetValueOrDefault(Vocabulary.Key(k))).FirstOrDefault(v => v is not null);
         switch (info.Name)
         {
             case "he_uniform" or "he_normal":

@@ -44,10 +44,9 @@ internal static class CliApp
         var parsed = root.Parse(args);
         if (parsed.Action is ParseErrorAction)
         {
-            // System.CommandLine's own error action exits with 1; a usage error here is 2 like every other user error.
-            foreach (var e in parsed.Errors)
-                error.WriteLine($"error: {e.Message}");
-            error.WriteLine($"Run '{CommandPath(parsed)} --help' for the valid commands and options.");
+            // System.CommandLine's own error action exits with 1 and prints every error; one unknown word cascades into
+            // several. A usage error here is 2 like every other, and one line: the first cause, with a suggestion.
+            error.WriteLine($"error: {ParseErrorText.Of(parsed, CommandPath(parsed))}");
             return ExitCodes.UsageError;
         }
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
@@ -68,7 +67,7 @@ internal static class CliApp
         }
     }
 
-    private static string CommandPath(ParseResult parsed)
+    internal static string CommandPath(ParseResult parsed)
     {
         var names = new List<string>();
         for (var r = parsed.CommandResult; r is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)

@@ -1,11 +1,13 @@
 using System.Globalization;
+using WeightInit.IO;
 using WeightInit.Initializers;
 using WeightInit.Random;
 using WeightInit.Sampling;
+using WeightInit.Shapes;
 
 namespace WeightInit.Cli;
 
-/// <summary>An array of one <see cref="ElementType"/> that initializers and distributions fill, read back as double or as round-trip text.</summary>
+/// <summary>An array of one <see cref="TensorDType"/> that initializers and distributions fill, read back as double or as round-trip text.</summary>
 internal sealed class ElementBuffer
 {
     private readonly float[]? _f32;
@@ -14,36 +16,36 @@ internal sealed class ElementBuffer
     private readonly ushort[]? _bf16;
 
     /// <summary>Allocates <paramref name="length"/> elements of <paramref name="type"/> (zeroed: the pages are not touched yet).</summary>
-    public ElementBuffer(ElementType type, int length)
+    public ElementBuffer(TensorDType type, int length)
     {
         Type = type;
         Length = length;
         switch (type)
         {
-            case ElementType.F32: _f32 = GC.AllocateUninitializedArray<float>(length); break;
-            case ElementType.F64: _f64 = GC.AllocateUninitializedArray<double>(length); break;
-            case ElementType.F16: _f16 = GC.AllocateUninitializedArray<Half>(length); break;
+            case TensorDType.Float32: _f32 = GC.AllocateUninitializedArray<float>(length); break;
+            case TensorDType.Float64: _f64 = GC.AllocateUninitializedArray<double>(length); break;
+            case TensorDType.Float16: _f16 = GC.AllocateUninitializedArray<Half>(length); break;
             default: _bf16 = GC.AllocateUninitializedArray<ushort>(length); break;
         }
     }
 
     /// <summary>The element type.</summary>
-    public ElementType Type { get; }
+    public TensorDType Type { get; }
 
     /// <summary>The number of elements.</summary>
     public int Length { get; }
 
     /// <summary>The size in bytes.</summary>
-    public long Bytes => (long)Length * Type.Size();
+    public long Bytes => (long)Length * Type.ElementSize();
 
     /// <summary>Fills the buffer with elements <paramref name="firstIndex"/>… of the tensor <paramref name="shape"/>.</summary>
     public void Fill(Initializer initializer, PhiloxKey key, WeightShape shape, long firstIndex, SamplingOptions options)
     {
         switch (Type)
         {
-            case ElementType.F32: initializer.Fill(key, shape, _f32!, firstIndex, options); break;
-            case ElementType.F64: initializer.Fill(key, shape, _f64!, firstIndex, options); break;
-            case ElementType.F16: initializer.Fill(key, shape, _f16!, firstIndex, options); break;
+            case TensorDType.Float32: initializer.Fill(key, shape, _f32!, firstIndex, options); break;
+            case TensorDType.Float64: initializer.Fill(key, shape, _f64!, firstIndex, options); break;
+            case TensorDType.Float16: initializer.Fill(key, shape, _f16!, firstIndex, options); break;
             default: initializer.FillBFloat16Bits(key, shape, _bf16!, firstIndex, options); break;
         }
     }
@@ -53,9 +55,9 @@ internal sealed class ElementBuffer
     {
         switch (Type)
         {
-            case ElementType.F32: distribution.Fill(key, _f32!, 0, options); break;
-            case ElementType.F64: distribution.Fill(key, _f64!, 0, options); break;
-            case ElementType.F16: distribution.Fill(key, _f16!, 0, options); break;
+            case TensorDType.Float32: distribution.Fill(key, _f32!, 0, options); break;
+            case TensorDType.Float64: distribution.Fill(key, _f64!, 0, options); break;
+            case TensorDType.Float16: distribution.Fill(key, _f16!, 0, options); break;
             default: distribution.FillBFloat16Bits(key, _bf16!, 0, options); break;
         }
     }
@@ -77,9 +79,9 @@ internal sealed class ElementBuffer
     {
         switch (Type)
         {
-            case ElementType.F32: _f32.AsSpan(from, count).Fill(0f); break;
-            case ElementType.F64: _f64.AsSpan(from, count).Fill(0d); break;
-            case ElementType.F16: _f16.AsSpan(from, count).Fill(default); break;
+            case TensorDType.Float32: _f32.AsSpan(from, count).Fill(0f); break;
+            case TensorDType.Float64: _f64.AsSpan(from, count).Fill(0d); break;
+            case TensorDType.Float16: _f16.AsSpan(from, count).Fill(default); break;
             default: _bf16.AsSpan(from, count).Fill(0); break;
         }
     }
@@ -87,18 +89,18 @@ internal sealed class ElementBuffer
     /// <summary>Element <paramref name="index"/> as a double (exact: every element type converts exactly).</summary>
     public double this[int index] => Type switch
     {
-        ElementType.F32 => _f32![index],
-        ElementType.F64 => _f64![index],
-        ElementType.F16 => (double)_f16![index],
+        TensorDType.Float32 => _f32![index],
+        TensorDType.Float64 => _f64![index],
+        TensorDType.Float16 => (double)_f16![index],
         _ => BitConverter.UInt32BitsToSingle((uint)_bf16![index] << 16),
     };
 
     /// <summary>Element <paramref name="index"/> as the shortest text that reads back to the same value of its type (bfloat16 as its float32 value).</summary>
     public string Format(int index) => Type switch
     {
-        ElementType.F32 => _f32![index].ToString("R", CultureInfo.InvariantCulture),
-        ElementType.F64 => _f64![index].ToString("R", CultureInfo.InvariantCulture),
-        ElementType.F16 => _f16![index].ToString(CultureInfo.InvariantCulture),
+        TensorDType.Float32 => _f32![index].ToString("R", CultureInfo.InvariantCulture),
+        TensorDType.Float64 => _f64![index].ToString("R", CultureInfo.InvariantCulture),
+        TensorDType.Float16 => _f16![index].ToString(CultureInfo.InvariantCulture),
         _ => BitConverter.UInt32BitsToSingle((uint)_bf16![index] << 16).ToString("R", CultureInfo.InvariantCulture),
     };
 }

@@ -1,4 +1,5 @@
 using WeightInit.Initializers;
+using WeightInit.Shapes;
 
 namespace WeightInit.Models;
 

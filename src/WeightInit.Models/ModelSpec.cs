@@ -1,5 +1,6 @@
 using System.Globalization;
 using WeightInit.Initializers;
+using WeightInit.Shapes;
 
 namespace WeightInit.Models;
 

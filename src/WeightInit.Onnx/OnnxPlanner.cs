@@ -2,6 +2,7 @@ using System.Globalization;
 using WeightInit.Checkpoints;
 using WeightInit.Initializers;
 using WeightInit.IO;
+using WeightInit.Naming;
 using WeightInit.Onnx.Proto;
 using WeightInit.Shapes;
 
@@ -112,7 +113,7 @@ public static class OnnxPlanner
             if (rule is not null) { spec = rule.Initializer; source = $"rule {rule}"; }
             else if (p.FixedSpec is not null) { spec = p.FixedSpec; source = p.FixedReason!; }
             else { spec = options.Policy.SpecFor(name, p.Role); source = $"default for role {p.Role.Name()}"; }
-            if (InitializerRegistry.Normalize(spec.Trim()) == InitializerRegistry.Normalize(InitPolicy.PyTorchBias))
+            if (Vocabulary.Same(spec.Trim(), InitPolicy.PyTorchBias))
             {
                 if (p.TorchFanIn is not { } fanIn)
                     throw new ArgumentException($"Tensor '{name}': {InitPolicy.PyTorchBias} applies to the bias of a Conv, ConvTranspose, Gemm or MatMul+Add; its consumer is {use.Describe()}.");

@@ -17,7 +17,7 @@ public static class ReportRunner
         var result = new List<IExperiment>();
         foreach (var n in names)
             result.Add(Experiments.FirstOrDefault(e => string.Equals(e.Name, n, StringComparison.OrdinalIgnoreCase))
-                       ?? throw new ArgumentException($"Unknown experiment '{n}'. Valid experiments: {string.Join(", ", Experiments.Select(e => e.Name))}."));
+                       ?? throw new ArgumentException($"Unknown experiment '{n}'. Valid experiments: {string.Join(", ", Experiments.Select(e => e.Name))}." + WeightInit.Naming.Vocabulary.DidYouMean(n, Experiments.Select(e => e.Name))));
         return result;
     }
 

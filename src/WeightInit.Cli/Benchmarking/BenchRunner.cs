@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using WeightInit.IO;
 using WeightInit.Initializers;
 using WeightInit.Numerics;
 using WeightInit.Random;
 using WeightInit.Sampling;
+using WeightInit.Shapes;
 
 namespace WeightInit.Cli.Benchmarking;
 
@@ -14,7 +16,7 @@ namespace WeightInit.Cli.Benchmarking;
 /// <param name="Type">Element type of the buffer.</param>
 /// <param name="Repetitions">Timed repetitions per case after the warm-up.</param>
 /// <param name="WarmUpSeconds">Each case runs untimed until this much time has passed (at least once), so that the JIT's tiered compilation has promoted the hot loops before timing.</param>
-internal sealed record BenchSettings(int Size, int Threads, ElementType Type, int Repetitions, double WarmUpSeconds);
+internal sealed record BenchSettings(int Size, int Threads, TensorDType Type, int Repetitions, double WarmUpSeconds);
 
 /// <summary>The fastest of several timed runs of one case.</summary>
 /// <param name="BestSeconds">The fastest run.</param>
@@ -167,7 +169,7 @@ internal sealed class BenchRunner
     private BenchResult Result(string name, string? spec, string? shape, long elements, Timing timing, BenchResult? ceiling)
     {
         double rate = elements / timing.BestSeconds / 1e9;
-        double bytesRate = elements * (double)_settings.Type.Size() / timing.BestSeconds / 1e9;
+        double bytesRate = elements * (double)_settings.Type.ElementSize() / timing.BestSeconds / 1e9;
         double? fraction = ceiling?.GValuesPerSecond is { } c ? rate / c : null;
         return new BenchResult(name, spec, shape, elements, timing.Repetitions, timing.BestSeconds, rate, bytesRate, fraction, null);
     }

@@ -1,3 +1,4 @@
+using WeightInit.IO;
 using System.Text.Json;
 
 namespace WeightInit.Cli.Benchmarking;
@@ -21,7 +22,7 @@ internal static class PythonComparison
     {
         var empty = new Dictionary<string, (string, long, double?, string?)>();
         var run = PythonScript.Run(python, PythonScript.Embedded("compare.py"),
-            [library, settings.Size.ToString(), settings.Threads.ToString(), settings.Repetitions.ToString(), settings.Type.Name()],
+            [library, settings.Size.ToString(), settings.Threads.ToString(), settings.Repetitions.ToString(), settings.Type.ShortName()],
             new Dictionary<string, string>(), Timeout);
         if (run.Output is null)
             return new ExternalRun(new ExternalLibrary(library, false, null, null, null, run.Problem), empty);

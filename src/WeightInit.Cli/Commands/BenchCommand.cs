@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Spectre.Console;
+using WeightInit.IO;
 using WeightInit.Cli.Benchmarking;
 
 namespace WeightInit.Cli.Commands;
@@ -48,7 +49,7 @@ internal sealed class BenchCommand : CliCommand
         {
             if (parsed.GetValue(gemm) is { Length: > 0 } sides)
                 return RunGemm(context, sides, parsed.GetValue(repetitions), parsed.GetValue(warmUp), parsed.GetValue(python)!, parsed.GetValue(json));
-            var settings = new BenchSettings(parsed.GetValue(size), parsed.GetValue(threads), CliParsing.ElementType(parsed.GetValue(dtype)!), parsed.GetValue(repetitions), parsed.GetValue(warmUp));
+            var settings = new BenchSettings(parsed.GetValue(size), parsed.GetValue(threads), TensorDTypes.Parse(parsed.GetValue(dtype)!), parsed.GetValue(repetitions), parsed.GetValue(warmUp));
             Validate(settings);
             var report = Run(context, settings, parsed.GetValue(compare) ? parsed.GetValue(python)! : null);
             if (parsed.GetValue(json)) context.Output.WriteLine(JsonSerializer.Serialize(report, CliJson.Options));
@@ -112,7 +113,7 @@ internal sealed class BenchCommand : CliCommand
             }
             comparison = Compare(python, settings, ceiling, distributions, orthogonalRate, orthogonalNote, runs);
         }
-        var configuration = new BenchConfiguration(settings.Size, settings.Threads, settings.Type.Name(), settings.Type.Size(), settings.Repetitions, settings.WarmUpSeconds, BenchRunner.LibraryOptimized);
+        var configuration = new BenchConfiguration(settings.Size, settings.Threads, settings.Type.ShortName(), settings.Type.ElementSize(), settings.Repetitions, settings.WarmUpSeconds, BenchRunner.LibraryOptimized);
         return new BenchReport(BenchReport.SchemaName, BenchRunner.Machine(), configuration, ceiling, distributions, initializers, comparison);
     }
 

@@ -32,11 +32,19 @@ internal abstract partial class CliCommand
         });
 
     /// <summary>The message of a user error, without the " (Parameter 'name')" that <see cref="ArgumentException"/> appends,
-    /// also where a wrapping message repeats an inner one: the name is the library's, not the user's.</summary>
-    internal static string UserMessage(Exception e) => ParameterSuffix().Replace(e.Message, "");
+    /// also where a wrapping message repeats an inner one: the name is the library's, not the user's.
+    /// The message is one line: <see cref="ArgumentOutOfRangeException"/>'s second line ("Actual value was …") goes too.</summary>
+    internal static string UserMessage(Exception e)
+    {
+        string message = ActualValue().Replace(ParameterSuffix().Replace(e.Message, ""), "");
+        return string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
 
     [System.Text.RegularExpressions.GeneratedRegex(@" \(Parameter '[A-Za-z_][A-Za-z0-9_]*'\)")]
     private static partial System.Text.RegularExpressions.Regex ParameterSuffix();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\r?\nActual value was [^\r\n]*")]
+    private static partial System.Text.RegularExpressions.Regex ActualValue();
 
     /// <summary>True for the exceptions that mean "bad input": the library's argument checks, format errors and <see cref="UsageException"/>.</summary>
     internal static bool IsUsageError(Exception e) => e is ArgumentException or FormatException or UsageException;

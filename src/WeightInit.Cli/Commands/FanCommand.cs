@@ -21,10 +21,10 @@ internal sealed class FanCommand : CliCommand
         };
         SetAction(command, context, parsed =>
         {
-            var weightLayout = CliParsing.Layout(parsed.GetValue(layout)!);
+            var weightLayout = WeightLayouts.Parse(parsed.GetValue(layout)!);
             var conventionText = parsed.GetValue(convention);
-            FanConvention? only = conventionText is null ? null : CliParsing.Convention(conventionText);
-            var weightShape = CliParsing.Shape(parsed.GetValue(shape)!, weightLayout, parsed.GetValue(groups));
+            FanConvention? only = conventionText is null ? null : FanConventions.Parse(conventionText);
+            var weightShape = WeightShape.Parse(parsed.GetValue(shape)!, weightLayout, parsed.GetValue(groups));
             Write(context.CreateConsole(), weightShape.Dimensions.ToArray(), weightLayout, weightShape.Groups, conventionText is null ? null : [only]);
             return ExitCodes.Success;
         });

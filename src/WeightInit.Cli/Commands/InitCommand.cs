@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using WeightInit.Checkpoints;
 using WeightInit.IO;
 using WeightInit.Onnx;
@@ -108,16 +109,44 @@ internal sealed class InitCommand : CliCommand
 
         string directory = Path.GetFullPath(r.Out!);
         bool created = PrepareDirectory(directory);
+        using var stop = new CancellationTokenSource();
+        PosixSignal? received = null;
+        void OnSignal(PosixSignalContext signal)
+        {
+            signal.Cancel = true; // not the default exit: the writer stops at its next chunk and removes the file in progress
+            received = signal.Signal;
+            stop.Cancel();
+        }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         try
         {
             var result = CheckpointWriter.Write(plan, new CheckpointWriteOptions
             {
                 Directory = directory, Format = format, ShardBytes = shardBytes, Rank = rank, World = world, Threads = r.Threads,
                 Resume = r.Resume, Companions = companions, ChunkBytes = (int)chunkBytes, WaitTimeout = TimeSpan.FromSeconds(r.WaitSeconds), Log = context.Error,
+                Cancellation = stop.Token, RemoveWrittenOnFailure = created,
             });
             context.Output.WriteLine($"{plan.Tensors.Count} tensors, {plan.ParameterCount} parameters, {plan.ByteLength} bytes of data in {files.Count} file(s) in {directory}");
             context.Output.WriteLine($"rank {rank} of {world}: wrote {result.Written.Count}, kept {result.Kept.Count}{(result.WroteIndex ? "; manifest" + (files.Count > 1 && format == CheckpointFormat.Safetensors ? " and index" : "") + " written" : "")}");
             return ExitCodes.Success;
+        }
+        catch (OperationCanceledException) when (received is { } signal)
+        {
+            RemoveIfEmpty(directory, created);
+            int complete = files.Count(f => File.Exists(Path.Combine(directory, f.FileName + CheckpointWriter.SidecarSuffix)));
+            context.Error.WriteLine($"error: interrupted by {signal}: the file in progress was removed; {complete} complete file(s) kept in '{directory}' (run again with --resume to finish).");
+            return SignalExitCode(signal);
+        }
+        catch (WriterLockedException e)
+        {
+            RemoveIfEmpty(directory, created);
+            throw new UsageException(e.Message);
+        }
+        catch (TimeoutException e)
+        {
+            RemoveIfEmpty(directory, created);
+            throw new UsageException($"{e.Message} (--wait-timeout {r.WaitSeconds} s)");
         }
         catch (IOException e) when (e.Message.StartsWith("The device is full", StringComparison.Ordinal))
         {
@@ -141,6 +170,14 @@ internal sealed class InitCommand : CliCommand
         try { CheckpointLayout.ParseFormat(format); return true; }
         catch (ArgumentException) { return false; }
     }
+
+    /// <summary>128 + the signal's number, as a shell reports a process ended by it (SIGINT 130, SIGTERM 143).</summary>
+    private static int SignalExitCode(PosixSignal signal) => signal switch
+    {
+        PosixSignal.SIGINT => 128 + 2,
+        PosixSignal.SIGTERM => 128 + 15,
+        _ => ExitCodes.Failure,
+    };
 
     /// <summary>--rank/--world, else the launcher's environment, else 0 of 1.</summary>
     internal static (int Rank, int World) Ranks(int? rank, int? world, Func<string, string?>? getVariable = null)

@@ -22,7 +22,7 @@ internal static class OnnxAnalyze
         {
             int eq = text.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0) throw new UsageException($"--input '{text}': give NAME=SHAPE, such as x=[8,3,32,32].");
-            try { shapes[text[..eq].Trim()] = WeightInit.Initializers.WeightShape.Parse(text[(eq + 1)..]).Dimensions.ToArray(); }
+            try { shapes[text[..eq].Trim()] = WeightInit.Shapes.WeightShape.Parse(text[(eq + 1)..]).Dimensions.ToArray(); }
             catch (FormatException e) { throw new UsageException($"--input '{text}': {e.Message}"); }
         }
         var plan = OnnxInit.Plan(path, preset, null, init);

@@ -6,6 +6,7 @@ using WeightInit.Numerics;
 using WeightInit.Initializers;
 using WeightInit.Random;
 using WeightInit.Sampling;
+using WeightInit.Shapes;
 
 namespace WeightInit.Cli.Commands;
 
@@ -46,43 +47,30 @@ internal sealed class SampleCommand : CliCommand
         if (request.Count < 0) throw new UsageException($"--count must be ≥ 0; got {request.Count}.");
         if (request.Threads < 0) throw new UsageException($"--threads must be ≥ 0 (0: all cores); got {request.Threads}.");
         var initializer = InitializerRegistry.Parse(request.Spec);
-        var shape = CliParsing.Shape(request.Shape, CliParsing.Layout(request.Layout), request.Groups);
-        var type = CliParsing.ElementType(request.DType);
+        var shape = WeightShape.Parse(request.Shape, WeightLayouts.Parse(request.Layout), request.Groups);
+        var type = TensorDTypes.Parse(request.DType);
         var key = request.Name is null ? PhiloxKey.FromSeed(request.Seed) : PhiloxKey.FromSeed(request.Seed).Fold(request.Name);
-        var distribution = initializer.DistributionFor(shape);
-
-        if (request.Out is { } path)
-        {
-            if (!path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"--out must name a .npy file; got '{path}'.");
-            var fileType = TensorDTypes.Parse(request.DType);
-            if (!fileType.HasNumpyDescr())
-                throw new UsageException($"NumPy has no {fileType} type: write bfloat16 with 'weightinit init --format safetensors', or choose --dtype f32.");
-            string full = Path.GetFullPath(path);
-            if (!Directory.Exists(Path.GetDirectoryName(full)))
-                throw new UsageException($"--out '{path}': the directory '{Path.GetDirectoryName(full)}' does not exist.");
-            try
-            {
-                NpyWriter.WriteFile(full, InitializerTensors.Source(request.Name ?? "tensor", initializer, key, shape, fileType, new SamplingOptions { MaxThreads = request.Threads }));
-            }
-            catch (UnauthorizedAccessException e)
-            {
-                throw new UsageException($"--out '{path}' is not writable: {e.Message}");
-            }
-            context.Error.WriteLine($"wrote {full} ({shape.ElementCount} elements, {fileType})");
-        }
-
+        bool empty = shape.ElementCount == 0;
+        // An empty tensor is valid input and filling it is a no-op (as torch.nn.init on a tensor with a zero dimension):
+        // it has no fans, and no law is drawn from.
+        var distribution = empty ? null : initializer.DistributionFor(shape);
         long filled = request.Stats ? shape.ElementCount : Math.Min(request.Count, shape.ElementCount);
         if (filled > Array.MaxLength)
             throw new UsageException($"--stats fills the whole tensor in memory; {shape} has {shape.ElementCount} elements, more than the {Array.MaxLength} an array holds.");
-        var buffer = new ElementBuffer(type, (int)filled);
-        buffer.Fill(initializer, key, shape, 0, new SamplingOptions { MaxThreads = request.Threads });
+        // The initializer checks the shape when it fills: fill at least one element, whatever --count, so that a shape it
+        // refuses is refused before anything is printed or written.
+        var buffer = new ElementBuffer(type, (int)Math.Max(filled, empty ? 0 : 1));
+        var options = new SamplingOptions { MaxThreads = request.Threads };
+        buffer.Fill(initializer, key, shape, 0, options);
+
+        if (request.Out is { } path) WriteNpy(context, path, request, initializer, key, shape, type, options);
 
         var o = context.Output;
         o.WriteLine($"initializer   {initializer.Spec}");
-        o.WriteLine($"shape         {shape} {shape.Layout}, groups {shape.Groups}, {shape.ElementCount} elements; {DescribeFans(shape)}");
+        o.WriteLine($"shape         {shape} {shape.Layout}, groups {shape.Groups}, {Count(shape.ElementCount)} elements; {DescribeFans(shape)}");
         o.WriteLine($"key           seed {request.Seed}{(request.Name is null ? "" : $", name \"{request.Name}\"")} → {key}");
-        o.WriteLine($"dtype         {type.Name()}");
-        o.WriteLine($"distribution  {(distribution is null ? "none (structured initializer: elements are not drawn independently)" : distribution.ToString())}");
+        o.WriteLine($"dtype         {type.ShortName()}");
+        o.WriteLine($"distribution  {(empty ? "none: the tensor is empty, so the fill is a no-op (as in PyTorch)" : distribution is null ? "none (structured initializer: elements are not drawn independently)" : LawText.Of(distribution))}");
         int shown = (int)Math.Min(request.Count, shape.ElementCount);
         if (shown > 0)
         {
@@ -94,8 +82,56 @@ internal sealed class SampleCommand : CliCommand
         return ExitCodes.Success;
     }
 
+    private static void WriteNpy(CliContext context, string path, SampleRequest request, Initializer initializer, PhiloxKey key, WeightShape shape, TensorDType type, SamplingOptions options)
+    {
+        if (!path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"--out must name a .npy file; got '{path}'.");
+        if (!type.HasNumpyDescr())
+            throw new UsageException($"NumPy has no {type} type: write bfloat16 with 'weightinit init --format safetensors', or choose --dtype f32.");
+        string full;
+        try { full = Path.GetFullPath(path); }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new UsageException($"--out '{path}' is not a usable path.");
+        }
+        string directory = Path.GetDirectoryName(full)!;
+        if (File.Exists(directory))
+            throw new UsageException($"--out '{path}': '{directory}' is a file, not a directory.");
+        if (!Directory.Exists(directory))
+            throw new UsageException($"--out '{path}': the directory '{directory}' does not exist.");
+        try
+        {
+            NpyWriter.WriteFile(full, InitializerTensors.Source(request.Name ?? "tensor", initializer, key, shape, type, options));
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new UsageException($"--out '{path}' is not writable: permission denied.");
+        }
+        catch (PathTooLongException)
+        {
+            throw new UsageException($"--out '{path}': the file name is too long for the file system.");
+        }
+        catch (IOException e)
+        {
+            throw new UsageException($"--out '{path}' could not be written ({IoReason(e)}); no file was left.");
+        }
+        context.Error.WriteLine($"wrote {full} ({shape.ElementCount} elements, {type})");
+    }
+
+    /// <summary>The operating system's reason for a failed write, without the path .NET repeats after it.</summary>
+    private static string IoReason(IOException e)
+    {
+        // The writer's temporary file is ours, not the user's: a missing one means the file system would not create it.
+        if (e is FileNotFoundException or DirectoryNotFoundException) return "the file system does not let a file be created there";
+        string message = e.Message;
+        int path = message.IndexOf(" : '", StringComparison.Ordinal);
+        if (path > 0) message = message[..path];
+        message = message.TrimEnd('.', ' ');
+        return message.Length == 0 ? "input/output error" : char.ToLowerInvariant(message[0]) + message[1..];
+    }
+
     private static string DescribeFans(WeightShape shape)
     {
+        if (shape.ElementCount == 0) return "no fans (the tensor is empty)";
         try
         {
             var fans = shape.Fans;
@@ -103,9 +139,12 @@ internal sealed class SampleCommand : CliCommand
         }
         catch (ArgumentException e)
         {
-            return $"no fans ({e.Message})";
+            return $"no fans ({CliCommand.UserMessage(e)})";
         }
     }
+
+    /// <summary>An element count as a plain integer (never in E-notation).</summary>
+    private static string Count(long n) => n.ToString(CultureInfo.InvariantCulture);
 
     private static void WriteStatistics(IAnsiConsole console, ElementBuffer buffer, Distribution? distribution)
     {
@@ -154,7 +193,7 @@ internal sealed class SampleCommand : CliCommand
         }
         table.AddRow("min", Number(min), expectedMin, "");
         table.AddRow("max", Number(max), expectedMax, "");
-        console.WriteLine($"statistics    over all {n} values ({buffer.Type.Name()}):");
+        console.WriteLine($"statistics    over all {n} values ({buffer.Type.ShortName()}):");
         console.Write(table);
     }
 

@@ -33,7 +33,7 @@ public abstract class TrainingExperiment
     /// <summary>The experiment named <paramref name="name"/>.</summary>
     /// <exception cref="ArgumentException">No such experiment; the message lists the names.</exception>
     public static TrainingExperiment Find(string name) =>
-        All.FirstOrDefault(e => e.Name == name) ?? throw new ArgumentException($"Unknown experiment '{name}'; valid: {string.Join(", ", All.Select(e => e.Name))}.");
+        All.FirstOrDefault(e => e.Name == name) ?? throw new ArgumentException(WeightInit.Naming.Vocabulary.Unknown("experiment", name, All.Select(e => e.Name)));
 
     /// <summary>Runs (resuming from the cache) and writes runs/*.json, summary.md, summary.json (with the ids of its runs), curves.csv and the figures into <paramref name="directory"/>.</summary>
     public ExperimentOutcome RunAndWrite(TrainingSettings settings, string directory, TextWriter? log = null)

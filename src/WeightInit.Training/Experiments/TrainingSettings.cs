@@ -48,6 +48,7 @@ public sealed record TrainingSettings(
         if (TestExamples < 1) throw new ArgumentException($"--test-examples must be positive; got {TestExamples}.");
         if (Threads < 0) throw new ArgumentException($"--threads must be ≥ 0; got {Threads}.");
         if (Schedule is not null) LearningRateSchedule.Parse(Schedule);
+        CheckData();
         if (Architecture is not null && !Architectures.Contains(Architecture))
             throw new ArgumentException($"--arch must be one of {string.Join(", ", Architectures)}; got '{Architecture}'.");
         if (Activation is not null && !Activations.Contains(Activation))
@@ -56,6 +57,13 @@ public sealed record TrainingSettings(
 
     /// <summary>The root key.</summary>
     public PhiloxKey Root => PhiloxKey.FromSeed(Seed);
+
+    private void CheckData()
+    {
+        if (!DataNames.Contains(Data) && !Directory.Exists(Data))
+            throw new ArgumentException($"--data '{Data}' is neither {string.Join(" nor ", DataNames)} nor an existing directory of MNIST-format IDX files."
+                + WeightInit.Naming.Vocabulary.DidYouMean(Data, DataNames));
+    }
 
     /// <summary>Opens the data: the Shapeset-3×2 stream, Debian's Fashion-MNIST, or the IDX files of a directory.</summary>
     /// <exception cref="FileNotFoundException">fashion-mnist was asked for and the Debian package is not installed (the message says how to install it).</exception>
@@ -70,8 +78,7 @@ public sealed record TrainingSettings(
             case "fashion-mnist":
                 return TrainingData.Finite("Fashion-MNIST", FashionMnist.Load(), key, TestExamples);
             default:
-                if (!Directory.Exists(Data))
-                    throw new ArgumentException($"--data '{Data}' is neither {string.Join(" nor ", DataNames)} nor an existing directory of MNIST-format IDX files.");
+                CheckData();
                 return TrainingData.Finite(Path.GetFileName(Path.GetFullPath(Data).TrimEnd('/')), FashionMnist.Load(Data), key, TestExamples);
         }
     }

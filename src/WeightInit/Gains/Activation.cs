@@ -158,7 +158,7 @@ public sealed class Activation : IEquatable<Activation>
         int colon = text.IndexOf(':');
         string namePart = colon < 0 ? text : text[..colon];
         if (!Catalogue.TryGetValue(Normalize(namePart), out var entry))
-            throw new ArgumentException($"Unknown activation '{namePart.Trim()}'; valid: {string.Join(", ", Names)}; aliases: {AliasText}; case, '_', '-' and spaces are ignored.", nameof(text));
+            throw new ArgumentException($"Unknown activation '{namePart.Trim()}'; valid: {string.Join(", ", Names)}; aliases: {AliasText}; case, '_', '-' and spaces are ignored." + Naming.Vocabulary.DidYouMean(namePart, Names.Concat(AliasNames)), nameof(text));
         if (colon < 0)
             return entry.Create(null);
         if (!entry.HasParameter)
@@ -230,16 +230,8 @@ public sealed class Activation : IEquatable<Activation>
             throw new ArgumentOutOfRangeException(name, value, $"{name} must be finite; got {value}.");
     }
 
-    /// <summary>Lower case without '_', '-' and spaces, so "LeakyReLU", "leaky_relu" and "leaky-relu" meet.</summary>
-    private static string Normalize(string name)
-    {
-        Span<char> buffer = stackalloc char[name.Length];
-        int n = 0;
-        foreach (char c in name)
-            if (c is not ('_' or '-' or ' '))
-                buffer[n++] = char.ToLowerInvariant(c);
-        return new string(buffer[..n]);
-    }
+    /// <summary>The library's one name key (<see cref="Naming.Vocabulary.Key"/>), so "LeakyReLU", "leaky_relu" and "leaky-relu" meet.</summary>
+    private static string Normalize(string name) => Naming.Vocabulary.Key(name);
 
     private sealed record Entry(string Name, bool HasParameter, Func<double?, Activation> Create);
 
@@ -247,6 +239,8 @@ public sealed class Activation : IEquatable<Activation>
 
     private static Entry Identity(string name) =>
         Fixed(name, new Activation(name, null, F.Identity, F.One, []));
+
+    private static readonly string[] AliasNames = ["identity", "logistic", "swish", "lrelu", "gelu_approximate"];
 
     private const string AliasText = "identity = linear, logistic = sigmoid, swish = silu, lrelu = leaky_relu, gelu_approximate = gelu_tanh";
 

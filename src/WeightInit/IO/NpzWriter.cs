@@ -69,6 +69,7 @@ public sealed class NpzWriter : IDisposable
         if (!_names.Add(tensor.Name))
             throw new ArgumentException($"The archive already has a tensor named '{tensor.Name}'; names must be unique.", nameof(tensor));
 
+        TensorNames.CheckFileName(tensor.Name, "npz"); // a member "../../x.npy" would be written outside the extraction directory
         string memberName = MemberName(tensor.Name);
         byte[] name = Encoding.UTF8.GetBytes(memberName);
         if (name.Length > ushort.MaxValue)

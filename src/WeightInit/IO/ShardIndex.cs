@@ -130,7 +130,10 @@ public sealed class ShardIndex
     }
 
     /// <summary>Reads <c>directory/model.safetensors.index.json</c>.</summary>
-    public static ShardIndex ReadFile(string directory) => Parse(File.ReadAllText(Path.Combine(directory, IndexFileName)));
+    /// <exception cref="ArgumentException">The index is missing, a symbolic link or not a regular file, or longer than <see cref="RegularFile.MaxJsonBytes"/>.</exception>
+    /// <exception cref="InvalidDataException">It is not a valid index.</exception>
+    public static ShardIndex ReadFile(string directory) =>
+        Parse(RegularFile.ReadText(Path.Combine(directory, IndexFileName), "The shard index", followLinks: false));
 
     /// <summary>Checks the index against the shard files in <paramref name="directory"/>: every shard is a valid
     /// safetensors file, the tensors across shards are exactly the weight map's keys, each in the shard the map names,

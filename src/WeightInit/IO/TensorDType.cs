@@ -19,14 +19,15 @@ public static class TensorDTypes
     /// <summary>Every spelling <see cref="Parse"/> accepts (case-insensitive), with its type, in the order shown in errors.</summary>
     public static IReadOnlyList<(string Name, TensorDType DType)> Spellings { get; } =
     [
-        ("f32", TensorDType.Float32), ("float32", TensorDType.Float32), ("float", TensorDType.Float32),
+        ("f32", TensorDType.Float32), ("float32", TensorDType.Float32), ("float", TensorDType.Float32), ("single", TensorDType.Float32),
         ("f64", TensorDType.Float64), ("float64", TensorDType.Float64), ("double", TensorDType.Float64),
         ("f16", TensorDType.Float16), ("float16", TensorDType.Float16), ("half", TensorDType.Float16),
         ("bf16", TensorDType.BFloat16), ("bfloat16", TensorDType.BFloat16),
     ];
 
-    /// <summary>The type named by <paramref name="text"/>: "f32"/"float32"/"float", "f64"/"float64"/"double",
-    /// "f16"/"float16"/"half" or "bf16"/"bfloat16", in any case (so the safetensors names "F32", "BF16" parse too).</summary>
+    /// <summary>The type named by <paramref name="text"/>: "f32"/"float32"/"float"/"single", "f64"/"float64"/"double",
+    /// "f16"/"float16"/"half" or "bf16"/"bfloat16", in any case, with or without '_' and '-' (<see cref="Naming.Vocabulary.Key"/>;
+    /// so the safetensors names "F32", "BF16" parse too). The one reader of dtype names.</summary>
     /// <exception cref="ArgumentException">The text names none of them; the message lists the choices.</exception>
     public static TensorDType Parse(string text)
     {
@@ -34,16 +35,16 @@ public static class TensorDTypes
         if (TryParse(text, out var dtype))
             return dtype;
         throw new ArgumentException(
-            $"Unknown element type '{text}'; valid: {string.Join(", ", Spellings.Select(s => s.Name))} (case-insensitive).", nameof(text));
+            $"Unknown element type '{text}'; valid: f32, f64, f16, bf16 (also {string.Join(", ", Spellings.Select(s => s.Name).Where(n => n is not ("f32" or "f64" or "f16" or "bf16")))}; case-insensitive)." + Naming.Vocabulary.DidYouMean(text, Spellings.Select(s => s.Name)));
     }
 
     /// <summary>Like <see cref="Parse"/>, returning false instead of throwing.</summary>
     public static bool TryParse(string? text, out TensorDType dtype)
     {
-        string trimmed = text?.Trim() ?? "";
+        string key = Naming.Vocabulary.Key(text ?? "");
         foreach (var (name, type) in Spellings)
         {
-            if (string.Equals(name, trimmed, StringComparison.OrdinalIgnoreCase))
+            if (name == key)
             {
                 dtype = type;
                 return true;
@@ -52,6 +53,16 @@ public static class TensorDTypes
         dtype = default;
         return false;
     }
+
+    /// <summary>The short command-line name: "f32", "f64", "f16" or "bf16".</summary>
+    public static string ShortName(this TensorDType dtype) => dtype switch
+    {
+        TensorDType.Float32 => "f32",
+        TensorDType.Float64 => "f64",
+        TensorDType.Float16 => "f16",
+        TensorDType.BFloat16 => "bf16",
+        _ => throw Unknown(dtype),
+    };
 
     /// <summary>Bytes per element: 4, 8, 2 or 2.</summary>
     public static int ElementSize(this TensorDType dtype) => dtype switch

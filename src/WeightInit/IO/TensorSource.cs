@@ -48,26 +48,7 @@ public sealed class TensorSource
 
     /// <summary>The product of <paramref name="shape"/>, checked.</summary>
     /// <exception cref="ArgumentException">A negative dimension, or a product past <see cref="long.MaxValue"/>.</exception>
-    public static long CountElements(IReadOnlyList<long> shape, string? tensorName = null)
-    {
-        ArgumentNullException.ThrowIfNull(shape);
-        string what = tensorName is null ? "the shape" : $"the shape of '{tensorName}'";
-        long count = 1;
-        for (int i = 0; i < shape.Count; i++)
-        {
-            if (shape[i] < 0)
-                throw new ArgumentException($"Dimension {i} of {what} is {shape[i]}; dimensions must be zero or positive.", nameof(shape));
-            try
-            {
-                count = checked(count * shape[i]);
-            }
-            catch (OverflowException)
-            {
-                throw new ArgumentException($"{what} [{string.Join(", ", shape)}] has more elements than a 64-bit count holds.", nameof(shape));
-            }
-        }
-        return count;
-    }
+    public static long CountElements(IReadOnlyList<long> shape, string? tensorName = null) => Shapes.ElementCount.Of(shape, tensorName);
 
     /// <summary>Streams all data of this tensor to <paramref name="stream"/> in chunks of at most <paramref name="chunkBytes"/> bytes.</summary>
     internal void WriteData(Stream stream, int chunkBytes)

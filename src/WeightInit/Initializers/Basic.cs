@@ -1,5 +1,6 @@
 using WeightInit.Random;
 using WeightInit.Sampling;
+using WeightInit.Shapes;
 
 namespace WeightInit.Initializers;
 

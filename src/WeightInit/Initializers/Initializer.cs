@@ -1,6 +1,7 @@
 using System.Buffers;
 using WeightInit.Random;
 using WeightInit.Sampling;
+using WeightInit.Shapes;
 
 namespace WeightInit.Initializers;
 

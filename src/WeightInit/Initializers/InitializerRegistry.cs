@@ -1,6 +1,7 @@
 using System.Globalization;
 using WeightInit.Sampling;
 using WeightInit.Shapes;
+using WeightInit.Naming;
 
 namespace WeightInit.Initializers;
 
@@ -71,7 +72,7 @@ public static class InitializerRegistry
             [new("mean", [], "0", "mean"), new("std", ["stddev", "sigma"], "1", "standard deviation"),
              new("padding_idx", [], "none", "the row that is zero (none: a plain normal)")])
         { Create = a => new Embedding(a.Number("mean", 0), a.Number("std", 1), a.Has("padding_idx") ? a.Integer("padding_idx", 0) : null) },
-        new("identity", ["eye", "Identity"], "gain·I (2-D)", [Gain]) { Create = a => new Identity(a.Number("gain", 1)) },
+        new("identity", ["eye", "Identity"], "gain·I (2-D)", [Gain]) { Create = a => new Identity(a.GainValue("gain")) },
         new("orthogonal", ["Orthogonal", "saxe"], "gain·Q, Q Haar-orthogonal (QR with sign fix); rows = dim 0 (PyTorch layout) or cols = last dim (Keras layout)", [Gain])
         { Create = a => new Orthogonal(a.GainValue("gain")) },
         new("delta_orthogonal", ["DeltaOrthogonal"], "zero kernel with gain·Q (out × in, orthonormal columns) at the centre", [Gain])
@@ -105,22 +106,20 @@ public static class InitializerRegistry
         var d = new Dictionary<string, InitializerInfo>();
         foreach (var info in All)
             foreach (var n in info.Aliases.Prepend(info.Name))
-                if (!d.TryAdd(Normalize(n), info) && !ReferenceEquals(d[Normalize(n)], info))
+                if (!d.TryAdd(Vocabulary.Key(n), info) && !ReferenceEquals(d[Vocabulary.Key(n)], info))
                     throw new InvalidOperationException($"Duplicate initializer name {n}.");
         return d;
     }
 
-    /// <summary>The key names are compared by: lower case, without '_', '-' and spaces.</summary>
-    public static string Normalize(string name) =>
-        new string(name.Where(c => c is not ('_' or '-' or ' ')).ToArray()).ToLowerInvariant();
 
     /// <summary>The entry for a name or alias.</summary>
     /// <exception cref="ArgumentException">Unknown name; the message lists the valid names.</exception>
     public static InitializerInfo Find(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (ByKey.TryGetValue(Normalize(name), out var info)) return info;
-        throw new ArgumentException($"Unknown initializer '{name}'. Valid names: {string.Join(", ", All.Select(i => i.Name))} (aliases: {string.Join(", ", All.SelectMany(i => i.Aliases))}).");
+        if (ByKey.TryGetValue(Vocabulary.Key(name), out var info)) return info;
+        throw new ArgumentException($"Unknown initializer '{name}'. Valid names: {string.Join(", ", All.Select(i => i.Name))} (aliases: see 'weightinit list')."
+            + Vocabulary.DidYouMean(name, All.SelectMany(i => i.Aliases.Prepend(i.Name))));
     }
 
     /// <summary>Builds an initializer from a spec such as <c>kaiming_normal(a=0.25, mode=fan_out)</c>.</summary>
@@ -153,7 +152,7 @@ internal sealed class SpecArguments
         foreach (var (key, value) in spec.Arguments)
         {
             var canonical = Canonical(key)
-                ?? throw new ArgumentException($"{info.Name} has no argument '{key}'. Valid arguments: {Valid()}.");
+                ?? throw new ArgumentException($"{info.Name} has no argument '{key}'. Valid arguments: {Valid()}.{Hint(key)}");
             if (!_values.TryAdd(canonical, value)) throw new ArgumentException($"{info.Name}: argument '{canonical}' is given twice.");
         }
     }
@@ -161,11 +160,14 @@ internal sealed class SpecArguments
     private string Valid() => _info.Parameters.Count == 0 ? "none" :
         string.Join(", ", _info.Parameters.Select(p => p.Aliases.Count == 0 ? p.Name : $"{p.Name} ({string.Join(", ", p.Aliases)})"));
 
+    private string Hint(string key) =>
+        Vocabulary.DidYouMean(key, _info.Parameters.SelectMany(p => p.Aliases.Prepend(p.Name)));
+
     private string? Canonical(string key)
     {
-        var k = InitializerRegistry.Normalize(key);
+        var k = Vocabulary.Key(key);
         foreach (var p in _info.Parameters)
-            if (InitializerRegistry.Normalize(p.Name) == k || p.Aliases.Any(a => InitializerRegistry.Normalize(a) == k)) return p.Name;
+            if (Vocabulary.Key(p.Name) == k || p.Aliases.Any(a => Vocabulary.Key(a) == k)) return p.Name;
         return null;
     }
 
@@ -185,12 +187,8 @@ internal sealed class SpecArguments
             if (double.IsNaN(fallback)) throw new ArgumentException($"{_info.Name} needs the argument '{name}'.");
             return fallback;
         }
-        var text = raw.Replace("√", "sqrt");
-        if (text.StartsWith("sqrt(", StringComparison.OrdinalIgnoreCase) && text.EndsWith(')')
-            && double.TryParse(text[5..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var inner))
-            return Math.Sqrt(inner);
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.IsFinite(x)) return x;
-        throw new ArgumentException($"{_info.Name}: argument '{name}' must be a finite number (or sqrt(x)); got '{raw}'.");
+        if (SpecNumber.TryParse(raw, out var x)) return x;
+        throw new ArgumentException($"{_info.Name}: argument '{name}' must be a finite number or expression (e.g. 0.5, sqrt(2), 1/sqrt(5)); got '{raw}'.");
     }
 
     public int Integer(string name, int fallback)
@@ -217,20 +215,15 @@ internal sealed class SpecArguments
     {
         var raw = Raw(name);
         if (raw is null) return fallback;
-        return InitializerRegistry.Normalize(raw) switch
-        {
-            "fanin" or "in" => FanMode.FanIn,
-            "fanout" or "out" => FanMode.FanOut,
-            "fanavg" or "fanaverage" or "average" or "avg" => FanMode.FanAverage,
-            _ => throw new ArgumentException($"{_info.Name}: '{name}' must be fan_in, fan_out or fan_avg (Caffe: FAN_IN, FAN_OUT, AVERAGE); got '{raw}'."),
-        };
+        try { return FanModes.Parse(raw); }
+        catch (ArgumentException e) { throw new ArgumentException($"{_info.Name}: argument '{name}': {e.Message}", e); }
     }
 
     public VarianceDistribution Distribution(string name, VarianceDistribution fallback)
     {
         var raw = Raw(name);
         if (raw is null) return fallback;
-        return InitializerRegistry.Normalize(raw) switch
+        return Vocabulary.Key(raw) switch
         {
             "uniform" => VarianceDistribution.Uniform,
             "normal" or "untruncatednormal" or "gaussian" => VarianceDistribution.Normal,
@@ -242,10 +235,9 @@ internal sealed class SpecArguments
     public FanConvention? Convention(string name)
     {
         var raw = Raw(name);
-        if (raw is null || InitializerRegistry.Normalize(raw) == "exact") return null;
-        foreach (var c in Enum.GetValues<FanConvention>())
-            if (string.Equals(c.ToString(), raw, StringComparison.OrdinalIgnoreCase)) return c;
-        throw new ArgumentException($"{_info.Name}: '{name}' must be exact, {string.Join(", ", Enum.GetNames<FanConvention>().Select(n => n.ToLowerInvariant()))}; got '{raw}'.");
+        if (raw is null) return null;
+        try { return FanConventions.Parse(raw); }
+        catch (ArgumentException e) { throw new ArgumentException($"{_info.Name}: argument '{name}': {e.Message}", e); }
     }
 
     /// <summary>A gain given as a number or as an activation name (looked up in PyTorch's gain table); 1 when absent.</summary>
@@ -253,15 +245,11 @@ internal sealed class SpecArguments
     {
         var raw = Raw(name);
         if (raw is null) return 1.0;
-        if (double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.IsFinite(x) && x > 0) return x;
-        try
-        {
-            return Gains.Gain.PyTorch(Gains.Activation.Parse(raw));
-        }
-        catch (ArgumentException e)
-        {
-            throw new ArgumentException($"{_info.Name}: '{name}' must be a positive number or an activation name; got '{raw}'. {e.Message}", e);
-        }
+        if (SpecNumber.TryParse(raw, out var x))
+            return x > 0 ? x : throw new ArgumentException($"{_info.Name}: argument '{name}' must be positive (a number, an expression such as sqrt(2), or an activation name); got '{raw}'.");
+        if (Gains.Activation.TryParse(raw, out var activation)) return Gains.Gain.PyTorch(activation);
+        throw new ArgumentException($"{_info.Name}: argument '{name}' must be a positive number, an expression such as sqrt(2), or an activation name; got '{raw}'."
+            + $" Activations: {string.Join(", ", Gains.Activation.Names)}." + Vocabulary.DidYouMean(raw, Gains.Activation.Names));
     }
 
     /// <summary>He's variance numerator: gain² when a gain is given, else PyTorch's gain of the nonlinearity (leaky_relu by default) with the negative slope.</summary>
@@ -282,10 +270,10 @@ internal sealed class SpecArguments
     public RandomInitializer TruncatedNormal()
     {
         // PyTorch's trunc_normal_(a, b) bounds are absolute; lower/upper default to σ-units unless unit says otherwise.
-        bool absoluteByName = _spec.Arguments.Any(x => InitializerRegistry.Normalize(x.Key) is "a" or "b");
+        bool absoluteByName = _spec.Arguments.Any(x => Vocabulary.Key(x.Key) is "a" or "b");
         var unitRaw = Raw("unit");
         BoundUnit unit = unitRaw is null ? (absoluteByName ? BoundUnit.Absolute : BoundUnit.StandardDeviations)
-            : InitializerRegistry.Normalize(unitRaw) switch
+            : Vocabulary.Key(unitRaw) switch
             {
                 "sigma" or "std" or "stddev" or "standarddeviations" or "σ" => BoundUnit.StandardDeviations,
                 "absolute" or "abs" => BoundUnit.Absolute,

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using WeightInit.IO;
 using WeightInit.Random;
 using WeightInit.Sampling;
+using WeightInit.Shapes;
 
 namespace WeightInit.Initializers;
 

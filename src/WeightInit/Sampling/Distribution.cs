@@ -179,7 +179,7 @@ public sealed record NormalDistribution(double Mean, double StdDev) : Distributi
     private static double CheckStdDev(double std)
     {
         RequireFinite(std, nameof(StdDev));
-        if (std < 0) throw new ArgumentOutOfRangeException(nameof(StdDev), std, $"StdDev must be ≥ 0; got {std:R}.");
+        if (std < 0) throw new ArgumentOutOfRangeException(nameof(StdDev), std, $"std must be ≥ 0; got {std:R}.");
         return std;
     }
 

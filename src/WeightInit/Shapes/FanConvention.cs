@@ -35,3 +35,34 @@ public enum FanConvention
     /// <summary>MXNet <c>Xavier</c> (and <c>MSRAPrelu</c>): fan_in = shape[1]·∏shape[2:], fan_out = shape[0]·∏shape[2:]; rank below 2 is an error.</summary>
     MXNet,
 }
+
+/// <summary>The one reader of fan-convention names.</summary>
+public static class FanConventions
+{
+    /// <summary>The word for exact fans (no library's convention).</summary>
+    public const string Exact = "exact";
+
+    /// <summary>The convention named by <paramref name="text"/> (any case, with or without '_', '-'), or null for <see cref="Exact"/>.</summary>
+    /// <exception cref="ArgumentException">Neither; the message lists the valid names.</exception>
+    public static FanConvention? Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (TryParse(text, out var convention)) return convention;
+        throw new ArgumentException(Naming.Vocabulary.Unknown("fan convention", text, Names));
+    }
+
+    /// <summary>Like <see cref="Parse"/>, returning false instead of throwing.</summary>
+    public static bool TryParse(string? text, out FanConvention? convention)
+    {
+        convention = null;
+        if (text is null) return false;
+        string key = Naming.Vocabulary.Key(text);
+        if (key == Exact) return true;
+        foreach (var value in Enum.GetValues<FanConvention>())
+            if (Naming.Vocabulary.Key(value.ToString()) == key) { convention = value; return true; }
+        return false;
+    }
+
+    /// <summary>"exact" and every convention in lower case, as messages list them.</summary>
+    public static IReadOnlyList<string> Names { get; } = [Exact, .. Enum.GetNames<FanConvention>().Select(n => n.ToLowerInvariant())];
+}

@@ -29,3 +29,41 @@ public enum WeightLayout
     /// <summary><c>[in, out]</c>, rank 2 only: a dense layer computing <c>x · W</c> (Keras <c>Dense</c>, Flax / JAX <c>Dense</c>, ONNX MatMul).</summary>
     InOut,
 }
+
+/// <summary>The one reader of layout names (command line, model and checkpoint specs alike).</summary>
+public static class WeightLayouts
+{
+    /// <summary>Every short spelling beside the enum names, with its layout: PyTorch/ONNX/Caffe "oihw", TensorFlow/Keras/JAX "hwio", transposed "iohw".</summary>
+    public static IReadOnlyList<(string Name, WeightLayout Layout)> Aliases { get; } =
+    [
+        ("oihw", WeightLayout.OutInKernel), ("oi", WeightLayout.OutInKernel), ("caffe", WeightLayout.OutInKernel),
+        ("pytorch", WeightLayout.OutInKernel), ("torch", WeightLayout.OutInKernel), ("onnx", WeightLayout.OutInKernel),
+        ("hwio", WeightLayout.KernelInOut), ("io", WeightLayout.KernelInOut), ("keras", WeightLayout.KernelInOut),
+        ("jax", WeightLayout.KernelInOut), ("tf", WeightLayout.KernelInOut),
+        ("iohw", WeightLayout.InOutKernel),
+    ];
+
+    /// <summary>The layout named by <paramref name="text"/>: an enum name (any case, with or without '_', '-', spaces) or one of <see cref="Aliases"/>.</summary>
+    /// <exception cref="ArgumentException">No layout has that name; the message suggests the nearest and lists the valid ones.</exception>
+    public static WeightLayout Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (TryParse(text, out var layout)) return layout;
+        throw new ArgumentException(Naming.Vocabulary.Unknown("layout", text,
+            Enum.GetNames<WeightLayout>().Concat(Aliases.Select(a => a.Name))) +
+            " PyTorch weights are OutInKernel, Keras kernels KernelInOut.");
+    }
+
+    /// <summary>Like <see cref="Parse"/>, returning false instead of throwing.</summary>
+    public static bool TryParse(string? text, out WeightLayout layout)
+    {
+        layout = default;
+        if (text is null) return false;
+        string key = Naming.Vocabulary.Key(text);
+        foreach (var (name, value) in Aliases)
+            if (name == key) { layout = value; return true; }
+        foreach (var value in Enum.GetValues<WeightLayout>())
+            if (Naming.Vocabulary.Key(value.ToString()) == key) { layout = value; return true; }
+        return false;
+    }
+}

@@ -1,7 +1,6 @@
 using System.Globalization;
-using WeightInit.Shapes;
 
-namespace WeightInit.Initializers;
+namespace WeightInit.Shapes;
 
 /// <summary>The shape of a tensor to initialize, with its layout stated (never guessed), its groups, and optionally another library's fan convention.</summary>
 /// <remarks>
@@ -28,9 +27,7 @@ public sealed class WeightShape : IEquatable<WeightShape>
         Layout = layout;
         Groups = groups;
         Convention = convention;
-        long count = 1;
-        foreach (int d in _dimensions) count = checked(count * d);
-        ElementCount = count;
+        ElementCount = Shapes.ElementCount.Of(_dimensions);
     }
 
     /// <summary>A shape in the PyTorch layout [out, in/groups, k…].</summary>
@@ -60,18 +57,44 @@ public sealed class WeightShape : IEquatable<WeightShape>
     /// <summary>This shape with another fan convention (null for exact fans).</summary>
     public WeightShape WithConvention(FanConvention? convention) => new(_dimensions, Layout, Groups, convention);
 
-    /// <summary>Parses "[256, 128, 3, 3]" or "256x128x3x3" (layout and groups given separately).</summary>
-    public static WeightShape Parse(string text, WeightLayout layout = WeightLayout.OutInKernel, int groups = 1)
+    /// <summary>Parses "[256, 128, 3, 3]", "(256, 128)" or "256x128x3x3" ("[]" is a scalar; layout and groups given separately).</summary>
+    /// <exception cref="FormatException">Unbalanced brackets, an empty dimension ("4,,4", "4x") or one that is not a
+    /// non-negative 32-bit integer ("4,x"); the message names the bad token.</exception>
+    /// <exception cref="ArgumentException">Bad groups, or more elements than a 64-bit count holds.</exception>
+    public static WeightShape Parse(string text, WeightLayout layout = WeightLayout.OutInKernel, int groups = 1) =>
+        new(ParseDimensions(text), layout, groups);
+
+    /// <summary>The dimensions written in <paramref name="text"/> (see <see cref="Parse"/>).</summary>
+    /// <exception cref="FormatException">Not a shape; the message names the bad token.</exception>
+    public static int[] ParseDimensions(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var body = text.Trim().TrimStart('[', '(').TrimEnd(']', ')');
-        if (body.Length == 0) return new WeightShape([], layout, groups);
-        var parts = body.Split([',', 'x', '×'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        const string Expected = "expected non-negative integers like [256, 128, 3, 3] or 256x128x3x3";
+        var body = text.Trim();
+        if (body.Length > 0 && body[0] is '[' or '(')
+        {
+            char close = body[0] == '[' ? ']' : ')';
+            if (body[^1] != close)
+                throw new FormatException($"Shape '{text}': '{body[0]}' is not closed by '{close}'; {Expected}.");
+            body = body[1..^1].Trim();
+        }
+        else if (body.Length > 0 && body[^1] is ']' or ')')
+            throw new FormatException($"Shape '{text}': '{body[^1]}' has no opening bracket; {Expected}.");
+        if (body.Length == 0) return [];
+        // One separator per shape: commas when there is one (so in "4,x" the bad token is 'x'), else 'x' or '×'.
+        var parts = body.Contains(',') ? body.Split(',') : body.Split(['x', 'X', '×']);
         var dims = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
-            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out dims[i]))
-                throw new FormatException($"Cannot read dimension '{parts[i]}' of shape '{text}': expected non-negative integers like [256, 128, 3, 3] or 256x128x3x3.");
-        return new WeightShape(dims, layout, groups);
+        {
+            var part = parts[i].Trim();
+            if (part.Length == 0)
+                throw new FormatException($"Shape '{text}': dimension {i} is empty (a separator at an end or two in a row); {Expected}.");
+            if (!part.All(char.IsAsciiDigit))
+                throw new FormatException($"Shape '{text}': dimension {i} is '{part}', not a non-negative integer; {Expected}.");
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out dims[i]))
+                throw new FormatException($"Shape '{text}': dimension {i} is {part}, more than the largest dimension, {int.MaxValue:N0}.");
+        }
+        return dims;
     }
 
     /// <inheritdoc/>

@@ -138,3 +138,32 @@ public sealed class InitOnnxCommandTests
         Assert.Empty(Directory.GetFileSystemEntries(dir));
     }
 }
+
+/// <summary>The plan's kept tensors, and a model with nothing to initialize.</summary>
+public sealed class InitOnnxUnplacedTests
+{
+    [OracleFact(Oracle.Torch, Oracle.Onnx)]
+    public void PlanJson_UnplacedTensor_InTheKeptArrayWithItsReason()
+    {
+        var run = CliRunner.Run("init", "--model", TorchExports.PathOf("scaled"), "--plan", "--json");
+        Assert.Equal(0, run.ExitCode);
+        using var doc = JsonDocument.Parse(run.Output);
+        var kept = Assert.Single(doc.RootElement.GetProperty("kept").EnumerateArray());
+        Assert.Equal("scale", kept.GetProperty("name").GetString());
+        Assert.Equal("F32", kept.GetProperty("dtype").GetString());
+        Assert.StartsWith("Mul", kept.GetProperty("op").GetString());
+        Assert.Equal("kept: Mul that does not follow a normalization", kept.GetProperty("reason").GetString());
+        Assert.Equal(2, doc.RootElement.GetProperty("tensors").GetArrayLength());
+    }
+
+    [OracleFact(Oracle.Torch, Oracle.Onnx)]
+    public void NothingPlaceable_OneErrorLine_NoFile()
+    {
+        string output = Path.Combine(TorchExports.Scratch(), "new.onnx");
+        var run = CliRunner.Run("init", "--model", TorchExports.PathOf("unplaceable"), "--format", "onnx", "--out", output);
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("error: No initializer of ", run.Error);
+        Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.False(File.Exists(output));
+    }
+}

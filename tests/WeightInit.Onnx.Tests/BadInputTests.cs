@@ -72,3 +72,41 @@ public sealed class BadInputTests
         Assert.Contains("outside the model's folder", LoadFails(Path.Combine(dir, "model.onnx")).Message);
     }
 }
+
+/// <summary>Initializers whose consumer the planner cannot place.</summary>
+public sealed class UnplacedTests
+{
+    [OracleFact(Oracle.Torch, Oracle.Onnx, Oracle.Scipy)]
+    public void Plan_MulAfterGemm_KeptByteForByteWithTheReason()
+    {
+        var plan = OnnxPlanner.Plan(OnnxModel.Load(TorchExports.PathOf("scaled")));
+        var scale = plan.Tensors.Single(t => t.Name == "scale");
+        Assert.False(scale.IsRewritten);
+        Assert.Null(scale.Role);
+        Assert.Equal("kept: Mul that does not follow a normalization", scale.Reason);
+        Assert.Equal(["fc.weight", "fc.bias"], plan.Tensors.Where(t => t.IsRewritten).Select(t => t.Name));
+        string output = Path.Combine(TorchExports.Scratch(), "scaled.onnx");
+        OnnxWriter.Write(plan, plan.ToCheckpointPlan(2), output);
+        var report = TorchExports.CheckRewrite(TorchExports.PathOf("scaled"), output, [],
+            new Dictionary<string, Law> { ["scale"] = new("kept", 0), ["fc.bias"] = Law.Constant(0) });
+        Assert.Equal("ok", report.GetProperty("checker").GetString());
+        Assert.True(report.GetProperty("tensors").GetProperty("scale").GetProperty("unchanged").GetBoolean());
+    }
+
+    [OracleFact(Oracle.Torch, Oracle.Onnx)]
+    public void Plan_RuleNamesAnUnplacedTensor_TheRuleApplies()
+    {
+        var policy = WeightInit.Checkpoints.InitPolicy.Default with { Rules = [WeightInit.Checkpoints.TensorRule.Glob("scale", "ones")] };
+        var plan = OnnxPlanner.Plan(OnnxModel.Load(TorchExports.PathOf("scaled")), new OnnxPlanOptions { Policy = policy });
+        Assert.Equal("ones", plan.Tensors.Single(t => t.Name == "scale").Initializer);
+    }
+
+    [OracleFact(Oracle.Torch, Oracle.Onnx)]
+    public void ToCheckpointPlan_NothingPlaceable_OneLineArgumentException()
+    {
+        var plan = OnnxPlanner.Plan(OnnxModel.Load(TorchExports.PathOf("unplaceable")));
+        var e = Assert.Throws<ArgumentException>(() => plan.ToCheckpointPlan(0));
+        Assert.Contains("nothing to initialize", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+}

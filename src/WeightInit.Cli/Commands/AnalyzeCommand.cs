@@ -163,7 +163,7 @@ internal sealed class AnalyzeCommand : CliCommand
         return chart;
     }
 
-    private static string Number(double x) =>
+    internal static string Number(double x) =>
         double.IsPositiveInfinity(x) ? "overflow" : double.IsNaN(x) ? "—" : x.ToString("G4", CultureInfo.InvariantCulture);
 
     private static string Percent(double x) => double.IsFinite(x) ? (100 * x).ToString("F1", CultureInfo.InvariantCulture) + "%" : "—";

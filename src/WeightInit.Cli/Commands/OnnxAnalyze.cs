@@ -83,6 +83,5 @@ internal static class OnnxAnalyze
         console.WriteLine(flagged == 0 ? $"No node flagged: every weighted node's variance stays within ×{factor} of the input's." : $"{flagged} node(s) flagged.");
     }
 
-    private static string Number(double x) =>
-        double.IsPositiveInfinity(x) ? "overflow" : double.IsNaN(x) ? "—" : x.ToString("G4", CultureInfo.InvariantCulture);
+    private static string Number(double x) => AnalyzeCommand.Number(x);
 }

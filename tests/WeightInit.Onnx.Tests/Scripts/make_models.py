@@ -91,3 +91,16 @@ for _ in range(20):
     layers += [nn.Linear(64, 64), nn.ReLU()]
 export("deep_relu", nn.Sequential(*layers).eval(), (torch.randn(4, 64),), input_names=["x"], output_names=["y"],
        dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}})
+
+# A parameter the planner cannot place (a Mul that follows no normalization): beside a Linear, and alone.
+class Scaled(nn.Module):
+    def __init__(self, linear):
+        super().__init__()
+        self.fc = nn.Linear(4, 4) if linear else None
+        self.scale = nn.Parameter(torch.rand(4) + 0.5)
+
+    def forward(self, x):
+        return (self.fc(x) if self.fc is not None else x) * self.scale
+
+export("scaled", Scaled(True).eval(), (torch.randn(2, 4),))
+export("unplaceable", Scaled(False).eval(), (torch.randn(2, 4),))

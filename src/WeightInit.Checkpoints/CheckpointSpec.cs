@@ -111,6 +111,28 @@ public static class CheckpointSpec
         }
     }
 
+    /// <summary>Reads only a spec's "defaults" and "rules" (for a model whose tensors come from elsewhere, an ONNX graph), from the
+    /// file <paramref name="path"/> or from <paramref name="path"/> itself when it is JSON text.</summary>
+    /// <exception cref="ArgumentException">The file is missing, the JSON is malformed, or it has another member; the message names it.</exception>
+    public static InitPolicy LoadPolicy(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        bool inline = path.TrimStart().StartsWith('{');
+        if (!inline && !File.Exists(path)) throw new ArgumentException($"Rules '{path}' do not exist (give a JSON file, or JSON text starting with '{{').");
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(inline ? path : File.ReadAllText(path), JsonOptions); }
+        catch (JsonException e) { throw new ArgumentException($"Rules '{(inline ? "(text)" : path)}': not valid JSON: {e.Message}", e); }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw new ArgumentException($"Rules must be a JSON object {{\"defaults\", \"rules\"}}, not {root.ValueKind}.");
+            foreach (var p in root.EnumerateObject())
+                if (p.Name is not ("defaults" or "rules"))
+                    throw new ArgumentException($"Rules: $.{p.Name}: unknown member; valid: defaults, rules.");
+            return new InitPolicy { Defaults = Defaults(root), Rules = Rules(root) };
+        }
+    }
+
     /// <summary>The tensors of a layer model, with the initializers the model resolves (its weight_init, bias_init and rules).</summary>
     /// <exception cref="ArgumentException">The model does not infer (a layer does not fit); the message names the layer.</exception>
     public static CheckpointSource FromModel(ModelSpec model)

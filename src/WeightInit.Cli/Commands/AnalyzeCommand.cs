@@ -18,7 +18,7 @@ internal sealed class AnalyzeCommand : CliCommand
     {
         var model = new Argument<string?>("SPEC")
         {
-            Description = $"The model: JSON, an inline form ({string.Join(", ", ModelSpec.InlineExamples)}), or a file holding either.",
+            Description = $"The model: JSON, an inline form ({string.Join(", ", ModelSpec.InlineExamples)}), a file holding either, or an ONNX model (MODEL.onnx, run by ONNX Runtime).",
             Arity = ArgumentArity.ZeroOrOne,
         };
         var mlp = new Option<string?>("--mlp") { Description = "Shorthand for SPEC mlp:WIDTHS:ACT, e.g. --mlp 784-1000x5-10:tanh." };
@@ -28,13 +28,24 @@ internal sealed class AnalyzeCommand : CliCommand
         var batch = new Option<int>("--batch") { Description = "Examples in the Monte Carlo batch.", DefaultValueFactory = _ => 256 };
         var seed = new Option<ulong>("--seed") { Description = "Root seed of the weights (key.Fold(tensor name)), the inputs and the output gradient.", DefaultValueFactory = _ => 0 };
         var factor = new Option<double>("--factor") { Description = "Flag factor F: flag a layer whose own forward or backward gain, or whose cumulative trend, exceeds F or falls below 1/F.", DefaultValueFactory = _ => 10 };
+        var preset = new Option<string?>("--preset") { Description = "With an ONNX model: a preset for its initializers (pytorch-default, gpt2)." };
+        var input = new Option<string[]>("--input") { Description = "With an ONNX model: NAME=SHAPE for a graph input, e.g. x=[8,3,32,32] (repeatable; default: the model's shape with --batch for a dynamic first axis)." };
         var threads = new Option<int>("--threads") { Description = "Most threads to use (0: all processors); results do not depend on it.", DefaultValueFactory = _ => 0 };
         var command = new Command("analyze", "Predict (theory) and measure (Monte Carlo through the initialized network) each layer's forward variance and backward gradient; flag explosion or vanishing and suggest a fix.")
         {
-            model, mlp, init, json, svg, batch, seed, factor, threads,
+            model, mlp, init, json, svg, batch, seed, factor, threads, preset, input,
         };
         SetAction(command, context, parsed =>
         {
+            if (OnnxInit.IsModel(parsed.GetValue(model)))
+            {
+                if (parsed.GetValue(mlp) is not null) throw new UsageException("Give the model either as SPEC or with --mlp, not both.");
+                if (parsed.GetValue(svg) is not null) throw new UsageException("--svg charts the layers of a WeightInit model; for an ONNX model use the table or --json.");
+                return OnnxAnalyze.Run(context, parsed.GetValue(model)!, parsed.GetValue(init), parsed.GetValue(preset), parsed.GetValue(input) ?? [],
+                    parsed.GetValue(batch), parsed.GetValue(seed), parsed.GetValue(factor), parsed.GetValue(json));
+            }
+            if (parsed.GetValue(preset) is not null || parsed.GetValue(input) is { Length: > 0 })
+                throw new UsageException("--preset and --input apply to an ONNX model (SPEC ending in .onnx).");
             var spec = ReadModel(parsed.GetValue(model), parsed.GetValue(mlp), parsed.GetValue(init));
             int batchSize = parsed.GetValue(batch);
             if (batchSize < 2) throw new UsageException($"--batch must be at least 2; got {batchSize}.");
@@ -175,7 +186,7 @@ internal sealed class AnalyzeCommand : CliCommand
         return chart;
     }
 
-    private static string Number(double x) =>
+    internal static string Number(double x) =>
         double.IsPositiveInfinity(x) ? "overflow" : double.IsNaN(x) ? "—" : x.ToString("G4", CultureInfo.InvariantCulture);
 
     private static string Percent(double x) => double.IsFinite(x) ? (100 * x).ToString("F1", CultureInfo.InvariantCulture) + "%" : "—";

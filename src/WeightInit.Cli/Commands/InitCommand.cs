@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using WeightInit.Checkpoints;
 using WeightInit.IO;
+using WeightInit.Onnx;
 
 namespace WeightInit.Cli.Commands;
 
@@ -11,13 +12,14 @@ internal sealed class InitCommand : CliCommand
     /// <inheritdoc/>
     protected override Command Create(CliContext context)
     {
-        var model = new Option<string?>("--model") { Description = "Checkpoint spec (JSON file or text): tensors or a layer model, defaults per role, rules; or a Hugging Face config.json (model_type gpt2, llama, mistral, qwen2, bert, vit). See docs/checkpoints.md, docs/models.md." };
+        var model = new Option<string?>("--model") { Description = "Checkpoint spec (JSON file or text): tensors or a layer model, defaults per role, rules; or a Hugging Face config.json (model_type gpt2, llama, mistral, qwen2, bert, vit); or an ONNX model (MODEL.onnx) whose initializers get roles and fans from their consuming ops. See docs/checkpoints.md, docs/models.md." };
         var template = new Option<string?>("--template") { Description = "An existing .safetensors file whose header (names, shapes, dtypes) is re-initialized; its data is never read." };
         var preset = new Option<string?>("--preset") { Description = "pytorch-default (with --model/--template), gpt2 / gpt2(n_layer=.., n_embd=.., vocab_size=.., n_positions=.., std=..), or a Hugging Face config: hf.gpt2, gpt2-medium, bert-base-uncased, vit-base-patch16-224, qwen2-0.5b, tinyllama-1.1b, llama-2-7b, mistral-7b (NAME(field=value, …) changes a field)." };
-        var output = new Option<string?>("--out") { Description = "Checkpoint directory (created if missing); required unless --plan." };
+        var rules = new Option<string?>("--rules") { Description = "With an ONNX model: a JSON file or text {\"defaults\": {role: spec}, \"rules\": [{\"pattern\" or \"regex\", \"init\"}]}; the last matching rule wins." };
+        var output = new Option<string?>("--out") { Description = "Checkpoint directory (created if missing), or with --format onnx the new model file; required unless --plan." };
         var plan = new Option<bool>("--plan") { Description = "Print every tensor (name, shape, dtype, role, initializer, fans) and the totals; write nothing." };
         var json = new Option<bool>("--json") { Description = "With --plan: print the plan as JSON {\"parameters\", \"bytes\", \"tensors\": [...]}." };
-        var format = new Option<string>("--format") { Description = "safetensors, npy (one file per tensor) or npz.", DefaultValueFactory = _ => "safetensors" };
+        var format = new Option<string>("--format") { Description = "safetensors, npy (one file per tensor), npz, or onnx (with an ONNX model: the same model, only initializer data replaced).", DefaultValueFactory = _ => "safetensors" };
         var dtype = new Option<string?>("--dtype") { Description = "f32, f16, bf16 or f64 for every tensor (default: the spec's or template's types, else f32)." };
         var shardSize = new Option<string>("--shard-size") { Description = "Largest safetensors shard in tensor bytes, e.g. 5GB, 500MB, 64KiB.", DefaultValueFactory = _ => "5GB" };
         var seed = new Option<ulong>("--seed") { Description = "64-bit seed.", DefaultValueFactory = _ => 0UL };
@@ -30,15 +32,15 @@ internal sealed class InitCommand : CliCommand
         var chunk = new Option<string>("--chunk-size") { Description = "Bytes filled and written at a time (three chunks in flight); never changes a byte.", DefaultValueFactory = _ => "8MiB" };
         var command = new Command("init", "Write an initialized checkpoint (safetensors shards, .npy or .npz), streaming, crash-safe and identical across ranks, threads and shard sizes.")
         {
-            model, template, preset, output, format, dtype, shardSize, seed, threads, rank, world, resume, generator, wait, chunk, plan, json,
+            model, template, preset, rules, output, format, dtype, shardSize, seed, threads, rank, world, resume, generator, wait, chunk, plan, json,
         };
-        SetAction(command, context, parsed => Run(context, new Request(parsed.GetValue(model), parsed.GetValue(template), parsed.GetValue(preset),
+        SetAction(command, context, parsed => Run(context, new Request(parsed.GetValue(model), parsed.GetValue(template), parsed.GetValue(preset), parsed.GetValue(rules),
             parsed.GetValue(output), parsed.GetValue(plan), parsed.GetValue(json), parsed.GetValue(format)!, parsed.GetValue(dtype), parsed.GetValue(shardSize)!, parsed.GetValue(seed),
             parsed.GetValue(threads), parsed.GetValue(rank), parsed.GetValue(world), parsed.GetValue(resume), parsed.GetValue(generator)!, parsed.GetValue(wait), parsed.GetValue(chunk)!)));
         return command;
     }
 
-    private sealed record Request(string? Model, string? Template, string? Preset, string? Out, bool Plan, bool Json, string Format, string? DType, string ShardSize, ulong Seed,
+    private sealed record Request(string? Model, string? Template, string? Preset, string? Rules, string? Out, bool Plan, bool Json, string Format, string? DType, string ShardSize, ulong Seed,
         int Threads, int? Rank, int? World, bool Resume, string Generator, double WaitSeconds, string ChunkSize);
 
     private static int Run(CliContext context, Request r)
@@ -51,29 +53,53 @@ internal sealed class InitCommand : CliCommand
         if (r.Threads < 0) throw new UsageException($"--threads must be ≥ 0 (0: all cores); got {r.Threads}.");
         if (!(r.WaitSeconds > 0)) throw new UsageException($"--wait-timeout must be a positive number of seconds; got {r.WaitSeconds}.");
         var (rank, world) = Ranks(r.Rank, r.World);
-        var format = CheckpointLayout.ParseFormat(r.Format);
+        bool onnx = OnnxInit.IsModel(r.Model), onnxOut = OnnxInit.IsFormat(r.Format);
+        if (onnxOut && !onnx) throw new UsageException("--format onnx writes an ONNX model back, so it needs --model MODEL.onnx; for other models use safetensors, npy or npz.");
+        if (r.Rules is not null && !onnx) throw new UsageException("--rules applies to --model MODEL.onnx; a checkpoint spec carries its own \"defaults\" and \"rules\".");
+        if (onnxOut && r.DType is not null) throw new UsageException("--format onnx keeps each initializer's ONNX type; --dtype applies to checkpoint formats (safetensors, npy, npz).");
+        if (onnx && !onnxOut && !IsCheckpointFormat(r.Format)) throw new UsageException($"Unknown format '{r.Format}'; valid: onnx, safetensors, npy, npz.");
+        var format = onnxOut ? CheckpointFormat.Safetensors : CheckpointLayout.ParseFormat(r.Format); // with --format onnx the ONNX writer takes over below
         long shardBytes = CheckpointLayout.ParseSize(r.ShardSize);
         TensorDType? dtype = r.DType is null ? null : TensorDTypes.Parse(r.DType);
         var generator = CheckpointPlan.ParseGenerator(r.Generator);
         long chunkBytes = CheckpointLayout.ParseSize(r.ChunkSize, "chunk size");
         if (chunkBytes is < 16 or > 256 << 20) throw new UsageException($"--chunk-size must lie between 16 bytes and 256MiB; got '{r.ChunkSize}'.");
 
+        OnnxPlan? onnxPlan = null;
+        CheckpointPlan? fromOnnx = null;
+        if (onnx)
+        {
+            onnxPlan = OnnxInit.Plan(r.Model!, r.Preset, r.Rules);
+            if (onnxOut && generator != CheckpointGenerator.Philox) throw new UsageException("--format onnx fills with --generator philox only; write a checkpoint format for the torch stream.");
+            fromOnnx = onnxPlan.ToCheckpointPlan(r.Seed, generator, dtype);
+            if (r.Plan)
+            {
+                OnnxInit.Print(context.Output, onnxPlan, fromOnnx, r.Json);
+                return ExitCodes.Success;
+            }
+            if (onnxOut)
+            {
+                OnnxInit.Write(context.Output, onnxPlan, fromOnnx, r.Out!, r.Threads);
+                return ExitCodes.Success;
+            }
+        }
+
         CheckpointSource? source = null;
-        if (r.Model is not null) source = CheckpointSpec.Load(r.Model);
+        if (r.Model is not null && fromOnnx is null) source = CheckpointSpec.Load(r.Model);
         if (r.Template is not null)
         {
             try { source = CheckpointSpec.FromTemplate(r.Template); }
             catch (InvalidDataException e) { throw new UsageException($"--template: {e.Message}"); }
         }
-        if (r.Preset is not null)
+        if (r.Preset is not null && fromOnnx is null)
         {
             var fromPreset = CheckpointPresets.Resolve(r.Preset, source?.Tensors);
             // The spec's own defaults and rules still win over the preset's.
             source = source is null ? fromPreset : fromPreset with { Policy = fromPreset.Policy.Then(source.Policy), DType = source.DType };
         }
-        var plan = CheckpointPlan.Create(source!.Tensors, source.Policy, r.Seed, source.DType ?? TensorDType.Float32, generator, dtype);
+        var plan = fromOnnx ?? CheckpointPlan.Create(source!.Tensors, source.Policy, r.Seed, source.DType ?? TensorDType.Float32, generator, dtype);
         var files = CheckpointLayout.Files(plan, format, shardBytes); // checks names and dtypes before anything touches the disk
-        var companions = source.Companions?.Invoke(plan) ?? [];
+        var companions = source?.Companions?.Invoke(plan) ?? [];
         foreach (var c in companions) CheckpointLayout.CompanionFileName(c.FileName, files);
         if (r.Plan)
         {
@@ -137,6 +163,12 @@ internal sealed class InitCommand : CliCommand
             RemoveIfEmpty(directory, created);
             throw;
         }
+    }
+
+    private static bool IsCheckpointFormat(string format)
+    {
+        try { CheckpointLayout.ParseFormat(format); return true; }
+        catch (ArgumentException) { return false; }
     }
 
     /// <summary>128 + the signal's number, as a shell reports a process ended by it (SIGINT 130, SIGTERM 143).</summary>

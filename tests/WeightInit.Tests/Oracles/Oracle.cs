@@ -19,6 +19,8 @@ public static class Oracle
     public const string Torch = "torch";
     /// <summary>mpmath (arbitrary-precision arithmetic) importable by <see cref="Python.Executable"/>.</summary>
     public const string Mpmath = "mpmath";
+    /// <summary>The onnx package (Debian's python3-onnx) importable by <see cref="Python.Executable"/>.</summary>
+    public const string Onnx = "onnx";
     /// <summary>An <c>mpirun</c> executable on PATH.</summary>
     public const string Mpirun = "mpirun";
     /// <summary>Debian's <c>/usr/bin/chromium</c>.</summary>
@@ -27,7 +29,7 @@ public static class Oracle
     public const string FashionMnist = "fashion-mnist";
 
     /// <summary>Every oracle name the attributes accept.</summary>
-    public static IReadOnlyList<string> Names { get; } = [Numpy, Scipy, Torch, Mpmath, Mpirun, Chromium, FashionMnist];
+    public static IReadOnlyList<string> Names { get; } = [Numpy, Scipy, Torch, Mpmath, Onnx, Mpirun, Chromium, FashionMnist];
 
     /// <summary>True when the environment variable CI is "true" (any case): oracle tests must run, never skip.</summary>
     public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
@@ -68,7 +70,7 @@ public static class Oracle
 
     private static string? Detect(string name) => name switch
     {
-        Numpy or Scipy or Torch or Mpmath => DetectPythonModule(name),
+        Numpy or Scipy or Torch or Mpmath or Onnx => DetectPythonModule(name),
         Mpirun => FindOnPath("mpirun") is null ? "mpirun is not on PATH" : null,
         Chromium => File.Exists("/usr/bin/chromium") ? null : "/usr/bin/chromium does not exist",
         FashionMnist => FashionMnistFiles().Count >= 4 ? null : "dpkg -L dataset-fashion-mnist lists fewer than the 4 IDX files (package not installed?)",

@@ -7,18 +7,6 @@ using WeightInit.Shapes;
 
 namespace WeightInit.Checkpoints;
 
-/// <summary>One PyTorch init call on a tensor: <c>uniform_(From, To)</c>, <c>normal_(Mean, Std)</c> or <c>fill_(Value)</c>.</summary>
-/// <param name="Kind">"uniform", "normal" or "fill".</param>
-/// <param name="A">from, mean or the fill value.</param>
-/// <param name="B">to or std (unused for fill).</param>
-public readonly record struct TorchCall(string Kind, double A, double B)
-{
-    /// <summary>The call as PyTorch writes it, e.g. <c>uniform_(-0.125, 0.125)</c>.</summary>
-    public override string ToString() => Kind == "fill"
-        ? $"fill_({A.ToString("R", CultureInfo.InvariantCulture)})"
-        : $"{Kind}_({A.ToString("R", CultureInfo.InvariantCulture)}, {B.ToString("R", CultureInfo.InvariantCulture)})";
-}
-
 /// <summary>The <see cref="CheckpointGenerator.Torch"/> mode: a plan's tensors drawn from PyTorch 1.13's CPU stream after
 /// <c>torch.manual_seed(seed)</c>, one whole tensor after another in plan order, exactly as torch.nn.init computes them.</summary>
 /// <remarks>
@@ -74,22 +62,20 @@ public sealed class TorchSequentialInit
                     FanMode.FanOut => gain / Math.Sqrt(fans.FanOut),                          // kaiming_*_: gain/√fan
                     _ => gain / Math.Sqrt(fans.FanIn),
                 };
-                return vs.Distribution == VarianceDistribution.Uniform ? Uniform(Math.Sqrt(3.0) * std) : new TorchCall("normal", 0, std);
+                return vs.Distribution == VarianceDistribution.Uniform ? TorchCall.Uniform(Math.Sqrt(3.0) * std) : new TorchCall(TorchCallKind.Normal, 0, std);
             }
             case RandomInitializer { Distribution: UniformDistribution u }:
-                return new TorchCall("uniform", u.Low, u.High);
+                return new TorchCall(TorchCallKind.Uniform, u.Low, u.High);
             case RandomInitializer { Distribution: NormalDistribution n }:
-                return new TorchCall("normal", n.Mean, n.StdDev);
+                return new TorchCall(TorchCallKind.Normal, n.Mean, n.StdDev);
             case Constant c:
-                return new TorchCall("fill", c.Value, 0);
+                return TorchCall.Fill(c.Value);
             default:
                 throw new ArgumentException(
                     $"'{InitializerRegistry.Find(InitializerSpec.Parse(tensor.Initializer).Name).Name}' has no PyTorch-exact form; --generator torch supports kaiming_uniform, kaiming_normal, xavier_uniform, xavier_normal " +
                     "(and any variance_scaling with a uniform or normal law on PyTorch's fans), uniform, normal, zeros, ones, constant and pytorch_bias (use --generator philox for the others).");
         }
     }
-
-    private static TorchCall Uniform(double bound) => new("uniform", -bound, bound);
 
     private static Fans TorchFans(CheckpointTensor tensor)
     {
@@ -132,32 +118,12 @@ public sealed class TorchSequentialInit
         if (t.DType == TensorDType.Float64)
         {
             if (_doubles.Length != count) _doubles = new double[count];
-            Apply(call, _doubles.AsSpan());
+            _generator.Apply(call, _doubles.AsSpan());
         }
         else
         {
             if (_singles.Length != count) _singles = new float[count];
-            Apply(call, _singles.AsSpan());
-        }
-    }
-
-    private void Apply(TorchCall call, Span<float> values)
-    {
-        switch (call.Kind)
-        {
-            case "uniform": _generator.Uniform(values, call.A, call.B); break;
-            case "normal": _generator.Normal(values, call.A, call.B); break;
-            default: values.Fill((float)call.A); break;
-        }
-    }
-
-    private void Apply(TorchCall call, Span<double> values)
-    {
-        switch (call.Kind)
-        {
-            case "uniform": _generator.Uniform(values, call.A, call.B); break;
-            case "normal": _generator.Normal(values, call.A, call.B); break;
-            default: values.Fill(call.A); break;
+            _generator.Apply(call, _singles.AsSpan());
         }
     }
 }

@@ -194,37 +194,23 @@ public sealed class ModuleInit
         var done = new List<InitializedTensor>();
         foreach (var (t, call) in order)
         {
-            TensorWriter.Write(t.Tensor, t.Tensor.dtype == ScalarType.Float64 ? new ArraySource(Draw(generator, call, new double[t.Tensor.numel()]))
-                : new ArraySource(Draw(generator, call, new float[t.Tensor.numel()])));
+            if (t.Tensor.dtype == ScalarType.Float64)
+            {
+                var values = new double[t.Tensor.numel()];
+                generator.Apply(call, values);
+                TensorWriter.Write(t.Tensor, new ArraySource(values));
+            }
+            else
+            {
+                var values = new float[t.Tensor.numel()];
+                generator.Apply(call, values);
+                TensorWriter.Write(t.Tensor, new ArraySource(values));
+            }
             ZeroPaddingRow(t, padding);
             done.Add(new InitializedTensor(t.Name, t.ModuleType, t.Dimensions, call.ToString(), null));
         }
         done.AddRange(ResetBuffers(tensors));
         return done;
-    }
-
-    internal static float[] Draw(TorchCpuGenerator g, TorchCall call, float[] values)
-    {
-        switch (call.Kind)
-        {
-            case TorchCallKind.Uniform: g.Uniform(values, call.A, call.B); break;
-            case TorchCallKind.Normal: g.Normal(values, call.A, call.B); break;
-            default: values.AsSpan().Fill((float)call.A); break;
-        }
-        if (call.ThenZero) values.AsSpan().Clear();
-        return values;
-    }
-
-    internal static double[] Draw(TorchCpuGenerator g, TorchCall call, double[] values)
-    {
-        switch (call.Kind)
-        {
-            case TorchCallKind.Uniform: g.Uniform(values, call.A, call.B); break;
-            case TorchCallKind.Normal: g.Normal(values, call.A, call.B); break;
-            default: values.AsSpan().Fill(call.A); break;
-        }
-        if (call.ThenZero) values.AsSpan().Clear();
-        return values;
     }
 
     private static IEnumerable<InitializedTensor> ResetBuffers(List<ModuleTensor> tensors)

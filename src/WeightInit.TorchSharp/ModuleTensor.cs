@@ -3,6 +3,7 @@ using TorchSharp.Modules;
 using Embedding = TorchSharp.Modules.Embedding;
 using WeightInit.Gains;
 using WeightInit.Initializers;
+using WeightInit.Random;
 using WeightInit.Shapes;
 using Bilinear = TorchSharp.Modules.Bilinear;
 using static TorchSharp.torch;
@@ -196,31 +197,3 @@ internal static class ModuleLayouts
         ?? throw new ArgumentException($"Parameter '{of.Name}' of {of.ModuleType}: its module has no '{localName}' to take the bound from.");
 }
 
-/// <summary>What a PyTorch init call does to a tensor.</summary>
-internal enum TorchCallKind
-{
-    /// <summary><c>uniform_(A, B)</c>.</summary>
-    Uniform,
-    /// <summary><c>normal_(A, B)</c> (mean, std).</summary>
-    Normal,
-    /// <summary><c>fill_(A)</c>.</summary>
-    Fill,
-}
-
-/// <summary>One PyTorch init call.</summary>
-internal readonly record struct TorchCall(TorchCallKind Kind, double A, double B)
-{
-    /// <summary>The values drawn are overwritten with 0 afterwards (the draw still advances the stream).</summary>
-    public bool ThenZero { get; init; }
-
-    public static TorchCall Uniform(double bound) => new(TorchCallKind.Uniform, -bound, bound);
-
-    public static TorchCall Fill(double value) => new(TorchCallKind.Fill, value, 0);
-
-    public override string ToString() => (ThenZero ? "zero_ after " : "") + Kind switch
-    {
-        TorchCallKind.Uniform => FormattableString.Invariant($"uniform_({A:R}, {B:R})"),
-        TorchCallKind.Normal => FormattableString.Invariant($"normal_({A:R}, {B:R})"),
-        _ => FormattableString.Invariant($"fill_({A:R})"),
-    };
-}

@@ -100,6 +100,30 @@ public sealed class TorchCpuGenerator
     // uniform_real_distribution<double>(0, 1): the low 53 bits of random64(), times 2^-53.
     private double NextUnitDouble() => (NextUInt64() & ((1UL << 53) - 1)) * (1.0 / (1UL << 53));
 
+    /// <summary>Runs <paramref name="call"/> on <paramref name="tensor"/>: its <c>uniform_</c>, <c>normal_</c> or <c>fill_</c>, then <c>zero_</c> where the call says so.</summary>
+    public void Apply(TorchCall call, Span<float> tensor)
+    {
+        switch (call.Kind)
+        {
+            case TorchCallKind.Uniform: Uniform(tensor, call.A, call.B); break;
+            case TorchCallKind.Normal: Normal(tensor, call.A, call.B); break;
+            default: tensor.Fill((float)call.A); break;
+        }
+        if (call.ThenZero) tensor.Clear();
+    }
+
+    /// <summary>Runs <paramref name="call"/> on a float64 <paramref name="tensor"/>, as <see cref="Apply(TorchCall, Span{float})"/>.</summary>
+    public void Apply(TorchCall call, Span<double> tensor)
+    {
+        switch (call.Kind)
+        {
+            case TorchCallKind.Uniform: Uniform(tensor, call.A, call.B); break;
+            case TorchCallKind.Normal: Normal(tensor, call.A, call.B); break;
+            default: tensor.Fill(call.A); break;
+        }
+        if (call.ThenZero) tensor.Clear();
+    }
+
     /// <summary><c>tensor.uniform_(from, to)</c> on a contiguous float32 tensor.</summary>
     /// <exception cref="ArgumentException"><paramref name="from"/> &gt; <paramref name="to"/>, a bound not finite, or to − from past the float32 range.</exception>
     public void Uniform(Span<float> tensor, double from, double to)

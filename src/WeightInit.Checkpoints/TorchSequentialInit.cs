@@ -41,10 +41,8 @@ public sealed class TorchSequentialInit
     }
 
     /// <summary>The PyTorch call that initializes <paramref name="tensor"/>.</summary>
-    /// <remarks>The spec is read by the registry alone; the call's numbers come from the typed initializer. A
-    /// <see cref="VarianceScaling"/> with a uniform or normal law and PyTorch's (or unstated) fans becomes kaiming_*_ (fan-in or
-    /// fan-out) or xavier_*_ (fan average) with gain √scale, which is the gain exactly (the registry forms scale = gain·gain, or
-    /// 2/(1 + a²) as calculate_gain squares it, and √(g·g) = g in binary floating point).</remarks>
+    /// <remarks>The spec is read by the registry alone; the call's numbers come from the typed initializer
+    /// (<see cref="VarianceScaling.ToTorchCall"/> for kaiming_*_ and xavier_*_).</remarks>
     /// <exception cref="ArgumentException">The spec is not valid (the registry's message), or has no PyTorch-exact form here; the message lists those that do.</exception>
     public static TorchCall Call(CheckpointTensor tensor)
     {
@@ -52,18 +50,8 @@ public sealed class TorchSequentialInit
         var init = InitializerRegistry.Parse(tensor.Initializer);
         switch (init)
         {
-            case VarianceScaling { Distribution: VarianceDistribution.Uniform or VarianceDistribution.Normal, Convention: null or FanConvention.PyTorch } vs:
-            {
-                var fans = TorchFans(tensor);
-                double gain = Math.Sqrt(vs.Scale);
-                double std = vs.Mode switch
-                {
-                    FanMode.FanAverage => gain * Math.Sqrt(2.0 / (fans.FanIn + fans.FanOut)), // xavier_*_: gain·√(2/(fan_in + fan_out))
-                    FanMode.FanOut => gain / Math.Sqrt(fans.FanOut),                          // kaiming_*_: gain/√fan
-                    _ => gain / Math.Sqrt(fans.FanIn),
-                };
-                return vs.Distribution == VarianceDistribution.Uniform ? TorchCall.Uniform(Math.Sqrt(3.0) * std) : new TorchCall(TorchCallKind.Normal, 0, std);
-            }
+            case VarianceScaling vs when vs.ToTorchCall(TorchFans(tensor)) is { } call:
+                return call;
             case RandomInitializer { Distribution: UniformDistribution u }:
                 return new TorchCall(TorchCallKind.Uniform, u.Low, u.High);
             case RandomInitializer { Distribution: NormalDistribution n }:

@@ -1,7 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using Embedding = TorchSharp.Modules.Embedding;
-using WeightInit.Gains;
 using WeightInit.Initializers;
 using WeightInit.Random;
 using WeightInit.Shapes;
@@ -123,9 +122,9 @@ internal static class ModuleLayouts
             case (MultiheadAttention, "in_proj_bias"):
                 return TorchCall.Fill(0);
             case (MultiheadAttention, "in_proj_weight" or "q_proj_weight" or "k_proj_weight" or "v_proj_weight"):
-                return TorchCall.Uniform(XavierStd(t.Dimensions) * Math.Sqrt(3.0));
+                return Init.GlorotUniform().ToTorchCall(TorchFans(t.Dimensions))!.Value;
             case (MultiheadAttention, "bias_k" or "bias_v"):
-                return new TorchCall(TorchCallKind.Normal, 0, XavierStd(t.Dimensions));
+                return Init.GlorotNormal().ToTorchCall(TorchFans(t.Dimensions))!.Value;
             case (Bilinear, "weight" or "bias"):
             {
                 var w = Sibling(siblings, t, "weight");
@@ -169,19 +168,8 @@ internal static class ModuleLayouts
     }
 
     // kaiming_uniform_(w, a=math.sqrt(5)): gain = calculate_gain('leaky_relu', a); std = gain / √fan_in; bound = √3·std.
-    private static TorchCall KaimingUniformSqrt5(IReadOnlyList<int> dims)
-    {
-        double gain = Gain.PyTorch(Activation.LeakyRelu(Math.Sqrt(5)));
-        double std = gain / Math.Sqrt(TorchFans(dims).FanIn);
-        return TorchCall.Uniform(Math.Sqrt(3.0) * std);
-    }
-
-    // xavier_*_(w, gain=1): std = gain·√(2/(fan_in + fan_out)).
-    private static double XavierStd(IReadOnlyList<int> dims)
-    {
-        var fans = TorchFans(dims);
-        return 1.0 * Math.Sqrt(2.0 / (fans.FanIn + fans.FanOut));
-    }
+    private static TorchCall KaimingUniformSqrt5(IReadOnlyList<int> dims) =>
+        Init.HeUniform(negativeSlope: Math.Sqrt(5)).ToTorchCall(TorchFans(dims))!.Value;
 
     // bound = 1/√fan_in of the weight beside the bias (_calculate_fan_in_and_fan_out), 0 when fan_in is 0.
     private static TorchCall BiasOf(IReadOnlyList<ModuleTensor> siblings, ModuleTensor bias, string weightName)

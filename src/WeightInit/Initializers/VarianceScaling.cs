@@ -60,6 +60,25 @@ public sealed record VarianceScaling(double Scale = 1.0, FanMode Mode = FanMode.
         };
     }
 
+    /// <summary>The torch.nn.init call that draws this law with PyTorch's double-precision formulas: <c>kaiming_*_</c> (fan-in or
+    /// fan-out, std = gain/√fan) or <c>xavier_*_</c> (fan average, std = gain·√(2/(fan_in + fan_out))), uniform bound √3·std,
+    /// with gain = √scale (exact: the registry forms scale = g·g, or 2/(1 + a²) as calculate_gain squares it, and √(g·g) = g in
+    /// binary floating point). Null when PyTorch has no such call: a truncated normal, or fans of another convention.</summary>
+    /// <param name="pytorchFans">The tensor's fans by PyTorch's rule (<see cref="FanConvention.PyTorch"/>).</param>
+    public Random.TorchCall? ToTorchCall(Fans pytorchFans)
+    {
+        if (Distribution is not (VarianceDistribution.Uniform or VarianceDistribution.Normal) || Convention is not (null or FanConvention.PyTorch))
+            return null;
+        double gain = Math.Sqrt(Scale);
+        double std = Mode switch
+        {
+            FanMode.FanAverage => gain * Math.Sqrt(2.0 / (pytorchFans.FanIn + pytorchFans.FanOut)),
+            FanMode.FanOut => gain / Math.Sqrt(pytorchFans.FanOut),
+            _ => gain / Math.Sqrt(pytorchFans.FanIn),
+        };
+        return Distribution == VarianceDistribution.Uniform ? Random.TorchCall.Uniform(Math.Sqrt(3.0) * std) : new Random.TorchCall(Random.TorchCallKind.Normal, 0, std);
+    }
+
     /// <inheritdoc/>
     public override string Spec =>
         $"variance_scaling(scale={Scale.ToString("R", CultureInfo.InvariantCulture)}, mode={SpecText.Of(Mode)}, distribution={SpecText.Of(Distribution)}{(Convention is { } c ? $", fans={c.ToString().ToLowerInvariant()}" : "")})";

@@ -81,7 +81,7 @@ public static class OnnxPlanner
                 result.Add(alias with { Reason = alias.Reason + $"; split from '{init.Name}' (torch.onnx merged equal values through Identity → '{g.Key}')" });
             }
         }
-        return new OnnxPlan(model, result, removed);
+        return new OnnxPlan(model, result, removed, options);
     }
 
     private static bool IsConstant(string? spec) => spec is not null && InitializerRegistry.Parse(spec) is Constant;

@@ -28,12 +28,16 @@ public sealed record OnnxTensorPlan(string Name, string Source, IReadOnlyList<lo
 /// <summary>A plan for an ONNX model: a decision per initializer, and the graph edits that split aliased initializers.</summary>
 public sealed class OnnxPlan
 {
-    internal OnnxPlan(OnnxModel model, IReadOnlyList<OnnxTensorPlan> tensors, IReadOnlyList<int> removedIdentityNodes)
+    internal OnnxPlan(OnnxModel model, IReadOnlyList<OnnxTensorPlan> tensors, IReadOnlyList<int> removedIdentityNodes, OnnxPlanOptions options)
     {
         Model = model;
+        Options = options;
         Tensors = tensors;
         RemovedIdentityNodes = removedIdentityNodes;
     }
+
+    /// <summary>The options it was planned with (to plan the model again with more rules).</summary>
+    public OnnxPlanOptions Options { get; }
 
     /// <summary>The model planned.</summary>
     public OnnxModel Model { get; }

@@ -12,7 +12,7 @@ internal static class TorchExports
     public static readonly string[] Names = ["mlp", "cnn", "bn_folded", "bn", "bn_train", "lstm", "gru", "transformer", "transformer13"];
 
     /// <summary>Further models make_models.py writes for single tests (an IR 3 model, a deep MLP for analyze).</summary>
-    public static readonly string[] Others = ["bn_ir3", "deep_relu", "scaled", "unplaceable"];
+    public static readonly string[] Others = ["bn_ir3", "deep_relu", "tanh_head", "scaled", "unplaceable"];
 
     private static readonly Lazy<string> LazyFolder = new(Export, LazyThreadSafetyMode.ExecutionAndPublication);
 

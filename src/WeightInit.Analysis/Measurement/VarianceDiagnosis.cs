@@ -14,7 +14,7 @@ public sealed record DiagnosisOptions
     public int Batch { get; init; } = 256;
 
     /// <summary>Root seed: the weights are drawn with <c>PhiloxKey.FromSeed(Seed).Fold(tensorName)</c>, the inputs and the output
-    /// gradient under the folds "analyze/input" and "analyze/output-gradient".</summary>
+    /// gradient under the folds "analyze/input" and "analyze/output-gradient" (<see cref="AnalysisInputs"/>).</summary>
     public ulong Seed { get; init; }
 
     /// <summary>The flag factor F: a layer is flagged when its own gain or the cumulative trend leaves [1/F, F] (10 unless set; see <see cref="VarianceJudge"/>).</summary>
@@ -143,11 +143,8 @@ public static class VarianceDiagnosis
         }
 
         // The smallest change first: the layers whose own gain is flagged; then every layer off its preserving scale.
-        var own = rows.Select((r, g) => (r, g)).Where(p => (p.r.Measured.Forward != VarianceFlag.None || p.r.Measured.Backward != VarianceFlag.None) && suggested[p.g].Rule is not null)
-            .Select(p => suggested[p.g].Rule!).ToList();
-        var all = suggested.Select(s => s.Rule).OfType<InitRule>().ToList();
         FixAttempt? attempt = null;
-        foreach (var candidate in new[] { own, all }.Where(c => c.Count > 0).Distinct(RuleListComparer.Instance))
+        foreach (var candidate in VarianceJudge.Candidates(rows.Select(r => r.Measured).ToList(), suggested.Select(s => s.Rule).ToList()))
         {
             var fixedModel = model with { Rules = [.. model.Rules, .. candidate] };
             var (rerun, _) = Measure(fixedModel, options);
@@ -172,16 +169,6 @@ public static class VarianceDiagnosis
         return new Diagnosis(model, options, withFixes, attempt, advice);
     }
 
-    /// <summary>Two rule lists are one candidate when they hold the same rules in the same order.</summary>
-    private sealed class RuleListComparer : IEqualityComparer<List<InitRule>>
-    {
-        public static readonly RuleListComparer Instance = new();
-
-        public bool Equals(List<InitRule>? x, List<InitRule>? y) => x is not null && y is not null && x.SequenceEqual(y);
-
-        public int GetHashCode(List<InitRule> obj) => obj.Count;
-    }
-
     /// <summary>Explodes above <paramref name="factor"/> (or when not finite), vanishes below its inverse.</summary>
     public static VarianceFlag Classify(double ratio, double factor) => VarianceJudge.Classify(ratio, factor);
 
@@ -193,11 +180,9 @@ public static class VarianceDiagnosis
         var net = Network.Build(model, root, options.Threads);
         int batch = options.Batch;
         var sampling = new SamplingOptions { MaxThreads = options.Threads };
-        var x = new float[(long)batch * net.InputSize];
-        new NormalDistribution(0, 1).Fill(root.Fold("analyze/input"), x, 0, sampling);
+        var x = AnalysisInputs.Input(root, (long)batch * net.InputSize, sampling);
         net.Forward(x, batch);
-        var seedGradient = new float[(long)batch * net.OutputSize];
-        new NormalDistribution(0, 1).Fill(root.Fold("analyze/output-gradient"), seedGradient, 0, sampling);
+        var seedGradient = AnalysisInputs.OutputGradient(root, (long)batch * net.OutputSize, sampling);
         var inputGradient = net.Backward(seedGradient);
 
         var layers = net.Shapes.Layers;
@@ -256,14 +241,25 @@ public static class VarianceDiagnosis
 
     private static string Describe(InferredLayer l) => l.Layer is ActivationLayer a ? ModelSpec.ResolveActivation(a, l.Name).ToString() : l.Layer.Type;
 
-    private static string Advice(FixAttempt? attempt, IReadOnlyList<InferredLayer> layers, double factor)
+    private static string Advice(FixAttempt? attempt, IReadOnlyList<InferredLayer> layers, double factor) =>
+        Advice(attempt is null ? null : string.Join(", ", attempt.Rules.Select(r => $"{r.Pattern}={r.Initializer}")),
+            attempt?.Layers.Where(r => r.Theory.Flagged).Select(r => r.Name).ToList() ?? [],
+            attempt?.Layers.Where(r => r.Flagged).Select(r => r.Name).ToList() ?? [],
+            layers.Count(l => l.Layer is Residual), factor);
+
+    /// <summary>Why no single-initializer fix is suggested, and what would help.</summary>
+    /// <param name="tried">The rules tried, as "pattern=spec, …", or null when no initializer change applied.</param>
+    /// <param name="theory">The layers the re-run's theory still flags.</param>
+    /// <param name="measured">The layers the re-run's measurement still flags.</param>
+    /// <param name="residualBlocks">Residual blocks in the model (0: none).</param>
+    /// <param name="factor">The flag factor.</param>
+    public static string Advice(string? tried, IReadOnlyList<string> theory, IReadOnlyList<string> measured, int residualBlocks, double factor)
     {
+        ArgumentNullException.ThrowIfNull(theory);
+        ArgumentNullException.ThrowIfNull(measured);
         var text = new System.Text.StringBuilder();
-        if (attempt is not null)
+        if (tried is not null)
         {
-            string tried = string.Join(", ", attempt.Rules.Select(r => $"{r.Pattern}={r.Initializer}"));
-            var theory = attempt.Layers.Where(r => r.Theory.Flagged).Select(r => r.Name).ToList();
-            var measured = attempt.Layers.Where(r => r.Flagged).Select(r => r.Name).ToList();
             if (theory.Count == 0)
             {
                 // The change is right on average; this draw's finite-width fluctuation (growing with depth over width) is what is left.
@@ -275,7 +271,7 @@ public static class VarianceDiagnosis
         }
         text.Append("No single-initializer fix exists for this network; what would: ");
         var remedies = new List<string>();
-        if (layers.Any(l => l.Layer is Residual)) remedies.Add(ResidualFix(layers.Count(l => l.Layer is Residual)));
+        if (residualBlocks > 0) remedies.Add(ResidualFix(residualBlocks));
         else remedies.Add("a depth-scaled residual connection (x + W/√L)");
         remedies.Add("a different activation whose variance map has a stable fixed point (ReLU with he_normal, SELU with lecun_normal)");
         remedies.Add("normalization (batch or layer norm) between layers");
@@ -290,20 +286,37 @@ public static class VarianceDiagnosis
     {
         ArgumentNullException.ThrowIfNull(layers);
         var phi = forward ? NextActivation(layers, index) : PreviousActivation(layers, index);
+        return (PreservingScale(phi, forward), phi);
+    }
+
+    /// <summary>The variance-scaling numerator, mode fan_in, that keeps the signal's scale through a layer whose activation is
+    /// <paramref name="phi"/>: 1/E[φ(z)²] forward (φ after the layer), 1/E[φ′(z)²] backward (φ before it); z ~ N(0, 1).</summary>
+    /// <exception cref="InvalidOperationException">The moment is 0 or not finite, so no scale preserves the variance.</exception>
+    public static double PreservingScale(Activation phi, bool forward)
+    {
+        ArgumentNullException.ThrowIfNull(phi);
         double moment = forward ? ActivationMoments.SecondMoment(phi, 1) : ActivationMoments.DerivativeSecondMoment(phi, 1);
         if (!(moment > 0) || !double.IsFinite(moment))
             throw new InvalidOperationException($"{(forward ? "E[φ(z)²]" : "E[φ′(z)²]")} = {moment} for '{phi}', so no scale preserves the variance.");
-        return (1 / moment, phi);
+        return 1 / moment;
     }
 
     private static (string Fix, string? Spec) SuggestFix(IReadOnlyList<InferredLayer> layers, int index, bool forward)
     {
         var weight = layers[index].Weight!;
+        var phi = forward ? NextActivation(layers, index) : PreviousActivation(layers, index);
+        return SuggestInitializer(weight.Shape.Fans.FanIn * ElementMoments.Of(weight.Initializer, weight.Shape).SecondMoment, phi, forward);
+    }
+
+    /// <summary>What to change for one weighted layer whose current n_in·E[W²] is <paramref name="current"/>, next to the activation
+    /// <paramref name="phi"/> (after it when <paramref name="forward"/>, before it otherwise): the words, and the initializer spec to
+    /// re-run, or null when the scale is already within 5 % of the preserving one (or none exists).</summary>
+    public static (string Fix, string? Spec) SuggestInitializer(double current, Activation phi, bool forward)
+    {
+        ArgumentNullException.ThrowIfNull(phi);
         double scale;
-        Activation phi;
-        try { (scale, phi) = PreservingScale(layers, index, forward); }
+        try { scale = PreservingScale(phi, forward); }
         catch (InvalidOperationException e) { return ($"no variance-preserving scale: {e.Message}", null); }
-        double current = weight.Shape.Fans.FanIn * ElementMoments.Of(weight.Initializer, weight.Shape).SecondMoment;
         string which = forward ? $"{phi} after it" : $"{phi}′ before it";
         if (Math.Abs(current / scale - 1) <= ScaleTolerance)
             return ($"n_in·E[W²] = {Format(current)} already keeps the scale ({which}): the drift does not come from this layer's initializer.", null);

@@ -16,6 +16,10 @@ public sealed record LayerGains(string Name, double InputVariance, double Output
     /// <summary>The layer's own forward gain, output over input variance.</summary>
     public double ForwardGain => OutputVariance / InputVariance;
 
+    /// <summary>False when nobody knows the layer's backward gain (an ONNX layer whose ops have no derivative rule here): its
+    /// <see cref="BackwardGain"/> is then ignored, its own backward gain is not judged, and neither is the backward trend at it or below it.</summary>
+    public bool BackwardKnown { get; init; } = true;
+
     /// <summary>fan_out/fan_in: the backward gain a forward-preserving (fan_in) initializer implies by the layer's shape alone
     /// (He et al. 2015 §2.2: with the fan_in rule the backward signal is scaled by n_out/n_in per layer).</summary>
     public double ShapeBackwardGain => FanOut / FanIn;
@@ -73,10 +77,15 @@ public static class VarianceJudge
             if (!(l.FanIn > 0) || !(l.FanOut > 0))
                 throw new ArgumentOutOfRangeException(nameof(layers), $"Layer '{l.Name}': fans must be positive; got fan_in {l.FanIn}, fan_out {l.FanOut}.");
         int n = layers.Count;
-        var beyond = layers.Select(l => l.BackwardGain / l.ShapeBackwardGain).ToArray();
+        var beyond = layers.Select(l => l.BackwardKnown ? l.BackwardGain / l.ShapeBackwardGain : double.NaN).ToArray();
         var backward = new double[n];
         double product = 1;
-        for (int i = n - 1; i >= 0; i--) backward[i] = product *= beyond[i];
+        bool known = true;
+        for (int i = n - 1; i >= 0; i--)
+        {
+            known &= layers[i].BackwardKnown;
+            backward[i] = known ? product *= beyond[i] : double.NaN;
+        }
         var verdicts = new List<LayerVerdict>(n);
         double forward = 1;
         for (int i = 0; i < n; i++)
@@ -84,18 +93,39 @@ public static class VarianceJudge
             var l = layers[i];
             if (i > 0) forward *= l.ForwardGain;
             var fwd = Classify(l.ForwardGain, factor);
-            var bwd = i == 0 ? VarianceFlag.None : Classify(beyond[i], factor);
+            var bwd = i == 0 || !l.BackwardKnown ? VarianceFlag.None : Classify(beyond[i], factor);
             var fwdTrend = i == 0 ? VarianceFlag.None : Classify(forward, factor);
-            var bwdTrend = i == 0 ? VarianceFlag.None : Classify(backward[i], factor);
+            var bwdTrend = i == 0 || double.IsNaN(backward[i]) ? VarianceFlag.None : Classify(backward[i], factor);
             string? note = null;
             double shape = l.ShapeBackwardGain;
-            if (i > 0 && bwd == VarianceFlag.None && (shape > NoteRatio || shape < 1 / NoteRatio) && double.IsFinite(l.BackwardGain))
+            if (i > 0 && l.BackwardKnown && bwd == VarianceFlag.None && (shape > NoteRatio || shape < 1 / NoteRatio) && double.IsFinite(l.BackwardGain))
                 note = $"{l.Name}: the gradient {(shape < 1 ? "shrinks" : "grows")} ×{Format(l.BackwardGain)} through this layer, of which " +
                        $"fan_out/fan_in = {Fan(l.FanOut)}/{Fan(l.FanIn)} = {Format(shape)} is what its shape implies for a forward-preserving init " +
                        $"(×{Format(beyond[i])} beyond it): not a defect, and the backward trend is judged without it.";
             verdicts.Add(new LayerVerdict(l, beyond[i], forward, backward[i], fwd, bwd, fwdTrend, bwdTrend, note));
         }
         return verdicts;
+    }
+
+    /// <summary>The fixes to re-run, smallest change first: the suggested rules of the layers whose own gain is flagged, then every
+    /// suggested rule (each list once; empty lists left out). A fix is accepted only when its re-run flags nothing.</summary>
+    /// <typeparam name="TRule">The rule type of the caller's model (our own specs' or an ONNX model's).</typeparam>
+    /// <param name="verdicts">The verdicts of the run, one per layer.</param>
+    /// <param name="suggested">Per layer, the rule that would bring its scale to the preserving one, or null.</param>
+    public static IReadOnlyList<IReadOnlyList<TRule>> Candidates<TRule>(IReadOnlyList<LayerVerdict> verdicts, IReadOnlyList<TRule?> suggested)
+        where TRule : class
+    {
+        ArgumentNullException.ThrowIfNull(verdicts);
+        ArgumentNullException.ThrowIfNull(suggested);
+        if (verdicts.Count != suggested.Count) throw new ArgumentException($"One suggestion per layer: {verdicts.Count} verdicts, {suggested.Count} suggestions.");
+        var own = Enumerable.Range(0, verdicts.Count)
+            .Where(g => (verdicts[g].Forward != VarianceFlag.None || verdicts[g].Backward != VarianceFlag.None) && suggested[g] is not null)
+            .Select(g => suggested[g]!).ToList();
+        var all = suggested.OfType<TRule>().ToList();
+        var result = new List<IReadOnlyList<TRule>>();
+        foreach (var c in new[] { own, all })
+            if (c.Count > 0 && !result.Any(r => r.SequenceEqual(c))) result.Add(c);
+        return result;
     }
 
     /// <summary>Explodes above <paramref name="factor"/> (or when not finite), vanishes below its inverse.</summary>

@@ -161,9 +161,11 @@ internal sealed class AnalyzeCommand : CliCommand
         return table;
     }
 
-    internal static string FlagText(LayerDiagnosis r)
+    internal static string FlagText(LayerDiagnosis r) => FlagText(r.Measured);
+
+    /// <summary>The flags of one verdict, in words ("EXPLODES fwd ×31.9; …"), or "" when none.</summary>
+    internal static string FlagText(LayerVerdict v)
     {
-        var v = r.Measured;
         var parts = new List<string>();
         if (v.Forward != VarianceFlag.None) parts.Add($"{Word(v.Forward)} fwd ×{Number(v.Gains.ForwardGain)}");
         if (v.Backward != VarianceFlag.None) parts.Add($"{Word(v.Backward)} bwd ×{Number(v.BackwardGainBeyondShape)}");

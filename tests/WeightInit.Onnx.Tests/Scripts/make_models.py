@@ -104,3 +104,7 @@ class Scaled(nn.Module):
 
 export("scaled", Scaled(True).eval(), (torch.randn(2, 4),))
 export("unplaceable", Scaled(False).eval(), (torch.randn(2, 4),))
+
+# For analyze: a tanh MLP with a 1000 -> 10 classifier head (its gradient shrinks x10/1000 by its shape alone).
+export("tanh_head", nn.Sequential(nn.Linear(100, 1000), nn.Tanh(), nn.Linear(1000, 1000), nn.Tanh(), nn.Linear(1000, 10)).eval(),
+       (torch.randn(4, 100),), input_names=["x"], output_names=["y"], dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}})

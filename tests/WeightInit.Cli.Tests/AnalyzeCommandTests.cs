@@ -41,6 +41,7 @@ public class AnalyzeCommandTests
     [InlineData("512-1024x8-10:gelu", "he_normal", "layer16", "10/1024 = 0.00977")]
     [InlineData("784-1000x5-10:tanh", "glorot_normal", "layer10", "10/1000 = 0.01")]
     [InlineData("784-1000x5-10:selu", "lecun_normal", "layer10", "10/1000 = 0.01")]
+    [InlineData("784-1000x5-10:tanh", "orthogonal", "layer10", "10/1000 = 0.01")]
     public void Analyze_HealthyNetWithClassifierHead_NoFlagAndTheHeadIsANote(string mlp, string init, string head, string shape)
     {
         // The examples of issue 15: the 1000 → 10 head shrinks the gradient by its shape, which is a note, not a flag.
@@ -52,6 +53,26 @@ public class AnalyzeCommandTests
         Assert.Contains($"Note: {head}: the gradient shrinks ×", run.Output);
         Assert.Contains($"fan_out/fan_in = {shape} is what its shape implies", run.Output);
         Assert.DoesNotContain("Re-run", run.Output);
+    }
+
+    [Fact]
+    public void Analyze_XavierOnDepth30Relu_FlaggedAndTheReRunHeFixIsWithinTheFactor()
+    {
+        // Xavier's n·Var W = 1 halves E[x²] of ReLU activations per layer: the forward trend vanishes; He on every ReLU layer fixes it.
+        var run = CliRunner.Run("analyze", "--mlp", "256-256x30-10:relu", "--init", "glorot_normal", "--batch", "64", "--json");
+
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        var root = JsonDocument.Parse(run.Output).RootElement;
+        Assert.Contains(root.GetProperty("layers").EnumerateArray(), l => l.GetProperty("forwardTrend").GetString() == "vanishes");
+        var rerun = root.GetProperty("rerun").EnumerateArray().ToList();
+        Assert.Equal(31, rerun.Count);
+        Assert.All(rerun, l => Assert.Equal(["none", "none", "none", "none"],
+            new[] { "forward", "backward", "forwardTrend", "backwardTrend" }.Select(k => l.GetProperty(k).GetString())));
+        Assert.All(rerun.Skip(1), l => Assert.InRange(l.GetProperty("cumulativeForward").GetDouble(), 0.1, 10));
+        var fixes = root.GetProperty("fixes").EnumerateArray().ToList();
+        Assert.Equal(31, fixes.Count);
+        Assert.All(fixes.SkipLast(1), f => Assert.Equal("he_normal", f.GetProperty("init").GetString()));
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("advice").ValueKind);
     }
 
     [Fact]

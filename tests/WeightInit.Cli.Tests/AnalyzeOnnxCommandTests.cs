@@ -16,7 +16,41 @@ public sealed class AnalyzeOnnxCommandTests
         Assert.Equal(0, run.ExitCode);
         Assert.Equal("", run.Error);
         Assert.Contains("EXPLODES fwd", run.Output);
-        Assert.Contains("20 node(s) flagged.", run.Output);
+        // Judged per layer as analyze --mlp judges (issue 15): 20 Gemm+Relu layers, named as torch named them.
+        Assert.Contains("20 layer(s) flagged.", run.Output);
+        Assert.Contains("Re-run in ONNX Runtime with 0.weight=he_normal, 2.weight=he_normal,", run.Output);
+        Assert.Contains("Suggested fix (the re-run flags nothing): 0.weight=he_normal, 2.weight=he_normal,", run.Output);
+        Assert.Contains("38.weight=he_normal.", run.Output);
+    }
+
+    [OracleFact(Oracle.Torch, Oracle.Onnx)]
+    public void StandardNormalWeights_JsonReRunFlagsNothing()
+    {
+        var run = CliRunner.Run("analyze", Deep, "--init", "normal(std=1)", "--batch", "32", "--json");
+        Assert.Equal(0, run.ExitCode);
+        using var doc = JsonDocument.Parse(run.Output);
+        var root = doc.RootElement;
+        var layers = root.GetProperty("layers").EnumerateArray().ToList();
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => (2 * i).ToString()), layers.Select(l => l.GetProperty("name").GetString()));
+        Assert.All(layers, l => Assert.Equal("explodes", l.GetProperty("forward").GetString()));
+        var rerun = root.GetProperty("rerun").EnumerateArray().ToList();
+        Assert.Equal(20, rerun.Count);
+        Assert.All(rerun, l => Assert.Equal(["none", "none", "none", "none"],
+            new[] { "forward", "backward", "forwardTrend", "backwardTrend" }.Select(k => l.GetProperty(k).GetString())));
+        Assert.All(rerun, l => Assert.InRange(l.GetProperty("forwardGain").GetDouble(), 0.1, 10));
+        Assert.Equal(20, root.GetProperty("fixes").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("advice").ValueKind);
+    }
+
+    [OracleFact(Oracle.Torch, Oracle.Onnx)]
+    public void TanhWithClassifierHead_NoFlagAndTheHeadIsANote()
+    {
+        var run = CliRunner.Run("analyze", TorchExports.PathOf("tanh_head"), "--batch", "32");
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("No layer flagged: every gain and trend stays within ×10.", run.Output);
+        Assert.Contains("Note: 4: the gradient shrinks ×", run.Output);
+        Assert.Contains("fan_out/fan_in = 10/1000 = 0.01 is what its shape implies", run.Output);
+        Assert.DoesNotContain("Re-run", run.Output);
     }
 
     [OracleFact(Oracle.Torch, Oracle.Onnx)]

@@ -77,4 +77,36 @@ public class VarianceJudgeTests
     [InlineData(double.NaN, 10.0, VarianceFlag.Explodes)]
     public void Classify_UsesTheFactorBothWays(double ratio, double factor, VarianceFlag expected) =>
         Assert.Equal(expected, VarianceJudge.Classify(ratio, factor));
+
+    [Fact]
+    public void Judge_UnknownBackwardGain_IsNotJudgedNorAreTheTrendsBelowIt()
+    {
+        // Backward gains 50 (known), unknown, 50 (known): the middle layer's own backward gain and the trends at it and below
+        // are not judged; the last layer's own gain and trend still are.
+        var layers = new List<LayerGains>
+        {
+            new("a", 1, 1, 50, 8, 8), new("b", 1, 1, double.NaN, 8, 8) { BackwardKnown = false }, new("c", 1, 1, 50, 8, 8),
+        };
+        var v = VarianceJudge.Judge(layers, 10);
+
+        Assert.Equal(VarianceFlag.None, v[1].Backward);
+        Assert.Equal(VarianceFlag.None, v[1].BackwardTrend);
+        Assert.True(double.IsNaN(v[1].CumulativeBackward));
+        Assert.Null(v[1].Note);
+        Assert.Equal(VarianceFlag.Explodes, v[2].Backward);
+        Assert.Equal(VarianceFlag.Explodes, v[2].BackwardTrend);
+        Assert.Equal(50.0, v[2].CumulativeBackward, 12);
+    }
+
+    [Fact]
+    public void Candidates_OwnFlaggedLayersFirstThenEverySuggestion_EachListOnce()
+    {
+        // Layer 1's own forward gain explodes; layer 2 is only part of a trend. Suggestions for layers 1 and 2.
+        var layers = new List<LayerGains> { new("a", 1, 1, 1, 8, 8), new("b", 1, 50, 1, 8, 8), new("c", 50, 60, 1, 8, 8) };
+        var v = VarianceJudge.Judge(layers, 10);
+        var c = VarianceJudge.Candidates(v, new string?[] { null, "rb", "rc" });
+        Assert.Equal([["rb"], ["rb", "rc"]], c.Select(x => x.ToArray()));
+        // When every suggestion belongs to an own-flagged layer the second list is the first: tried once.
+        Assert.Equal([["rb"]], VarianceJudge.Candidates(v, new string?[] { null, "rb", null }).Select(x => x.ToArray()));
+    }
 }

@@ -10,8 +10,9 @@ namespace WeightInit.Onnx;
 /// <para>The file is parsed once by Google.Protobuf against <c>Proto/onnx_subset.proto</c> (the fields WeightInit reads, with
 /// onnx.proto's numbers); every other field is kept in the messages' unknown-field sets and written back as it was, so the
 /// model keeps its opsets, metadata, doc strings, value infos and any field a later IR version adds.</para>
-/// <para>Memory: the parsed model (about the file's size: initializer bytes are held once, as parsed). Tensor data in
-/// external files is never read here, only its extent checked.</para>
+/// <para>Memory: the parsed model (about the file's size: initializer bytes are held once, as parsed) and one 64 KiB window
+/// of the file while parsing (<see cref="FileSequence"/>: parsed from a stream, Google.Protobuf would hold a large tensor twice).
+/// Tensor data in external files is never read here, only its extent checked.</para>
 /// </remarks>
 public sealed class OnnxModel
 {
@@ -54,8 +55,9 @@ public sealed class OnnxModel
         ModelProto proto;
         try
         {
-            using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            proto = ModelProto.Parser.ParseFrom(stream);
+            // A sequence of known length, read window by window: each raw_data is allocated once (see FileSequence).
+            using var file = File.OpenHandle(full, FileMode.Open, FileAccess.Read, FileShare.Read);
+            proto = ModelProto.Parser.ParseFrom(FileSequence.Create(file, RandomAccess.GetLength(file)));
         }
         catch (InvalidProtocolBufferException e)
         {

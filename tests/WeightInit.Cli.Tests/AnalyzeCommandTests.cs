@@ -55,6 +55,16 @@ public class AnalyzeCommandTests
         Assert.DoesNotContain("Re-run", run.Output);
     }
 
+    /// <summary>The JSON re-run's rows (<paramref name="layers"/> of them), each with none of the four judgements flagged.</summary>
+    internal static List<JsonElement> ReRunFlagsNothing(JsonElement root, int layers)
+    {
+        var rerun = root.GetProperty("rerun").EnumerateArray().ToList();
+        Assert.Equal(layers, rerun.Count);
+        Assert.All(rerun, l => Assert.Equal(["none", "none", "none", "none"],
+            new[] { "forward", "backward", "forwardTrend", "backwardTrend" }.Select(k => l.GetProperty(k).GetString())));
+        return rerun;
+    }
+
     [Fact]
     public void Analyze_XavierOnDepth30Relu_FlaggedAndTheReRunHeFixIsWithinTheFactor()
     {
@@ -64,10 +74,7 @@ public class AnalyzeCommandTests
         Assert.Equal(ExitCodes.Success, run.ExitCode);
         var root = JsonDocument.Parse(run.Output).RootElement;
         Assert.Contains(root.GetProperty("layers").EnumerateArray(), l => l.GetProperty("forwardTrend").GetString() == "vanishes");
-        var rerun = root.GetProperty("rerun").EnumerateArray().ToList();
-        Assert.Equal(31, rerun.Count);
-        Assert.All(rerun, l => Assert.Equal(["none", "none", "none", "none"],
-            new[] { "forward", "backward", "forwardTrend", "backwardTrend" }.Select(k => l.GetProperty(k).GetString())));
+        var rerun = ReRunFlagsNothing(root, 31);
         Assert.All(rerun.Skip(1), l => Assert.InRange(l.GetProperty("cumulativeForward").GetDouble(), 0.1, 10));
         var fixes = root.GetProperty("fixes").EnumerateArray().ToList();
         Assert.Equal(31, fixes.Count);
@@ -84,10 +91,7 @@ public class AnalyzeCommandTests
         Assert.Equal(ExitCodes.Success, run.ExitCode);
         var root = JsonDocument.Parse(run.Output).RootElement;
         Assert.Contains(root.GetProperty("layers").EnumerateArray(), l => l.GetProperty("forwardTrend").GetString() == "vanishes");
-        var rerun = root.GetProperty("rerun").EnumerateArray().ToList();
-        Assert.Equal(6, rerun.Count);
-        Assert.All(rerun, l => Assert.Equal(["none", "none", "none", "none"],
-            new[] { "forward", "backward", "forwardTrend", "backwardTrend" }.Select(k => l.GetProperty(k).GetString())));
+        var rerun = ReRunFlagsNothing(root, 6);
         // Not vanishing: the gradient at the input over the output's, beyond the head's shape 10/1000, stays within ×10.
         double inputGradient = rerun[0].GetProperty("measuredGradient").GetDouble();
         Assert.InRange(inputGradient / 0.01, 0.1, 10);

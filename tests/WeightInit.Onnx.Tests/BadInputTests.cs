@@ -12,9 +12,18 @@ public sealed class BadInputTests
         return e;
     }
 
+    /// <summary>One folder per test process for the bad files, removed when the process exits.</summary>
+    private static readonly Lazy<string> Root = new(() =>
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"weightinit-onnx-bad-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { Directory.Delete(dir, true); } catch (IOException) { } };
+        return dir;
+    }, LazyThreadSafetyMode.ExecutionAndPublication);
+
     private static string Scratch()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "weightinit-onnx-bad-" + Guid.NewGuid().ToString("N"));
+        string dir = Path.Combine(Root.Value, Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         return dir;
     }

@@ -156,7 +156,8 @@ public sealed class ModuleInit
         foreach (var t in tensors.Where(t => !t.IsBuffer))
         {
             var rule = _rules.LastOrDefault(r => r.Matches(t));
-            (Initializer, WeightShape)? chosen = rule is not null ? (rule.Initializer, Shape(t, rule.Initializer))
+            var ruled = rule is null ? null : ModuleLayouts.CompleteBias(rule.Initializer, t, tensors);
+            (Initializer, WeightShape)? chosen = ruled is not null ? (ruled, Shape(t, ruled))
                 : _pytorchDefault ? ModuleLayouts.PyTorchDefault(t, tensors) : null;
             if (chosen is not { } c) continue;
             CheckDType(t);

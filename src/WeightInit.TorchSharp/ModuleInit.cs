@@ -53,6 +53,7 @@ public sealed class ModuleInit
     private readonly List<NameRule> _rules = [];
     private readonly Dictionary<string, long> _padding = new(StringComparer.Ordinal);
     private bool _pytorchDefault;
+    private WeightInit.Sampling.SamplingOptions? _options;
 
     /// <summary>An initializer keyed by <paramref name="key"/> (each tensor uses <c>key.Fold(name)</c>).</summary>
     public ModuleInit(PhiloxKey key, ModuleInitMode mode = ModuleInitMode.Philox)
@@ -122,6 +123,14 @@ public sealed class ModuleInit
         return this;
     }
 
+    /// <summary>Fills each tensor on at most <paramref name="maxThreads"/> threads (default: every core). No setting changes a value.</summary>
+    public ModuleInit Threads(int maxThreads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
+        _options = new WeightInit.Sampling.SamplingOptions { MaxThreads = maxThreads };
+        return this;
+    }
+
     /// <summary>States the padding index of the Embedding named <paramref name="embeddingName"/> (TorchSharp does not expose it):
     /// after its weight is initialized, that row is set to zero, as PyTorch's constructor does.</summary>
     public ModuleInit PaddingIndex(string embeddingName, long index)
@@ -168,7 +177,7 @@ public sealed class ModuleInit
         var done = new List<InitializedTensor>();
         foreach (var (t, init, shape) in plan)
         {
-            try { TensorWriter.Write(t.Tensor, new InitializerSource(init, Key.Fold(t.Name), shape)); }
+            try { TensorWriter.Write(t.Tensor, new InitializerSource(init, Key.Fold(t.Name), shape, _options)); }
             catch (ArgumentException e) { throw Cannot(t, init, e); }
             ZeroPaddingRow(t, padding);
             done.Add(new InitializedTensor(t.Name, t.ModuleType, t.Dimensions, init.Spec, UsesFans(init) ? shape.Fans : null));

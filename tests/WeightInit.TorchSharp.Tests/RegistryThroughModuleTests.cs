@@ -100,4 +100,23 @@ public sealed class RegistryThroughModuleTests
             return TestTensors.Param(c, "fc.weight");
         }
     }
+
+    [Fact]
+    public void Threads_DoNotChangeBits_AndEqualTheSpanOutput()
+    {
+        // 2²⁰ elements: enough for the fill to be split across threads.
+        byte[] Fill(int? threads)
+        {
+            using var m = new Bag(("fc", nn.Linear(1024, 1024, hasBias: false)));
+            var mi = new ModuleInit(Seed).Rule("fc.weight", Init.HeNormal());
+            if (threads is { } n) mi.Threads(n);
+            mi.Apply(m);
+            return TestTensors.Bytes(TestTensors.Param(m, "fc.weight"));
+        }
+        byte[] one = Fill(1);
+        Assert.Equal(one, Fill(2));
+        Assert.Equal(one, Fill(null));
+        Assert.Equal(SpanOutput(Init.HeNormal(), PhiloxKey.FromSeed(Seed).Fold("fc.weight"), WeightShape.OutIn(1024, 1024), ScalarType.Float32), one);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ModuleInit(Seed).Threads(0));
+    }
 }

@@ -1,4 +1,3 @@
-using WeightInit.Naming;
 using System.Globalization;
 using System.Reflection;
 using System.Text;
@@ -97,7 +96,8 @@ public sealed class CheckpointPlan
             var type = dtypeOverride ?? d.DType ?? dtype;
             totalBytes = CheckSize(d, type, totalBytes);
             string spec = d.Initializer ?? policy.SpecFor(d.Name, role);
-            if (IsPyTorchBias(spec)) spec = ResolvePyTorchBias(d, byName);
+            if (InitializerRegistry.TryParse(spec, out var parsed) && parsed is PyTorchBias { WeightFanIn: null } && WeightBeside(d, byName) is { } weight)
+                spec = PyTorchBias.For(FanCalculator.Compute(weight.Dimensions.ToArray(), FanConvention.PyTorch).FanIn).Spec;
             var tensor = new CheckpointTensor(d.Name, d.Dimensions.ToArray(), type, role, layout, d.Groups, spec);
             Check(tensor, generator);
             tensors.Add(tensor);
@@ -133,21 +133,12 @@ public sealed class CheckpointPlan
         w.WriteString("role", t.Role.Name());
     }
 
-    private static bool IsPyTorchBias(string spec) =>
-        Vocabulary.Key(spec.Trim()) == Vocabulary.Key(InitPolicy.PyTorchBias);
-
-    /// <summary>U(±1/√fan_in) of the sibling weight, as a plain uniform spec (PyTorch: <c>bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0</c>).</summary>
-    private static string ResolvePyTorchBias(TensorDeclaration bias, Dictionary<string, TensorDeclaration> byName)
-    {
-        if (!bias.Name.EndsWith("bias", StringComparison.Ordinal))
-            throw new ArgumentException($"Tensor '{bias.Name}': {InitPolicy.PyTorchBias} applies to biases (names ending in \"bias\") only.");
-        string weightName = bias.Name[..^"bias".Length] + "weight";
-        if (!byName.TryGetValue(weightName, out var weight) || weight.Dimensions.Count < 2)
-            throw new ArgumentException($"Tensor '{bias.Name}': {InitPolicy.PyTorchBias} needs the weight '{weightName}' (2 or more dimensions) beside it, which the checkpoint does not have.");
-        var fans = FanCalculator.Compute(weight.Dimensions.ToArray(), FanConvention.PyTorch);
-        double bound = fans.FanIn > 0 ? 1 / Math.Sqrt(fans.FanIn) : 0;
-        return $"uniform(low={InitPolicy.Number(-bound)}, high={InitPolicy.Number(bound)})";
-    }
+    /// <summary>The weight a <c>pytorch_bias</c> takes its fan_in from: the tensor named like the bias with its final "bias"
+    /// replaced by "weight", of 2 or more dimensions; null when there is none (the registry then refuses the unresolved spec,
+    /// saying what it needs).</summary>
+    private static TensorDeclaration? WeightBeside(TensorDeclaration bias, Dictionary<string, TensorDeclaration> byName) =>
+        bias.Name.EndsWith("bias", StringComparison.Ordinal)
+        && byName.TryGetValue(bias.Name[..^"bias".Length] + "weight", out var weight) && weight.Dimensions.Count >= 2 ? weight : null;
 
     private static void Check(CheckpointTensor t, CheckpointGenerator generator)
     {

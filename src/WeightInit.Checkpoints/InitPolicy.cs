@@ -46,13 +46,13 @@ public sealed record TensorRule(string? Pattern, string? Regex, string Initializ
 
 /// <summary>How a checkpoint's tensors get their initializers: a default per <see cref="TensorRole"/>, then rules (the last match wins), then an explicit spec on the tensor.</summary>
 /// <remarks>
-/// <para>Besides every name of the initializer registry, a spec may be <c>pytorch_bias</c>: U(−b, b) with b = 1/√fan_in of the
-/// weight beside the bias (the name with its final "bias" replaced by "weight"), which is PyTorch's default bias for
-/// <c>nn.Linear</c> and <c>nn.Conv*d</c>. The plan resolves it into a plain <c>uniform(low=−b, high=b)</c>.</para>
+/// <para>The registry's <c>pytorch_bias</c> (<see cref="Initializers.PyTorchBias"/>: U(−b, b) with b = 1/√fan_in of the owning
+/// weight, PyTorch's default bias for <c>nn.Linear</c> and <c>nn.Conv*d</c>) takes its fan from the weight beside the bias (the
+/// name with its final "bias" replaced by "weight"): the plan resolves it into a plain <c>uniform(low=−b, high=b)</c>.</para>
 /// </remarks>
 public sealed record InitPolicy
 {
-    /// <summary>The spec that means PyTorch's default bias (see the remarks on the type).</summary>
+    /// <summary>The registry's name of PyTorch's default bias, <see cref="Initializers.PyTorchBias"/> (see the remarks on the type).</summary>
     public const string PyTorchBias = "pytorch_bias";
 
     /// <summary>The library's defaults: Glorot uniform for dense weights (Keras's default), He normal for convolutions,

@@ -58,6 +58,8 @@ public sealed class TorchSequentialInit
                 return new TorchCall(TorchCallKind.Normal, n.Mean, n.StdDev);
             case Constant c:
                 return TorchCall.Fill(c.Value);
+            case PyTorchBias { WeightFanIn: { } fanIn }:
+                return TorchCall.Uniform(PyTorchBias.Bound(fanIn));
             default:
                 throw new ArgumentException(
                     $"'{InitializerRegistry.Find(InitializerSpec.Parse(tensor.Initializer).Name).Name}' has no PyTorch-exact form; --generator torch supports kaiming_uniform, kaiming_normal, xavier_uniform, xavier_normal " +

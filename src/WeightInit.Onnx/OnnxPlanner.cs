@@ -2,7 +2,6 @@ using System.Globalization;
 using WeightInit.Checkpoints;
 using WeightInit.Initializers;
 using WeightInit.IO;
-using WeightInit.Naming;
 using WeightInit.Onnx.Proto;
 using WeightInit.Shapes;
 
@@ -113,12 +112,11 @@ public static class OnnxPlanner
             if (rule is not null) { spec = rule.Initializer; source = $"rule {rule}"; }
             else if (p.FixedSpec is not null) { spec = p.FixedSpec; source = p.FixedReason!; }
             else { spec = options.Policy.SpecFor(name, p.Role); source = $"default for role {p.Role.Name()}"; }
-            if (Vocabulary.Same(spec.Trim(), InitPolicy.PyTorchBias))
+            if (InitializerRegistry.TryParse(spec, out var parsed) && parsed is PyTorchBias { WeightFanIn: null })
             {
                 if (p.TorchFanIn is not { } fanIn)
                     throw new ArgumentException($"Tensor '{name}': {InitPolicy.PyTorchBias} applies to the bias of a Conv, ConvTranspose, Gemm or MatMul+Add; its consumer is {use.Describe()}.");
-                double bound = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0; // PyTorch: bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
-                spec = $"uniform(low={Number(-bound)}, high={Number(bound)})";
+                spec = PyTorchBias.For(fanIn).Spec;
                 source += $" (pytorch_bias: U(±1/√fan_in), PyTorch fan_in {Number(fanIn)} of the weight)";
             }
             string shared = uses.Count > 1 ? $"; shared by {uses.Count} uses, the first in graph order decides" : "";

@@ -3,6 +3,8 @@ using System.Text.RegularExpressions;
 using TorchSharp;
 using TorchSharp.Modules;
 using Embedding = TorchSharp.Modules.Embedding;
+using WeightInit.Checkpoints;
+using WeightInit.Checkpoints.HuggingFace;
 using WeightInit.Initializers;
 using WeightInit.Shapes;
 using WeightInit.Random;
@@ -53,6 +55,9 @@ public sealed class ModuleInit
     private readonly List<NameRule> _rules = [];
     private readonly Dictionary<string, long> _padding = new(StringComparer.Ordinal);
     private bool _pytorchDefault;
+    private HuggingFaceModel? _huggingFace;
+    private Dictionary<string, TensorDeclaration> _huggingFaceTensors = [];
+    private WeightInit.Sampling.SamplingOptions? _options;
 
     /// <summary>An initializer keyed by <paramref name="key"/> (each tensor uses <c>key.Fold(name)</c>).</summary>
     public ModuleInit(PhiloxKey key, ModuleInitMode mode = ModuleInitMode.Philox)
@@ -74,20 +79,48 @@ public sealed class ModuleInit
     /// <summary>The mode.</summary>
     public ModuleInitMode Mode { get; }
 
-    /// <summary>The preset names.</summary>
-    public static IReadOnlyList<string> Presets { get; } = ["pytorch-default"];
+    /// <summary>The preset names: <c>pytorch-default</c>, then the Hugging Face configs (each also as <c>NAME(field=value, …)</c>).</summary>
+    public static IReadOnlyList<string> Presets { get; } = ["pytorch-default", .. HuggingFaceNamedConfigs.Spellings];
 
-    /// <summary>Uses a preset for every parameter no rule matches: <c>pytorch-default</c> is what PyTorch's constructors give
-    /// (kaiming_uniform(a=√5) weights and U(±1/√fan_in) biases for Linear and Conv*, with PyTorch's fans; N(0, 1) embeddings;
-    /// ones and zeros for norms; U(±1/√hidden) for RNN/LSTM/GRU; xavier_uniform in-projections and zero biases for
-    /// MultiheadAttention). This also fixes TorchSharp's GroupNorm, which it never initializes.</summary>
-    /// <exception cref="ArgumentException">Unknown preset; the message lists the valid ones.</exception>
+    /// <summary>Uses a preset for every parameter no rule matches.</summary>
+    /// <remarks>
+    /// <para><c>pytorch-default</c> is what PyTorch's constructors give (kaiming_uniform(a=√5) weights and U(±1/√fan_in) biases for
+    /// Linear and Conv*, with PyTorch's fans; N(0, 1) embeddings; ones and zeros for norms; U(±1/√hidden) for RNN/LSTM/GRU;
+    /// xavier_uniform in-projections and zero biases for MultiheadAttention). This also fixes TorchSharp's GroupNorm, which it
+    /// never initializes.</para>
+    /// <para>A Hugging Face config (<c>hf.gpt2</c>, <c>tinyllama-1.1b</c>, …, or <c>NAME(field=value, …)</c> for another size, as
+    /// <c>weightinit init --preset</c> takes it) is for a module whose parameters are named and shaped as that transformers class's
+    /// <c>state_dict</c>: each gets exactly the law, layout and bits the Hugging Face checkpoint plan gives the tensor of that name
+    /// (<see cref="Preset(HuggingFaceModel)"/>).</para>
+    /// </remarks>
+    /// <exception cref="ArgumentException">Unknown preset (the message lists the valid ones), or a bad Hugging Face config.</exception>
     public ModuleInit Preset(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (WeightInit.Naming.Vocabulary.Key(name) is not ("pytorchdefault" or "pytorch" or "torch"))
-            throw new ArgumentException($"Unknown preset '{name}'; valid: {string.Join(", ", Presets)}.", nameof(name));
-        _pytorchDefault = true;
+        if (WeightInit.Naming.Vocabulary.Key(name) is "pytorchdefault" or "pytorch" or "torch")
+        {
+            _pytorchDefault = true;
+            _huggingFace = null;
+            return this;
+        }
+        string head;
+        try { head = InitializerSpec.Parse(name).Name; }
+        catch (FormatException e) { throw new ArgumentException($"Preset '{name}': {e.Message}", nameof(name), e); }
+        if (!HuggingFaceNamedConfigs.TryGet(head, out _))
+            throw new ArgumentException($"Unknown preset '{name}'; valid: {string.Join(", ", Presets)} (a Hugging Face config also as NAME(field=value, …)).", nameof(name));
+        return Preset(HuggingFaceNamedConfigs.Resolve(name));
+    }
+
+    /// <summary>Uses a Hugging Face model's laws (from <see cref="HuggingFaceModels.Build"/>, e.g. of a parsed <c>config.json</c>) for
+    /// every parameter no rule matches: the parameter named <c>N</c> gets the initializer and layout the model declares for the
+    /// tensor <c>N</c>, so its bits equal what <c>weightinit init</c> writes for that model. Every such parameter must be a tensor
+    /// of the model with the same shape (<see cref="Apply"/> says which is not); tensors of the model the module lacks are skipped.</summary>
+    public ModuleInit Preset(HuggingFaceModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        _huggingFace = model;
+        _huggingFaceTensors = model.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        _pytorchDefault = false;
         return this;
     }
 
@@ -119,6 +152,14 @@ public sealed class ModuleInit
         ArgumentNullException.ThrowIfNull(initializer);
         _rules.Add(new NameRule($"{typeof(TModule).Name}:{localGlob}",
             t => t.Module is TModule && FileSystemName.MatchesSimpleExpression(localGlob, t.LocalName, ignoreCase: false), initializer));
+        return this;
+    }
+
+    /// <summary>Fills each tensor on at most <paramref name="maxThreads"/> threads (default: every core). No setting changes a value.</summary>
+    public ModuleInit Threads(int maxThreads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
+        _options = new WeightInit.Sampling.SamplingOptions { MaxThreads = maxThreads };
         return this;
     }
 
@@ -156,8 +197,10 @@ public sealed class ModuleInit
         foreach (var t in tensors.Where(t => !t.IsBuffer))
         {
             var rule = _rules.LastOrDefault(r => r.Matches(t));
-            (Initializer, WeightShape)? chosen = rule is not null ? (rule.Initializer, Shape(t, rule.Initializer))
-                : _pytorchDefault ? ModuleLayouts.PyTorchDefault(t, tensors) : null;
+            var ruled = rule is null ? null : ModuleLayouts.CompleteBias(rule.Initializer, t, tensors);
+            (Initializer, WeightShape)? chosen = ruled is not null ? (ruled, Shape(t, ruled))
+                : _pytorchDefault ? ModuleLayouts.PyTorchDefault(t, tensors)
+                : _huggingFace is not null ? HuggingFaceLaw(t) : null;
             if (chosen is not { } c) continue;
             CheckDType(t);
             try { Check(c.Item1, c.Item2); }
@@ -167,7 +210,7 @@ public sealed class ModuleInit
         var done = new List<InitializedTensor>();
         foreach (var (t, init, shape) in plan)
         {
-            try { TensorWriter.Write(t.Tensor, new InitializerSource(init, Key.Fold(t.Name), shape)); }
+            try { TensorWriter.Write(t.Tensor, new InitializerSource(init, Key.Fold(t.Name), shape, _options)); }
             catch (ArgumentException e) { throw Cannot(t, init, e); }
             ZeroPaddingRow(t, padding);
             done.Add(new InitializedTensor(t.Name, t.ModuleType, t.Dimensions, init.Spec, UsesFans(init) ? shape.Fans : null));
@@ -211,6 +254,23 @@ public sealed class ModuleInit
         }
         done.AddRange(ResetBuffers(tensors));
         return done;
+    }
+
+    /// <summary>The Hugging Face model's initializer and declared shape for the parameter of the same name.</summary>
+    private (Initializer, WeightShape) HuggingFaceLaw(ModuleTensor t)
+    {
+        string model = _huggingFace!.Architecture;
+        if (!_huggingFaceTensors.TryGetValue(t.Name, out var d))
+        {
+            var names = _huggingFace.Tensors.Select(x => x.Name).ToList();
+            throw new ArgumentException($"Preset {model}: parameter '{t.Name}' {Dims(t)} is no tensor of {model} ({names.Count} tensors: " +
+                $"{string.Join(", ", names.Take(6))}{(names.Count > 6 ? ", …" : "")}); name the module's parameters as transformers does, or give this one a rule." +
+                WeightInit.Naming.Vocabulary.DidYouMean(t.Name, names));
+        }
+        if (!d.Dimensions.SequenceEqual(t.Dimensions))
+            throw new ArgumentException($"Preset {model}: parameter '{t.Name}' is {Dims(t)} in the module but [{string.Join(", ", d.Dimensions)}] in {model} " +
+                $"(layout {d.Layout ?? WeightLayout.OutInKernel}); build the module with the config's sizes and transformers' layout.");
+        return (InitializerRegistry.Parse(d.Initializer!), new WeightShape(d.Dimensions, d.Layout ?? WeightLayout.OutInKernel, d.Groups));
     }
 
     private static IEnumerable<InitializedTensor> ResetBuffers(List<ModuleTensor> tensors)

@@ -171,11 +171,22 @@ internal static class ModuleLayouts
     private static TorchCall KaimingUniformSqrt5(IReadOnlyList<int> dims) =>
         Init.HeUniform(negativeSlope: Math.Sqrt(5)).ToTorchCall(TorchFans(dims))!.Value;
 
-    // bound = 1/√fan_in of the weight beside the bias (_calculate_fan_in_and_fan_out), 0 when fan_in is 0.
+    // The registry's pytorch_bias: bound = 1/√fan_in of the weight beside the bias (_calculate_fan_in_and_fan_out), 0 when fan_in is 0.
     private static TorchCall BiasOf(IReadOnlyList<ModuleTensor> siblings, ModuleTensor bias, string weightName)
     {
         var w = Sibling(siblings, bias, weightName);
-        return TorchCall.Uniform(1 / Math.Sqrt(TorchFans(w.Dimensions).FanIn));
+        return TorchCall.Uniform(PyTorchBias.Bound(TorchFans(w.Dimensions).FanIn));
+    }
+
+    /// <summary>A rule's <c>pytorch_bias</c> without a fan_in, completed with the PyTorch fan_in of the weight beside the bias (the
+    /// same module's parameter named like the bias with its final "bias" replaced by "weight", 2 or more dimensions: Linear,
+    /// Conv*, MultiheadAttention's out_proj); any other initializer, or a bias with no such weight, is returned as given.</summary>
+    internal static Initializer CompleteBias(Initializer init, ModuleTensor t, IReadOnlyList<ModuleTensor> siblings)
+    {
+        if (init is not PyTorchBias { WeightFanIn: null } || !t.LocalName.EndsWith("bias", StringComparison.Ordinal)) return init;
+        string weightName = t.LocalName[..^"bias".Length] + "weight";
+        var w = siblings.FirstOrDefault(s => ReferenceEquals(s.Module, t.Module) && s.LocalName == weightName && s.Dimensions.Count >= 2);
+        return w is null ? init : PyTorchBias.For(TorchFans(w.Dimensions).FanIn);
     }
 
     private static Fans TorchFans(IReadOnlyList<int> dims) => FanCalculator.Compute(dims.ToArray(), FanConvention.PyTorch);

@@ -17,16 +17,16 @@ internal interface IElementSource
 
 /// <summary>Elements of a WeightInit initializer: exactly <see cref="Initializer.Fill(PhiloxKey, WeightShape, Span{float}, long, WeightInit.Sampling.SamplingOptions?)"/>
 /// (or its float64, float16, bfloat16 overloads) for the same key, shape and range.</summary>
-internal sealed class InitializerSource(Initializer initializer, PhiloxKey key, WeightShape shape) : IElementSource
+internal sealed class InitializerSource(Initializer initializer, PhiloxKey key, WeightShape shape, WeightInit.Sampling.SamplingOptions? options = null) : IElementSource
 {
     public void Fill(long firstIndex, Span<byte> destination, ScalarType dtype)
     {
         switch (dtype)
         {
-            case ScalarType.Float32: initializer.Fill(key, shape, MemoryMarshal.Cast<byte, float>(destination), firstIndex); break;
-            case ScalarType.Float64: initializer.Fill(key, shape, MemoryMarshal.Cast<byte, double>(destination), firstIndex); break;
-            case ScalarType.Float16: initializer.Fill(key, shape, MemoryMarshal.Cast<byte, Half>(destination), firstIndex); break;
-            case ScalarType.BFloat16: initializer.FillBFloat16Bits(key, shape, MemoryMarshal.Cast<byte, ushort>(destination), firstIndex); break;
+            case ScalarType.Float32: initializer.Fill(key, shape, MemoryMarshal.Cast<byte, float>(destination), firstIndex, options); break;
+            case ScalarType.Float64: initializer.Fill(key, shape, MemoryMarshal.Cast<byte, double>(destination), firstIndex, options); break;
+            case ScalarType.Float16: initializer.Fill(key, shape, MemoryMarshal.Cast<byte, Half>(destination), firstIndex, options); break;
+            case ScalarType.BFloat16: initializer.FillBFloat16Bits(key, shape, MemoryMarshal.Cast<byte, ushort>(destination), firstIndex, options); break;
             default: throw TensorWriter.Unsupported(dtype);
         }
     }

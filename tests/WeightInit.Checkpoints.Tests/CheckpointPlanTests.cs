@@ -65,6 +65,39 @@ public class CheckpointPlanTests
         Assert.Contains("pytorch-default, gpt2", unknown.Message);
     }
 
+    private static byte[] Bytes(CheckpointPlan plan, int index, CheckpointGenerator generator)
+    {
+        var source = plan.Sources([index], torch: generator == CheckpointGenerator.Torch ? new TorchSequentialInit(plan) : null)[0];
+        var bytes = new byte[source.ByteLength];
+        source.Fill(0, bytes);
+        return bytes;
+    }
+
+    [Theory]
+    [InlineData(CheckpointGenerator.Philox)]
+    [InlineData(CheckpointGenerator.Torch)]
+    public void PyTorchBias_RegistryEntry_CompletedFromTheWeightBeside_OrGivenItsFanIn_SameBitsAsTheUniform(CheckpointGenerator generator)
+    {
+        // 1/√64 = 0.125 exactly. The weight comes first so that the torch stream draws the bias after the same 512 values.
+        TensorDeclaration W(string init) => new("fc.weight", [8, 64], Initializer: init);
+        var completed = CheckpointPlan.Create([W("kaiming_uniform(a=sqrt(5))"), new("fc.bias", [8], Initializer: "pytorch_bias")], InitPolicy.Default, 5, generator: generator);
+        var stated = CheckpointPlan.Create([W("kaiming_uniform(a=sqrt(5))"), new("fc.bias", [8], Initializer: "pytorch_bias(fan_in=64)")], InitPolicy.Default, 5, generator: generator);
+        var uniform = CheckpointPlan.Create([W("kaiming_uniform(a=sqrt(5))"), new("fc.bias", [8], Initializer: "uniform(low=-0.125, high=0.125)")], InitPolicy.Default, 5, generator: generator);
+        Assert.Equal("uniform(low=-0.125, high=0.125)", completed.Tensors[1].Initializer);
+        Assert.Equal("pytorch_bias(fan_in=64)", stated.Tensors[1].Initializer);
+        Assert.Equal(Bytes(uniform, 1, generator), Bytes(completed, 1, generator));
+        Assert.Equal(Bytes(uniform, 1, generator), Bytes(stated, 1, generator));
+    }
+
+    [Fact]
+    public void PyTorchBias_WithoutAWeightBeside_RefusesWithTheRegistrysMessage()
+    {
+        var e = Assert.Throws<ArgumentException>(() =>
+            CheckpointPlan.Create([new("fc.weight", [8, 64]), new("head.bias", [8], Initializer: "pytorch_bias")], InitPolicy.Default, 5));
+        Assert.Contains("Tensor 'head.bias' [8]", e.Message);
+        Assert.Contains("pytorch_bias needs the fan_in of the weight the bias belongs to", e.Message);
+    }
+
     [Theory]
     [InlineData("h.0.attn.c_attn.weight", 2, TensorRole.Linear)]
     [InlineData("h.0.attn.c_attn.bias", 1, TensorRole.Bias)]

@@ -18,7 +18,14 @@ public sealed class RegistryThroughModuleTests
         from dtype in TestTensors.FloatTypes
         select new object[] { info.Name, dtype.ToString() };
 
-    private static string Spec(string name) => name == "sparse" ? "sparse(sparsity=0.25)" : name;
+    // Entries with a required argument (sparse), or a fan the shape cannot carry (pytorch_bias: the owning weight's fan_in,
+    // stated here so that the Span output, the module API and the checkpoint plan all get the same law).
+    private static string Spec(string name) => name switch
+    {
+        "sparse" => "sparse(sparsity=0.25)",
+        "pytorch_bias" => "pytorch_bias(fan_in=12)",
+        _ => name,
+    };
 
     // Which parameters an entry can serve: 2-D only for identity/sparse, a 4-D conv kernel for the conv-only ones.
     private static string[] Targets(string name) => name switch
@@ -92,5 +99,24 @@ public sealed class RegistryThroughModuleTests
             new ModuleInit(Seed + 1).Rule("*.weight", Init.HeNormal()).Apply(c);
             return TestTensors.Param(c, "fc.weight");
         }
+    }
+
+    [Fact]
+    public void Threads_DoNotChangeBits_AndEqualTheSpanOutput()
+    {
+        // 2²⁰ elements: enough for the fill to be split across threads.
+        byte[] Fill(int? threads)
+        {
+            using var m = new Bag(("fc", nn.Linear(1024, 1024, hasBias: false)));
+            var mi = new ModuleInit(Seed).Rule("fc.weight", Init.HeNormal());
+            if (threads is { } n) mi.Threads(n);
+            mi.Apply(m);
+            return TestTensors.Bytes(TestTensors.Param(m, "fc.weight"));
+        }
+        byte[] one = Fill(1);
+        Assert.Equal(one, Fill(2));
+        Assert.Equal(one, Fill(null));
+        Assert.Equal(SpanOutput(Init.HeNormal(), PhiloxKey.FromSeed(Seed).Fold("fc.weight"), WeightShape.OutIn(1024, 1024), ScalarType.Float32), one);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ModuleInit(Seed).Threads(0));
     }
 }

@@ -39,6 +39,7 @@ internal sealed class BenchRunner
     private static readonly Dictionary<string, string> SpecsWithRequiredArguments = new()
     {
         ["sparse"] = "sparse(sparsity=0.1)",
+        ["pytorch_bias"] = "pytorch_bias(fan_in=1024)", // the owning weight's fan_in, which a bench shape does not carry; the cost does not depend on it
     };
 
     private readonly BenchSettings _settings;

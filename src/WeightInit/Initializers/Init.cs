@@ -68,6 +68,10 @@ public static class Init
     /// <summary>Glorot &amp; Bengio's "standard" heuristic U[−1/√n_in, 1/√n_in] (their eq. 1).</summary>
     public static GlorotStandard GlorotStandard() => new();
 
+    /// <summary>PyTorch's default Linear/Conv bias U(±1/√fan_in) of its weight; see <see cref="Initializers.PyTorchBias"/>
+    /// (null: the consumer that knows the weight supplies its fan_in).</summary>
+    public static PyTorchBias PyTorchBias(double? weightFanIn = null) => new(weightFanIn);
+
     /// <summary>Haar-orthogonal (semi-)orthogonal matrix times the gain; see <see cref="Initializers.Orthogonal"/>.</summary>
     public static Orthogonal Orthogonal(double gain = 1) => new(gain);
 

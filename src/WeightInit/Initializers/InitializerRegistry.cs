@@ -58,6 +58,9 @@ public static class InitializerRegistry
         new("he_normal", ["kaiming_normal", "msra"], "N(0, 2/((1+a²)·n_mode)), untruncated", [Slope, ModeIn, Nonlinearity, HeGain]) { Create = a => new VarianceScaling(a.HeScale(), a.Mode("mode", FanMode.FanIn), VarianceDistribution.Normal) },
         new("he_truncated_normal", ["HeNormal"], "±2σ truncated normal, Var = 2/((1+a²)·n_mode)", [Slope, ModeIn, Nonlinearity, HeGain]) { Create = a => new VarianceScaling(a.HeScale(), a.Mode("mode", FanMode.FanIn), VarianceDistribution.TruncatedNormal) },
         new("glorot_standard", ["standard"], "U(±1/√n_in), Glorot & Bengio's eq. 1", []) { Create = _ => Init.GlorotStandard() },
+        new("pytorch_bias", [], "U(±1/√fan_in) of the weight the bias belongs to (nn.Linear / nn.Conv*d default bias)",
+            [new("fan_in", [], "(from the weight)", "PyTorch's fan_in of the owning weight; the checkpoint plan, the ONNX planner and TorchSharp's ModuleInit pass it from the weight beside the bias")])
+        { Create = a => Init.PyTorchBias(a.Has("fan_in") ? a.Number("fan_in", 0) : null) },
         new("zeros", ["zero", "Zeros"], "0", []) { Create = _ => Init.Zeros() },
         new("ones", ["one", "Ones"], "1", []) { Create = _ => Init.Ones() },
         new("constant", ["Constant", "const"], "value", [new("value", ["val"], "0", "the value")]) { Create = a => new Constant(a.Number("value", 0)) },
@@ -149,6 +152,13 @@ public static class InitializerRegistry
         }
         throw new ArgumentException($"Unknown initializer '{name}'. Valid names: {string.Join(", ", All.Select(i => i.Name))} (aliases: see 'weightinit list')."
             + Vocabulary.DidYouMean(name, All.SelectMany(i => i.Aliases.Prepend(i.Name))));
+    }
+
+    /// <summary>Like <see cref="Parse"/>, but false (and null) where <see cref="Parse"/> would throw.</summary>
+    public static bool TryParse(string spec, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Initializer? initializer)
+    {
+        try { initializer = Parse(spec); return true; }
+        catch (ArgumentException) { initializer = null; return false; }
     }
 
     /// <summary>Builds an initializer from a spec such as <c>kaiming_normal(a=0.25, mode=fan_out)</c>.</summary>

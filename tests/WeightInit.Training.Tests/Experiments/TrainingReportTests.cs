@@ -16,7 +16,7 @@ public class TrainingReportTests
         string dir = Path.Combine(Path.GetTempPath(), "weightinit-training-report-" + Guid.NewGuid().ToString("N"));
         try
         {
-            new HeDepthExperiment().RunAndWrite(Tiny, Path.Combine(dir, "he-depth"));
+            new HeDepthTrainingExperiment().RunAndWrite(Tiny, Path.Combine(dir, "he-depth"));
             var result = Assert.Single(TrainingReport.Load(dir));
             Assert.Equal("training-he-depth", result.Name);
             Assert.Equal(4, Assert.Single(result.Tables).Table.Rows.Count);
@@ -35,9 +35,9 @@ public class TrainingReportTests
         string dir = Path.Combine(Path.GetTempPath(), "weightinit-training-browser-" + Guid.NewGuid().ToString("N"));
         try
         {
-            new HeDepthExperiment().RunAndWrite(Tiny, Path.Combine(dir, "train", "he-depth"));
+            new HeDepthTrainingExperiment().RunAndWrite(Tiny, Path.Combine(dir, "train", "he-depth"));
             var training = TrainingReport.Load(Path.Combine(dir, "train"));
-            var files = ReportRunner.Write([], training, new ExperimentSettings(Seed: 3, Quick: true, Threads: 1), "0.0.0", Path.Combine(dir, "report"));
+            var files = ReportRunner.Write(training, new ExperimentSettings(Seed: 3, Quick: true, Threads: 1), "0.0.0", Path.Combine(dir, "report"));
             await BrowserCheck.AssertRendersAsync(files.Single(f => f.EndsWith("index.html", StringComparison.Ordinal)), 2);
         }
         finally

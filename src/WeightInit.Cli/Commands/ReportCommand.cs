@@ -39,14 +39,17 @@ internal sealed class ReportCommand : CliCommand
             string directory = parsed.GetValue(output)!;
             CheckWritable(directory);
             // Read the training results first: a missing or garbled cache stops the command before the long run.
-            var trainingResults = parsed.GetValue(training) is { } trainingDir ? TrainingReport.Load(trainingDir)
-                : parsed.GetValue(full) ? TrainingReport.RunFull(Path.Combine(directory, "training"), parsed.GetValue(seed), threadCount, context.Error)
-                : [];
+            var loaded = parsed.GetValue(training) is { } trainingDir ? TrainingReport.Load(trainingDir) : [];
+            // --full adds the scaled-down training experiments; they run under the same contract as the others.
+            var experiments = parsed.GetValue(full)
+                ? [.. selected, .. TrainingReport.Full(Path.Combine(directory, "training"), context.ErrorIsTerminal ? null : context.Error)]
+                : selected;
             var settings = new ExperimentSettings(parsed.GetValue(seed), parsed.GetValue(quick), threadCount);
             var clock = Stopwatch.StartNew();
-            var results = Run(context, selected, settings);
-            // One list, whatever produced each result: the report renders them alike, the training results after the others.
-            results.AddRange(trainingResults);
+            var results = Run(context, experiments, settings);
+            int ran = results.Count;
+            // One list, whatever produced each result: the report renders them alike.
+            results.AddRange(loaded);
             var files = ReportRunner.Write(results, settings, Version, directory);
             var console = context.CreateConsole();
             var table = new Table().Border(TableBorder.Rounded).AddColumn("experiment").AddColumn("finding").AddColumn(new TableColumn("worst rel. error").RightAligned());
@@ -57,7 +60,7 @@ internal sealed class ReportCommand : CliCommand
             }
             console.Write(table);
             foreach (var f in files) context.Output.WriteLine($"wrote {f}");
-            context.Output.WriteLine($"{results.Count - trainingResults.Count} experiments in {clock.Elapsed.TotalSeconds:F1} s");
+            context.Output.WriteLine($"{ran} experiments in {clock.Elapsed.TotalSeconds:F1} s");
             return ExitCodes.Success;
         });
         return command;

@@ -94,13 +94,17 @@ public abstract class TrainingExperiment
 
     /// <summary>Runs every configuration for every seed (resuming from the cache) and writes runs/*.json, summary.md, summary.json
     /// (with the settings and the ids of its runs), curves.csv and the figures into <paramref name="directory"/>.</summary>
-    public ExperimentResult RunAndWrite(TrainingSettings settings, string directory, TextWriter? log = null)
+    /// <param name="settings">The settings.</param>
+    /// <param name="directory">The experiment's directory.</param>
+    /// <param name="log">Progress lines with ETA, or null.</param>
+    /// <param name="progress">Receives the completed fraction of the training work in [0, 1], or null.</param>
+    public ExperimentResult RunAndWrite(TrainingSettings settings, string directory, TextWriter? log = null, IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
         var data = settings.OpenData();
         var plan = Plan(settings, data);
-        var records = TrainingRunner.RunSeeds(plan, data, settings, directory, log);
+        var records = TrainingRunner.RunSeeds(plan, data, settings, directory, log, progress);
         var facts = DataFacts.Of(data);
         var result = Summarize(records, settings, facts);
         TrainingRunner.WriteText(Path.Combine(directory, "summary.md"), ReportBuilder.Page(result));

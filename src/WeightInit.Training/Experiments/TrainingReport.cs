@@ -50,14 +50,31 @@ public static class TrainingReport
         (TrainingExperiment.Find("he-depth"), new TrainingSettings("shapeset", seed, Updates: 150, Width: 48, Depths: [30], TestExamples: 500, Threads: threads)),
     ];
 
-    /// <summary>Trains <see cref="FullSet"/> into <paramref name="directory"/> (reusing cached runs) and returns its results, in
-    /// <see cref="FullSet"/> order: the same results <see cref="Load"/> reads back.</summary>
-    /// <param name="directory">Where each experiment's files go, as <c>train --out</c> would write them.</param>
-    /// <param name="seed">Root seed.</param>
-    /// <param name="threads">Most threads (0: all processors).</param>
-    /// <param name="log">Progress lines, or null.</param>
-    public static IReadOnlyList<ExperimentResult> RunFull(string directory, ulong seed, int threads, TextWriter? log = null) =>
-        FullSet(seed, threads).Select(f => WithSource(f.Experiment.RunAndWrite(f.Settings, Path.Combine(directory, f.Experiment.Name), log), f.Experiment, Path.Combine(directory, f.Experiment.Name))).ToList();
+    /// <summary>The experiments of <c>weightinit report --full</c> under the report's contract (<see cref="IExperiment"/>), in
+    /// <see cref="FullSet"/> order: each trains its <see cref="FullSet"/> sizes, with the seed and threads of the report's
+    /// <see cref="ExperimentSettings"/>, into <paramref name="directory"/>/NAME as <c>train --out</c> would (reusing cached runs),
+    /// and returns the result <see cref="Load"/> would read back.</summary>
+    /// <param name="directory">The training directory (the report's OUT/training).</param>
+    /// <param name="log">Progress lines of the training runs, or null.</param>
+    public static IReadOnlyList<IExperiment> Full(string directory, TextWriter? log = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        return FullSet(0, 0).Select(f => (IExperiment)new ScaledTraining(f.Experiment, f.Settings, directory, log)).ToList();
+    }
+
+    private sealed class ScaledTraining(TrainingExperiment experiment, TrainingSettings sizes, string directory, TextWriter? log) : IExperiment
+    {
+        public string Name => experiment.ResultName;
+
+        public string Title => "Training: " + experiment.Title;
+
+        public ExperimentResult Run(ExperimentSettings settings, IProgress<double>? progress = null)
+        {
+            ArgumentNullException.ThrowIfNull(settings);
+            string expDir = Path.Combine(directory, experiment.Name);
+            return WithSource(experiment.RunAndWrite(sizes with { Seed = settings.Seed, Threads = settings.Threads }, expDir, log, progress), experiment, expDir);
+        }
+    }
 
     // The report says where the runs are (summary.md, beside them, need not).
     private static ExperimentResult WithSource(ExperimentResult result, TrainingExperiment experiment, string expDir)

@@ -49,22 +49,30 @@ public static class TrainingRunner
     /// <param name="directory">Where runs/ID.json files are read and written; null to cache nothing.</param>
     /// <param name="log">Progress lines with ETA (may be null).</param>
     public static IReadOnlyList<RunRecord> Run(IReadOnlyList<PlannedRun> runs, TrainingData data, TrainingSettings settings, string? directory, TextWriter? log = null) =>
-        Run(runs, data, settings, 1, directory, log);
+        Run(runs, data, settings, 1, directory, log, null);
 
     /// <summary>Runs (or loads from the cache) every run of <paramref name="runs"/> for each of the <see cref="TrainingSettings.Seeds"/>
     /// seeds Seed, Seed + 1, …: the run for seed Seed + k is exactly the one <c>--seed</c> Seed + k would train (its data order,
     /// Shapeset stream, test set and initial weights), cached as ID-seed+k (ID for k = 0, so a one-seed cache is reused).</summary>
+    /// <param name="runs">The plan.</param>
+    /// <param name="data">The data of the first seed.</param>
+    /// <param name="settings">Seed, seeds and threads.</param>
+    /// <param name="directory">Where runs/ID.json files are read and written; null to cache nothing.</param>
+    /// <param name="log">Progress lines with ETA (may be null).</param>
+    /// <param name="progress">Receives the completed fraction of the training work in [0, 1] (may be null).</param>
     /// <returns>The records, configuration by configuration, each in seed order.</returns>
-    public static IReadOnlyList<RunRecord> RunSeeds(IReadOnlyList<PlannedRun> runs, TrainingData data, TrainingSettings settings, string? directory, TextWriter? log = null)
+    public static IReadOnlyList<RunRecord> RunSeeds(IReadOnlyList<PlannedRun> runs, TrainingData data, TrainingSettings settings, string? directory, TextWriter? log = null,
+        IProgress<double>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return Run(runs, data, settings, settings.Seeds, directory, log);
+        return Run(runs, data, settings, settings.Seeds, directory, log, progress);
     }
 
     /// <summary>The id of the run of configuration <paramref name="id"/> for seed offset <paramref name="offset"/>.</summary>
     public static string SeedRunId(string id, int offset) => offset == 0 ? id : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{id}-seed+{offset}");
 
-    private static IReadOnlyList<RunRecord> Run(IReadOnlyList<PlannedRun> runs, TrainingData data, TrainingSettings settings, int seeds, string? directory, TextWriter? log)
+    private static IReadOnlyList<RunRecord> Run(IReadOnlyList<PlannedRun> runs, TrainingData data, TrainingSettings settings, int seeds, string? directory, TextWriter? log,
+        IProgress<double>? workDone)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(data);
@@ -130,6 +138,7 @@ public static class TrainingRunner
                 int index = i;
                 var progress = new SyncProgress(t =>
                 {
+                    workDone?.Report(Math.Min(1, (done + (double)t / run.Trainer.Updates * cost) / remaining));
                     if (log is null || clock.Elapsed.TotalSeconds - lastReport < 5) return;
                     lastReport = clock.Elapsed.TotalSeconds;
                     double fraction = (double)t / run.Trainer.Updates;
@@ -147,6 +156,7 @@ public static class TrainingRunner
                     $"{(result.Diverged ? " (diverged)" : "")} in {clock.Elapsed.TotalSeconds:F1} s; ETA {Duration(done < remaining ? (remaining - done) * total.Elapsed.TotalSeconds / done : 0)}");
             }
         }
+        workDone?.Report(1);
         var ordered = new List<RunRecord>(runs.Count * seeds);
         for (int i = 0; i < runs.Count; i++)
             for (int k = 0; k < seeds; k++)

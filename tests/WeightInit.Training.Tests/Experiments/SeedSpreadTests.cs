@@ -114,4 +114,31 @@ public class SeedSpreadTests
                 if (Directory.Exists(d)) Directory.Delete(d, recursive: true);
         }
     }
+
+    [Fact]
+    public void MoreSeeds_ReuseTheOneSeedCache_AndTrainOnlyTheNewSeeds()
+    {
+        string dir = TempDir();
+        try
+        {
+            new HeDepthTrainingExperiment().RunAndWrite(Tiny with { Seeds = 1 }, dir);
+            var first = ReadCurves(dir);
+            var log = new StringWriter();
+            new HeDepthTrainingExperiment().RunAndWrite(Tiny, dir, log);
+            var lines = log.ToString().Split('\n');
+            // Seed 3 of each configuration comes from the cache; seeds 4 and 5 are trained.
+            Assert.Equal(Configurations.Length, lines.Count(l => l.Contains("seed 3: cached", StringComparison.Ordinal)));
+            Assert.Equal(2 * Configurations.Length, lines.Count(l => l.Contains("test error, loss", StringComparison.Ordinal)));
+            var all = ReadCurves(dir);
+            foreach (var id in Configurations) Assert.Equal(first[id], all[id]);
+
+            var again = new StringWriter();
+            new HeDepthTrainingExperiment().RunAndWrite(Tiny, dir, again);
+            Assert.Equal(Configurations.Length, again.ToString().Split('\n').Count(l => l.Contains(": cached, 3 seeds", StringComparison.Ordinal)));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
 }

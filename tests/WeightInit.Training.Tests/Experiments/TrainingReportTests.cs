@@ -1,5 +1,6 @@
 using ExperimentSettings = WeightInit.Analysis.Experiments.ExperimentSettings;
 using ReportRunner = WeightInit.Analysis.Experiments.ReportRunner;
+using ReportBuilder = WeightInit.Analysis.Experiments.ReportBuilder;
 using WeightInit.Reporting.Tests;
 using WeightInit.Training.Experiments;
 using WeightInit.Tests.Oracles;
@@ -22,6 +23,27 @@ public class TrainingReportTests
             Assert.Equal(4, Assert.Single(result.Tables).Table.Rows.Count);
             Assert.Equal(2, result.Figures.Count);
             Assert.Empty(result.Comparisons);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Load_RebuildsTheResultTrainWrote_SameTablesFiguresAndData()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "weightinit-training-report-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var written = new InitComparisonExperiment("lsuv", "relu").RunAndWrite(Tiny, Path.Combine(dir, "lsuv"));
+            var loaded = Assert.Single(TrainingReport.Load(dir));
+            var settings = new ExperimentSettings(Seed: 3, Quick: true, Threads: 1);
+            Assert.Equal(ReportBuilder.ResultsJson([written], settings, "0"), ReportBuilder.ResultsJson([loaded], settings, "0"));
+            Assert.Equal(written.Figures.Select(f => f.Chart.ToSvg()), loaded.Figures.Select(f => f.Chart.ToSvg()));
+            // The report's section is summary.md's page plus one paragraph saying where the runs are.
+            Assert.Equal(written.Paragraphs, loaded.Paragraphs.Skip(1));
+            Assert.Equal(File.ReadAllText(Path.Combine(dir, "lsuv", "summary.md")), ReportBuilder.Page(written));
         }
         finally
         {

@@ -92,7 +92,7 @@ internal sealed class ElementBuffer
         TensorDType.Float32 => _f32![index],
         TensorDType.Float64 => _f64![index],
         TensorDType.Float16 => (double)_f16![index],
-        _ => BitConverter.UInt32BitsToSingle((uint)_bf16![index] << 16),
+        _ => BFloat16Bits.ToSingle(_bf16![index]),
     };
 
     /// <summary>Element <paramref name="index"/> as the shortest text that reads back to the same value of its type (bfloat16 as its float32 value).</summary>
@@ -101,6 +101,6 @@ internal sealed class ElementBuffer
         TensorDType.Float32 => _f32![index].ToString("R", CultureInfo.InvariantCulture),
         TensorDType.Float64 => _f64![index].ToString("R", CultureInfo.InvariantCulture),
         TensorDType.Float16 => _f16![index].ToString(CultureInfo.InvariantCulture),
-        _ => BitConverter.UInt32BitsToSingle((uint)_bf16![index] << 16).ToString("R", CultureInfo.InvariantCulture),
+        _ => BFloat16Bits.ToSingle(_bf16![index]).ToString("R", CultureInfo.InvariantCulture),
     };
 }

@@ -118,6 +118,8 @@ public class BadInputTests
         { ["sample", "caffe.bilinear", "--shape", "3,2,4,5", "--count", "0"], "square kernel" },
         { ["sample", "dirac", "--shape", "4,4", "--count", "0"], "dirac" },
         { ["sample", "orthogonal", "--shape", "4", "--count", "0"], "rank" },
+        { ["sample", "orthogonal", "--shape", "50000,50000", "--count", "3"], "largest matrix it can hold" },
+        { ["sample", "orthogonal", "--shape", "50000,50000,2", "--layout", "hwio", "--count", "3"], "largest matrix it can hold" },
 
         // Layouts, groups, conventions, dtypes.
         { ["sample", "he_normal", "--shape", "4,4", "--layout", "oihx"], "Did you mean 'oihw'" },

@@ -134,6 +134,81 @@ public class CheckpointSafetyTests
     }
 
     [Fact]
+    public async Task Sigint_EndsWith130_ReportsTheSignal_AndLeavesNoTemporary()
+    {
+        string dir = NewPath();
+        try
+        {
+            using var writer = Start(null, "init", "--preset", "gpt2(n_layer=2, n_embd=512, vocab_size=8000, n_positions=64)", "--dtype", "f64",
+                "--out", dir, "--shard-size", "4MB", "--threads", "1", "--chunk-size", "64KiB");
+            var stderr = writer.StandardError.ReadToEndAsync();
+            var clock = Stopwatch.StartNew();
+            while (!writer.HasExited && clock.Elapsed < TimeSpan.FromSeconds(60)
+                   && !(Directory.Exists(dir) && Directory.EnumerateFiles(dir).Any(f => f.Contains(".tmp-", StringComparison.Ordinal))))
+                Thread.Sleep(10);
+            Assert.False(writer.HasExited, "the writer finished before it could be interrupted");
+
+            using (var kill = Process.Start("kill", ["-INT", writer.Id.ToString()])) kill.WaitForExit();
+            Assert.True(writer.WaitForExit(30_000));
+            Assert.Equal(130, writer.ExitCode);
+            string error = await stderr;
+            Assert.Contains("SIGINT", error);
+            Assert.False(CliRunner.HasStackTrace(error));
+            if (Directory.Exists(dir))
+            {
+                Assert.DoesNotContain(Directory.EnumerateFiles(dir), f => f.Contains(".tmp-", StringComparison.Ordinal));
+                Assert.False(File.Exists(Path.Combine(dir, ShardIndex.IndexFileName)), "an interrupted checkpoint must not look complete");
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
+
+    /// <summary>A device that fills mid-checkpoint: a 36 MiB tmpfs holds the first two shards (32.8 MB and 0.3 MB) but not
+    /// the third; the shards already written go too, with the directory the command created (InitCommandTests covers a
+    /// device too small for the first file).</summary>
+    [TmpfsFact]
+    public void FullDevice_OneErrorLineNamingIt_Exit2_AndNoDirectoryLeft()
+    {
+        string mount = NewPath();
+        Directory.CreateDirectory(mount);
+        try
+        {
+            using (var mounted = Process.Start("mount", ["-t", "tmpfs", "-o", "size=36m", "tmpfs", mount]))
+            {
+                mounted.WaitForExit();
+                Assert.True(mounted.ExitCode == 0, "mounting a tmpfs worked when TmpfsFact probed it, and now fails");
+            }
+            try
+            {
+                string dir = Path.Combine(mount, "ckpt");
+                var (code, error) = RunProcess(null, "init", "--preset", "gpt2(n_layer=2, n_embd=512, vocab_size=8000, n_positions=64)", "--dtype", "f64",
+                    "--out", dir, "--shard-size", "4MB");
+                Assert.Equal(2, code);
+                var errors = error.Split('\n').Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToList();
+                Assert.Single(errors);
+                Assert.StartsWith("error: The device is full", errors[0]);
+                Assert.Contains("model-00003-of-", errors[0]);
+                Assert.Contains("wrote model-00002-of-", error);   // the device did fill mid-checkpoint, not at the first file
+                Assert.False(CliRunner.HasStackTrace(error));
+                Assert.False(Directory.Exists(dir), "the directory the command created must be gone: " +
+                    (Directory.Exists(dir) ? string.Join(", ", Directory.EnumerateFileSystemEntries(dir)) : ""));
+            }
+            finally
+            {
+                using var unmount = Process.Start("umount", [mount]);
+                unmount.WaitForExit();
+            }
+        }
+        finally
+        {
+            Directory.Delete(mount, true);
+        }
+    }
+
+    [Fact]
     public void RankZeroAlone_EndsWithOneErrorLineNamingTheMissingRank_AndNoIndex()
     {
         string dir = NewPath();

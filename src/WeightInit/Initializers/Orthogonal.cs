@@ -39,6 +39,9 @@ public sealed record Orthogonal(double Gain = 1.0) : Initializer
         ArgumentNullException.ThrowIfNull(shape);
         if (shape.Rank < 2) throw new ArgumentException($"orthogonal needs a tensor of rank ≥ 2; got shape {shape}.");
         long n = shape.ElementCount;
+        if (n > MaxElements)
+            throw new ArgumentException($"orthogonal holds the whole matrix in memory (QR in float64); shape {shape} has {n:N0} elements, " +
+                $"more than the largest matrix it can hold, {MaxElements:N0}.");
         int rows = shape.Layout switch
         {
             WeightLayout.KernelInOut or WeightLayout.InOut or WeightLayout.KernelOutIn or WeightLayout.KernelInMultiplier =>
@@ -49,10 +52,21 @@ public sealed record Orthogonal(double Gain = 1.0) : Initializer
         return (rows, columns);
     }
 
+    /// <summary>The most elements an orthogonal matrix may have: the largest .NET array.</summary>
+    public static long MaxElements => Array.MaxLength;
+
     /// <summary>The r × c matrix M (row-major), gain included, for a key: a pure function of (key, r, c, gain).</summary>
+    /// <exception cref="ArgumentException">r × c is above <see cref="MaxElements"/>, or the three float64 copies the QR needs
+    /// exceed the memory this process may use.</exception>
     public static double[] Matrix(PhiloxKey key, int rows, int columns, double gain)
     {
         int tall = Math.Max(rows, columns), thin = Math.Min(rows, columns);
+        long elements = (long)tall * thin;
+        if (elements > MaxElements)
+            throw new ArgumentException($"orthogonal holds the whole {rows} × {columns} matrix in memory; {elements:N0} elements are more than the largest matrix it can hold, {MaxElements:N0}.");
+        long bytes = 3 * 8 * elements, available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (available > 0 && bytes > available)
+            throw new ArgumentException($"orthogonal of a {rows} × {columns} matrix needs {bytes / 1e9:F1} GB (three float64 copies for the QR); this process may use {available / 1e9:F1} GB.");
         var a = new double[(long)tall * thin];
         new NormalDistribution(0, 1).Fill(key, a);
         var q = new double[a.Length];

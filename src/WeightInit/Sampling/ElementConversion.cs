@@ -202,17 +202,11 @@ internal static class ElementConversion
         public static LanesT operator >>>(LanesT value, int shift) => new(value._v >>> shift);
     }
 
-    /// <summary>The bfloat16 nearest to <paramref name="x"/>, ties to even; NaN stays a quiet NaN.</summary>
-    public static ushort RoundToBFloat16Bits(float x)
-    {
-        uint bits = BitConverter.SingleToUInt32Bits(x);
-        if (float.IsNaN(x)) return (ushort)((bits >> 16) | 0x0040);
-        uint rounding = 0x7FFFu + ((bits >> 16) & 1u);
-        return (ushort)((bits + rounding) >> 16);
-    }
+    /// <summary>The bfloat16 nearest to <paramref name="x"/>, ties to even (<see cref="BFloat16Bits.FromSingle"/>).</summary>
+    public static ushort RoundToBFloat16Bits(float x) => BFloat16Bits.FromSingle(x);
 
-    /// <summary>The float32 equal to a bfloat16 (exact).</summary>
-    public static float BFloat16BitsToSingle(ushort bits) => BitConverter.UInt32BitsToSingle((uint)bits << 16);
+    /// <summary>The float32 equal to a bfloat16 (<see cref="BFloat16Bits.ToSingle"/>).</summary>
+    public static float BFloat16BitsToSingle(ushort bits) => BFloat16Bits.ToSingle(bits);
 
     /// <summary><paramref name="x"/> rounded to the format (ties to even), as a double.</summary>
     public static double Round(ElementFormat format, double x) => format switch

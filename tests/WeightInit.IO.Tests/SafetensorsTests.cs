@@ -3,7 +3,7 @@ using System.Text;
 using WeightInit.IO;
 using WeightInit.Tests.Oracles;
 
-namespace WeightInit.Tests.IO;
+namespace WeightInit.IO.Tests;
 
 public class SafetensorsWriterTests
 {

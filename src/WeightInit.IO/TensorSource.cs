@@ -176,7 +176,7 @@ public static class TensorFills
             case TensorDType.BFloat16:
                 var brains = MemoryMarshal.Cast<byte, ushort>(bytes);
                 for (int i = 0; i < values.Length; i++)
-                    brains[i] = ElementConversion.RoundToBFloat16Bits(values[i]);
+                    brains[i] = BFloat16Bits.FromSingle(values[i]);
                 ToLittleEndian16(bytes);
                 break;
             default:

@@ -1,6 +1,6 @@
 using WeightInit.IO;
 
-namespace WeightInit.Tests.IO;
+namespace WeightInit.IO.Tests;
 
 public class ShardIndexTests
 {

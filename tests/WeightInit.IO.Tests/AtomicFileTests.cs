@@ -1,6 +1,6 @@
 using WeightInit.IO;
 
-namespace WeightInit.Tests.IO;
+namespace WeightInit.IO.Tests;
 
 /// <summary>A fact that needs Linux (it writes to /dev/full to get a real ENOSPC from the kernel).</summary>
 [AttributeUsage(AttributeTargets.Method)]

@@ -301,7 +301,7 @@ public sealed class SafetensorsReader : IDisposable
                 TensorDType.Float32 => BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(4 * i)),
                 TensorDType.Float64 => BinaryPrimitives.ReadDoubleLittleEndian(bytes.AsSpan(8 * i)),
                 TensorDType.Float16 => (double)BinaryPrimitives.ReadHalfLittleEndian(bytes.AsSpan(2 * i)),
-                _ => Sampling.ElementConversion.BFloat16BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(2 * i))),
+                _ => Sampling.BFloat16Bits.ToSingle(BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(2 * i))),
             };
         }
         return values;

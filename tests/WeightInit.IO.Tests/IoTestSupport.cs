@@ -1,7 +1,7 @@
 using System.Globalization;
 using WeightInit.IO;
 
-namespace WeightInit.Tests.IO;
+namespace WeightInit.IO.Tests;
 
 /// <summary>A fresh directory under the system temp folder, deleted on dispose.</summary>
 internal sealed class TempDirectory : IDisposable

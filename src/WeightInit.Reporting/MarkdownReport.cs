@@ -54,49 +54,78 @@ public static class MarkdownReport
             Line();
         }
 
-        int figureNumber = 0, tableNumber = 0;
+        var numbers = new Numbering();
         for (int s = 0; s < report.Sections.Count; s++)
         {
             Line("## " + TextEscaping.Markdown(headings[s]));
             Line();
-            foreach (var block in report.Sections[s].Blocks)
-            {
-                switch (block)
-                {
-                    case ReportParagraph paragraph:
-                        Line(TextEscaping.Markdown(paragraph.Text));
-                        Line();
-                        break;
-                    case ReportTableBlock table:
-                        if (table.Caption is not null)
-                        {
-                            Line($"**Table {(++tableNumber).ToString(CultureInfo.InvariantCulture)}.** {TextEscaping.Markdown(table.Caption)}");
-                            Line();
-                        }
-
-                        WriteTable(md, table.Table);
-                        Line();
-                        break;
-                    case ReportFigure figure:
-                        figureNumber++;
-                        Line($"**Figure {figureNumber.ToString(CultureInfo.InvariantCulture)}.** {TextEscaping.Markdown(figure.Caption)} (chart in {HtmlReport.FileName})");
-                        Line();
-                        foreach (string note in figure.Notes)
-                        {
-                            Line("- Note: " + TextEscaping.Markdown(note));
-                        }
-
-                        if (figure.Notes.Count > 0)
-                        {
-                            Line();
-                        }
-
-                        break;
-                }
-            }
+            WriteBlocks(md, report.Sections[s], numbers, _ => $"chart in {HtmlReport.FileName}");
         }
 
         return md.ToString();
+    }
+
+    /// <summary>Writes one section as a Markdown page of its own: the heading as the title ("# …"), then its blocks as
+    /// <see cref="Render"/> writes them, a figure pointing to the file <paramref name="figureLocation"/> names.</summary>
+    /// <param name="section">The section.</param>
+    /// <param name="figureLocation">For the section's figure i (from 0), where its chart is, e.g. "error.svg".</param>
+    /// <returns>The Markdown page.</returns>
+    public static string RenderPage(ReportSection section, Func<int, string> figureLocation)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(figureLocation);
+        var md = new StringBuilder();
+        md.Append("# ").Append(TextEscaping.Markdown(section.Heading)).Append("\n\n");
+        WriteBlocks(md, section, new Numbering(), figureLocation);
+        return md.ToString();
+    }
+
+    private sealed class Numbering
+    {
+        public int Figures { get; set; }
+
+        public int Tables { get; set; }
+    }
+
+    // figureLocation: for the section's figure i (from 0), the text in parentheses after its caption.
+    private static void WriteBlocks(StringBuilder md, ReportSection section, Numbering numbers, Func<int, string> figureLocation)
+    {
+        void Line(string text = "") => md.Append(text).Append('\n');
+        int sectionFigure = 0;
+        foreach (var block in section.Blocks)
+        {
+            switch (block)
+            {
+                case ReportParagraph paragraph:
+                    Line(TextEscaping.Markdown(paragraph.Text));
+                    Line();
+                    break;
+                case ReportTableBlock table:
+                    if (table.Caption is not null)
+                    {
+                        Line($"**Table {(++numbers.Tables).ToString(CultureInfo.InvariantCulture)}.** {TextEscaping.Markdown(table.Caption)}");
+                        Line();
+                    }
+
+                    WriteTable(md, table.Table);
+                    Line();
+                    break;
+                case ReportFigure figure:
+                    Line($"**Figure {(++numbers.Figures).ToString(CultureInfo.InvariantCulture)}.** {TextEscaping.Markdown(figure.Caption)} ({TextEscaping.Markdown(figureLocation(sectionFigure++))})");
+                    Line();
+                    foreach (string note in figure.Notes)
+                    {
+                        Line("- Note: " + TextEscaping.Markdown(note));
+                    }
+
+                    if (figure.Notes.Count > 0)
+                    {
+                        Line();
+                    }
+
+                    break;
+            }
+        }
     }
 
     /// <summary>Writes <c>report.md</c> into <paramref name="directory"/>, creating the directory if needed.</summary>

@@ -30,7 +30,10 @@ public class ReportTrainingTests
             var heDepth = training[0].GetProperty("data");
             Assert.Equal(4, heDepth.GetProperty("table").GetArrayLength());
             var runs = heDepth.GetProperty("runs").EnumerateArray().ToList();
-            Assert.Equal(["relu3-xavier-fan_in", "relu3-xavier-fan_out", "relu3-he-fan_in", "relu3-he-fan_out"], runs.Select(r => r.GetProperty("id").GetString()));
+            // Three seeds (train's default --seeds) per configuration, configuration by configuration.
+            Assert.Equal(["relu3-xavier-fan_in", "relu3-xavier-fan_in-seed+1", "relu3-xavier-fan_in-seed+2", "relu3-xavier-fan_out", "relu3-xavier-fan_out-seed+1", "relu3-xavier-fan_out-seed+2",
+                "relu3-he-fan_in", "relu3-he-fan_in-seed+1", "relu3-he-fan_in-seed+2", "relu3-he-fan_out", "relu3-he-fan_out-seed+1", "relu3-he-fan_out-seed+2"],
+                runs.Select(r => r.GetProperty("id").GetString()));
             Assert.All(runs, r => Assert.Equal([0, 1, 2, 3, 4], r.GetProperty("update").EnumerateArray().Select(u => u.GetInt64())));
             // The curve in results.json is the one train wrote to curves.csv.
             string firstCsvRow = File.ReadAllLines(Path.Combine(train, "he-depth", "curves.csv"))[1];

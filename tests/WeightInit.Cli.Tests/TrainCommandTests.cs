@@ -22,6 +22,7 @@ public class TrainCommandTests
     [InlineData(new[] { "train", "--exp", "lsuv", "--arch", "conv" }, "he-depth only")]
     [InlineData(new[] { "train", "--exp", "he-depth", "--arch", "lstm" }, "mlp, conv")]
     [InlineData(new[] { "train", "--exp", "he-depth", "--activation", "elu" }, "relu, prelu")]
+    [InlineData(new[] { "train", "--exp", "he-depth", "--seeds", "0" }, "--seeds")]
     public void BadInput_ExitTwoWithMessageNamingChoices(string[] args, string mentioned)
     {
         var run = CliRunner.Run(args);

@@ -10,6 +10,23 @@ public partial class ReportTests
     private static partial Regex InternalLink();
 
     [Fact]
+    public void MarkdownRenderPage_OneSection_TitleBlocksAndFigureFiles()
+    {
+        var section = new ReportSection("Training: a_b")
+            .AddParagraph("First *paragraph*.")
+            .AddTable(new ReportTable("init", "error").AddRow("he fan_in", "12.5% ± 1.0%"), "Final values.")
+            .AddFigure(new SvgChart { Title = "t" }.AddLine("x", [0.0, 1.0], [1.0, 2.0]), "Loss.")
+            .AddFigure(new SvgChart { Title = "u" }.AddLine("y", [0.0, 1.0], [1.0, 2.0]), "Error.");
+        var files = new[] { "loss.svg", "error.svg" };
+
+        string page = MarkdownReport.RenderPage(section, i => files[i]);
+
+        Assert.Equal(
+            "# Training: a\\_b\n\nFirst \\*paragraph\\*.\n\n**Table 1.** Final values.\n\n| init | error |\n| --- | --- |\n| he fan\\_in | 12.5% ± 1.0% |\n\n" +
+            "**Figure 1.** Loss. (loss.svg)\n\n**Figure 2.** Error. (error.svg)\n\n", page);
+    }
+
+    [Fact]
     public void HtmlRender_SampleReport_LoadsNothingFromOutside()
     {
         string html = HtmlReport.Render(SampleReport.Build());

@@ -68,7 +68,19 @@ public sealed record Comparison(string Quantity, double Theory, double Measured,
         runs > 1 ? this with { StandardError = spread / Math.Sqrt(runs), DegreesOfFreedom = runs - 1 } : this;
 }
 
+/// <summary>Which array of results.json holds a result; the report renders both kinds alike.</summary>
+public enum ExperimentKind
+{
+    /// <summary>A signal-propagation experiment of the report (<see cref="IExperiment"/>): "experiments".</summary>
+    Propagation,
+
+    /// <summary>A convergence experiment of <c>weightinit train</c> (WeightInit.Training): "training", after "experiments".</summary>
+    Training,
+}
+
 /// <summary>What an experiment produced: prose, comparisons, tables, figures and the raw numbers for results.json.</summary>
+/// <remarks>The one result type of every experiment, the report's and the training ones: <see cref="ReportBuilder"/> renders any
+/// list of them as the report (HTML, Markdown, results.json), and one of them as a page of its own (a training summary.md).</remarks>
 public sealed class ExperimentResult
 {
     /// <summary>Creates an empty result.</summary>
@@ -78,8 +90,12 @@ public sealed class ExperimentResult
         Title = title;
     }
 
-    /// <summary>The experiment's short name.</summary>
+    /// <summary>The experiment's short name, unique among all experiments (training results are named "training-" + the
+    /// <c>train --exp</c> name).</summary>
     public string Name { get; }
+
+    /// <summary>Which array of results.json holds it.</summary>
+    public ExperimentKind Kind { get; init; } = ExperimentKind.Propagation;
 
     /// <summary>The section heading.</summary>
     public string Title { get; }
@@ -95,6 +111,27 @@ public sealed class ExperimentResult
 
     /// <summary>Figures with captions.</summary>
     public List<(SvgChart Chart, string Caption)> Figures { get; } = [];
+
+    private readonly Dictionary<SvgChart, string> _figureFiles = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>Adds a figure that, besides its place in the report, is written as a file of its own (e.g. "error.svg" of a
+    /// <c>train --out</c> experiment directory).</summary>
+    /// <param name="chart">The chart.</param>
+    /// <param name="caption">Its caption.</param>
+    /// <param name="fileName">The file name (no directory), unique within the result.</param>
+    /// <returns>This result.</returns>
+    public ExperimentResult AddFigure(SvgChart chart, string caption, string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(chart);
+        ArgumentException.ThrowIfNullOrWhiteSpace(fileName);
+        if (_figureFiles.ContainsValue(fileName)) throw new ArgumentException($"Figure file '{fileName}' is already used by another figure of '{Name}'.", nameof(fileName));
+        Figures.Add((chart, caption));
+        _figureFiles.Add(chart, fileName);
+        return this;
+    }
+
+    /// <summary>The file name given to <paramref name="chart"/> by <see cref="AddFigure"/>, or null.</summary>
+    public string? FigureFile(SvgChart chart) => _figureFiles.GetValueOrDefault(chart);
 
     /// <summary>The headline of the experiment for the summary table (one line).</summary>
     public string Headline { get; set; } = "";

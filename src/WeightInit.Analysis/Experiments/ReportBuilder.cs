@@ -9,18 +9,15 @@ namespace WeightInit.Analysis.Experiments;
 /// <summary>Turns experiment results into the report document and results.json.</summary>
 public static class ReportBuilder
 {
-    /// <summary>The report document: a summary table, then one section per experiment (prose, comparison table, tables, figures).</summary>
-    public static ReportDocument Build(IReadOnlyList<ExperimentResult> results, ExperimentSettings settings, string version) =>
-        Build(results, [], settings, version);
-
-    /// <summary>The report document with, after the experiments, one section per training experiment (results of <c>weightinit train</c>).</summary>
-    /// <remarks>Training results carry no theory comparison; they are listed in the summary table with their headline.</remarks>
-    public static ReportDocument Build(IReadOnlyList<ExperimentResult> results, IReadOnlyList<ExperimentResult> training, ExperimentSettings settings, string version)
+    /// <summary>The report document: a summary table, then one section per result in list order (prose, comparison table, tables,
+    /// figures), whatever experiment produced it.</summary>
+    /// <remarks>Results without theory (training) are listed in the summary table with their headline.</remarks>
+    public static ReportDocument Build(IReadOnlyList<ExperimentResult> results, ExperimentSettings settings, string version)
     {
-        ArgumentNullException.ThrowIfNull(training);
+        ArgumentNullException.ThrowIfNull(results);
         var summary = new ReportTable("experiment", "finding", "worst relative error (theory vs measured)", "its expected sampling error, z",
             $"beyond sampling error (†: |z| past the two-sided {FormatPercent(Comparison.SignificanceLevel)} point)");
-        foreach (var r in results.Concat(training))
+        foreach (var r in results)
         {
             var worst = r.Comparisons.Where(c => double.IsFinite(c.RelativeError)).MaxBy(c => c.RelativeError);
             var judged = r.Comparisons.Where(c => double.IsFinite(c.Z)).ToList();
@@ -33,32 +30,44 @@ public static class ReportBuilder
             Subtitle = $"seed {settings.Seed}, {(settings.Quick ? "quick" : "full")} run, WeightInit {version}",
             Summary = summary,
         };
-        foreach (var r in results.Concat(training))
-        {
-            var section = doc.AddSection(r.Title);
-            foreach (var p in r.Paragraphs) section.AddParagraph(p);
-            if (r.Comparisons.Count > 0)
-            {
-                var table = new ReportTable("quantity", "theory", "measured", "relative error", "expected sampling error, z", "note");
-                foreach (var c in r.Comparisons)
-                    table.AddRow(c.Quantity, Format(c.Theory), Format(c.Measured), double.IsNaN(c.RelativeError) ? "—" : FormatPercent(c.RelativeError),
-                        double.IsNaN(c.RelativeError) ? "—" : ExpectedError(c), c.Note);
-                section.AddTable(table, "Theory beside measurement. " + ErrorLegend);
-            }
-            foreach (var (t, caption) in r.Tables) section.AddTable(t, caption);
-            foreach (var (chart, caption) in r.Figures) section.AddFigure(chart, caption);
-        }
+        foreach (var r in results) AddBlocks(doc.AddSection(r.Title), r);
         return doc;
     }
 
-    /// <summary>results.json: settings, then per experiment its comparisons and data. Byte-identical for the same settings.</summary>
-    public static string ResultsJson(IReadOnlyList<ExperimentResult> results, ExperimentSettings settings, string version) =>
-        ResultsJson(results, [], settings, version);
-
-    /// <summary>results.json with, when <paramref name="training"/> is not empty, a "training" array after "experiments" (same fields).</summary>
-    public static string ResultsJson(IReadOnlyList<ExperimentResult> results, IReadOnlyList<ExperimentResult> training, ExperimentSettings settings, string version)
+    /// <summary>One result as a Markdown page of its own (a training experiment's summary.md): its title as the heading, then
+    /// the blocks of its report section, rendered by <see cref="MarkdownReport"/>; a figure names the file
+    /// <see cref="ExperimentResult.FigureFile"/> gives it.</summary>
+    public static string Page(ExperimentResult result)
     {
-        ArgumentNullException.ThrowIfNull(training);
+        ArgumentNullException.ThrowIfNull(result);
+        var section = new ReportSection(result.Title);
+        AddBlocks(section, result);
+        var files = result.Figures.Select(f => result.FigureFile(f.Chart)).ToList();
+        return MarkdownReport.RenderPage(section, i => files[i] ?? HtmlReport.FileName);
+    }
+
+    private static void AddBlocks(ReportSection section, ExperimentResult r)
+    {
+        foreach (var p in r.Paragraphs) section.AddParagraph(p);
+        if (r.Comparisons.Count > 0)
+        {
+            var table = new ReportTable("quantity", "theory", "measured", "relative error", "expected sampling error, z", "note");
+            foreach (var c in r.Comparisons)
+                table.AddRow(c.Quantity, Format(c.Theory), Format(c.Measured), double.IsNaN(c.RelativeError) ? "—" : FormatPercent(c.RelativeError),
+                    double.IsNaN(c.RelativeError) ? "—" : ExpectedError(c), c.Note);
+            section.AddTable(table, "Theory beside measurement. " + ErrorLegend);
+        }
+        foreach (var (t, caption) in r.Tables) section.AddTable(t, caption);
+        foreach (var (chart, caption) in r.Figures) section.AddFigure(chart, caption);
+    }
+
+    /// <summary>results.json: settings, then per result its comparisons and data: <see cref="ExperimentKind.Propagation"/> results
+    /// in "experiments", and, when there are any, <see cref="ExperimentKind.Training"/> results in a "training" array after it
+    /// (same fields). Byte-identical for the same settings.</summary>
+    public static string ResultsJson(IReadOnlyList<ExperimentResult> results, ExperimentSettings settings, string version)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        var training = results.Where(r => r.Kind == ExperimentKind.Training).ToList();
         var options = new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream, options))
@@ -68,7 +77,7 @@ public static class ReportBuilder
             w.WriteNumber("seed", settings.Seed);
             w.WriteBoolean("quick", settings.Quick);
             w.WriteStartArray("experiments");
-            foreach (var r in results) WriteResult(w, r);
+            foreach (var r in results.Where(r => r.Kind == ExperimentKind.Propagation)) WriteResult(w, r);
             w.WriteEndArray();
             if (training.Count > 0)
             {

@@ -21,33 +21,28 @@ public static class ReportRunner
         return result;
     }
 
-    /// <summary>Writes index.html, report.md and results.json into <paramref name="directory"/>.</summary>
+    /// <summary>Writes index.html, report.md and results.json into <paramref name="directory"/>: one section per result, in
+    /// list order, whatever experiment produced it (see <see cref="ReportBuilder"/>).</summary>
     /// <remarks>The files are written into a staging folder inside the directory and moved into place only when all three are
     /// complete, so a final name never holds a partial file; the staging folder is removed whatever happens.</remarks>
     /// <returns>The paths of the three files.</returns>
-    public static IReadOnlyList<string> Write(IReadOnlyList<ExperimentResult> results, ExperimentSettings settings, string version, string directory) =>
-        Write(results, [], settings, version, directory);
-
-    /// <summary>Writes index.html, report.md and results.json into <paramref name="directory"/>, with a section per training experiment after the others.</summary>
-    /// <remarks>With no training results the files are exactly those of the overload without them.</remarks>
-    /// <returns>The paths of the three files.</returns>
-    public static IReadOnlyList<string> Write(IReadOnlyList<ExperimentResult> results, IReadOnlyList<ExperimentResult> training, ExperimentSettings settings, string version, string directory)
+    public static IReadOnlyList<string> Write(IReadOnlyList<ExperimentResult> results, ExperimentSettings settings, string version, string directory)
     {
-        ArgumentNullException.ThrowIfNull(training);
+        ArgumentNullException.ThrowIfNull(results);
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         Directory.CreateDirectory(directory);
         string staging = Path.Combine(directory, $".weightinit-report-{Environment.ProcessId}");
         try
         {
             Directory.CreateDirectory(staging);
-            var doc = ReportBuilder.Build(results, training, settings, version);
+            var doc = ReportBuilder.Build(results, settings, version);
             var files = new List<string>
             {
                 HtmlReport.Write(doc, staging),
                 MarkdownReport.Write(doc, staging),
             };
             string json = Path.Combine(staging, "results.json");
-            File.WriteAllText(json, ReportBuilder.ResultsJson(results, training, settings, version), new UTF8Encoding(false));
+            File.WriteAllText(json, ReportBuilder.ResultsJson(results, settings, version), new UTF8Encoding(false));
             files.Add(json);
             var final = new List<string>();
             foreach (var f in files)

@@ -26,13 +26,14 @@ internal sealed class TrainCommand : CliCommand
         var output = new Option<string>("--out") { Description = "Output directory; results go to OUT/EXPERIMENT/ (runs/*.json cache, summary.md, summary.json, curves.csv, *.svg).", DefaultValueFactory = _ => "training" };
         var arch = new Option<string?>("--arch") { Description = "he-depth only: mlp (default) or conv (3×3 convolutions with --width channels, default 8, and a dense head)." };
         var activation = new Option<string?>("--activation") { Description = "he-depth only: relu (default) or prelu (learnable channel-wise PReLU; He's init uses its slope 0.25)." };
+        var seeds = new Option<int>("--seeds") { Description = "Seeds per configuration (--seed, --seed+1, …): curves and tables give the mean ± spread over them.", DefaultValueFactory = _ => TrainingSettings.DefaultSeeds };
         var list = new Option<bool>("--list") { Description = "List the experiments and exit." };
         var benchStep = new Option<bool>("--bench-step") { Description = "Time one SGD step of the 1024-1000x5-9 tanh MLP at batch 10 and 128 (or --batch), here and in PyTorch CPU with the same thread count." };
         var repetitions = new Option<int>("--repetitions") { Description = "Timed steps per batch size for --bench-step (the median is reported).", DefaultValueFactory = _ => 20 };
         var python = new Option<string>("--python") { Description = "Python interpreter with PyTorch for --bench-step.", DefaultValueFactory = _ => Benchmarking.PythonComparison.DefaultPython };
         var command = new Command("train", "Train networks from different initializations and compare how they converge (Glorot & Bengio Table 1, He et al. deep ReLU nets, mean-field depth sweep, LSUV).")
         {
-            exp, data, updates, width, depths, seed, lr, schedule, batch, testExamples, threads, output, list, benchStep, repetitions, python, arch, activation,
+            exp, data, updates, width, depths, seed, lr, schedule, batch, testExamples, threads, output, list, benchStep, repetitions, python, arch, activation, seeds,
         };
         SetAction(command, context, parsed =>
         {
@@ -56,7 +57,7 @@ internal sealed class TrainCommand : CliCommand
                 throw new UsageException($"--arch and --activation apply to --exp he-depth only; got --exp {experiment.Name}.");
             var settings = new TrainingSettings(parsed.GetValue(data)!, parsed.GetValue(seed), parsed.GetValue(updates), parsed.GetValue(width),
                 ParseDepths(parsed.GetValue(depths)), parsed.GetValue(lr), parsed.GetValue(batch), parsed.GetValue(testExamples), parsed.GetValue(threads), parsed.GetValue(schedule),
-                parsed.GetValue(arch), parsed.GetValue(activation));
+                parsed.GetValue(arch), parsed.GetValue(activation), parsed.GetValue(seeds));
             settings.Validate();
             string directory = Path.Combine(parsed.GetValue(output)!, experiment.Name);
             try
@@ -68,7 +69,7 @@ internal sealed class TrainCommand : CliCommand
                 throw new UsageException($"--out: cannot create '{directory}': {e.Message}");
             }
             var clock = Stopwatch.StartNew();
-            ExperimentOutcome outcome;
+            WeightInit.Analysis.Experiments.ExperimentResult outcome;
             try
             {
                 outcome = experiment.RunAndWrite(settings, directory, context.Error);
@@ -77,7 +78,7 @@ internal sealed class TrainCommand : CliCommand
             {
                 throw new UsageException(e.Message);
             }
-            context.Output.Write(outcome.Markdown);
+            context.Output.Write(WeightInit.Analysis.Experiments.ReportBuilder.Page(outcome));
             context.Output.WriteLine($"wrote {directory} in {clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
             return ExitCodes.Success;
         });

@@ -1,5 +1,6 @@
 using System.Globalization;
 using WeightInit.Models;
+using WeightInit.Analysis.Experiments;
 using WeightInit.Reporting;
 using WeightInit.Analysis.Theory;
 using WeightInit.Gains;
@@ -52,23 +53,24 @@ public sealed class GlorotTableExperiment : TrainingExperiment
     }
 
     /// <inheritdoc/>
-    public override ExperimentOutcome Summarize(IReadOnlyList<RunRecord> runs, TrainingSettings settings, TrainingData data)
+    public override ExperimentResult Summarize(IReadOnlyList<RunRecord> runs, TrainingSettings settings, DataFacts data)
     {
-        string[] columns = ["activation", "standard: test error", "normalized: test error", "standard: test loss", "normalized: test loss"];
-        var rows = Activations.Select(a =>
+        var groups = RunGroup.Of(runs);
+        var table = new ReportTable("activation", "standard: test error", "normalized: test error", "standard: test loss", "normalized: test loss");
+        foreach (var a in Activations)
         {
-            var s = runs.First(r => r.Tags["activation"] == a && r.Tags["init"] == "standard").Result;
-            var n = runs.First(r => r.Tags["activation"] == a && r.Tags["init"] == "normalized").Result;
-            return (IReadOnlyList<string>)[a, TestError(s), TestError(n), F3(s.FinalTestLoss), F3(n.FinalTestLoss)];
-        }).ToList();
-        string md = Header(settings, data, runs) +
-            $"Network: {HiddenLayers} hidden layers of {settings.Width ?? DefaultWidth}, softmax; SGD lr {F3(settings.LearningRate ?? DefaultLearningRate)}, " +
-            $"batch {settings.BatchSize ?? DefaultBatch}, {settings.Updates ?? DefaultUpdates} updates (the paper: 1000 units, batch 10, 5·10⁶ updates, tuned lr).\n\n" +
-            MarkdownTable(columns, rows) +
-            "\nFigures: error.svg (test error over updates), activations-RUN.svg (Glorot & Bengio Fig. 3/10: per-layer 98th percentile and std of the activations on 300 fixed test examples).\n";
-        var figures = new Dictionary<string, SvgChart> { ["error.svg"] = ErrorChart("Test error during training", runs) };
-        foreach (var r in runs) figures[$"activations-{r.Id}.svg"] = ActivationChart(r);
-        return new ExperimentOutcome(md, figures, TableRows(columns, rows));
+            var s = groups.First(g => g.Tags["activation"] == a && g.Tags["init"] == "standard");
+            var n = groups.First(g => g.Tags["activation"] == a && g.Tags["init"] == "normalized");
+            table.AddRow(a, TestError(s), TestError(n), MeanF3(s, r => r.FinalTestLoss), MeanF3(n, r => r.FinalTestLoss));
+        }
+        var result = NewResult(settings, data, runs);
+        result.Paragraphs.Add($"Network: {HiddenLayers} hidden layers of {settings.Width ?? DefaultWidth}, softmax; SGD lr {F3(settings.LearningRate ?? DefaultLearningRate)}, " +
+            $"batch {settings.BatchSize ?? DefaultBatch}, {settings.Updates ?? DefaultUpdates} updates (the paper: 1000 units, batch 10, 5·10⁶ updates, tuned lr).");
+        Finish(result, runs, settings, data, table);
+        foreach (var g in groups)
+            result.AddFigure(ActivationChart(g.Runs[0]), $"Glorot & Bengio Fig. 3/10, {g.Label}, seed {g.Runs[0].Seed ?? settings.Seed}: per-layer 98th percentile and standard deviation of the activations on 300 fixed test examples.",
+                $"activations-{g.Id}.svg");
+        return result;
     }
 }
 
@@ -78,7 +80,7 @@ public sealed class GlorotTableExperiment : TrainingExperiment
 /// (Eq. 10 with n = fan_in, Eq. 14 with n = fan_out). Training as in He et al. §3: SGD, momentum 0.9, weight decay 5·10⁻⁴, lr 0.01.
 /// The paper's networks are convolutional (ImageNet); this is the MLP analogue.
 /// </remarks>
-public sealed class HeDepthExperiment : TrainingExperiment
+public sealed class HeDepthTrainingExperiment : TrainingExperiment
 {
     /// <summary>Default depths in weight layers (He et al.'s 22-layer model B and 30-layer small model).</summary>
     public static IReadOnlyList<int> DefaultDepths { get; } = [22, 30];
@@ -149,17 +151,17 @@ public sealed class HeDepthExperiment : TrainingExperiment
     }
 
     /// <inheritdoc/>
-    public override ExperimentOutcome Summarize(IReadOnlyList<RunRecord> runs, TrainingSettings settings, TrainingData data)
+    public override ExperimentResult Summarize(IReadOnlyList<RunRecord> runs, TrainingSettings settings, DataFacts data)
     {
-        string[] columns = ["depth", "init", "test loss at start", "train loss at end", "test loss at end", "test error at end"];
-        var rows = runs.Select(r => (IReadOnlyList<string>)[r.Tags["depth"], r.Tags["init"], F3(r.Result.Curve[0].TestLoss), F3(r.Result.FinalTrainLoss),
-            F3(r.Result.FinalTestLoss), TestError(r.Result)]).ToList();
-        string md = Header(settings, data, runs) +
-            (settings.Architecture == "conv" ? $"Plain 3×3 convolutional nets ({settings.Width ?? DefaultChannels} channels, padding 1, dense head)" : $"MLPs of width {settings.Width ?? DefaultWidth}") +
+        var table = new ReportTable("depth", "init", "test loss at start", "train loss at end", "test loss at end", "test error at end");
+        foreach (var g in RunGroup.Of(runs))
+            table.AddRow(g.Tags["depth"], g.Tags["init"], MeanF3(g, r => r.Curve[0].TestLoss), MeanF3(g, r => r.FinalTrainLoss), MeanF3(g, r => r.FinalTestLoss), TestError(g));
+        var result = NewResult(settings, data, runs);
+        result.Paragraphs.Add((settings.Architecture == "conv" ? $"Plain 3×3 convolutional nets ({settings.Width ?? DefaultChannels} channels, padding 1, dense head)" : $"MLPs of width {settings.Width ?? DefaultWidth}") +
             (settings.Activation == "prelu" ? " with learnable channel-wise PReLU (initial slope 0.25; He's init uses it)" : " with ReLU") + $"; SGD lr {F3(settings.LearningRate ?? DefaultLearningRate)}, momentum 0.9, weight decay 5e-4, " +
-            $"batch {settings.BatchSize ?? DefaultBatch}, {settings.Updates ?? DefaultUpdates} updates. ln({data.ClassCount}) = {F3(Math.Log(data.ClassCount))} is the loss of a uniform guess.\n\n" +
-            MarkdownTable(columns, rows) + "\nFigures: loss.svg (training loss), error.svg (test error).\n";
-        return LossAndErrorOutcome(md, runs, columns, rows);
+            $"batch {settings.BatchSize ?? DefaultBatch}, {settings.Updates ?? DefaultUpdates} updates. ln({data.ClassCount}) = {F3(Math.Log(data.ClassCount))} is the loss of a uniform guess.");
+        Finish(result, runs, settings, data, table);
+        return result;
     }
 }
 
@@ -213,34 +215,39 @@ public sealed class DepthSweepExperiment : TrainingExperiment
     }
 
     /// <inheritdoc/>
-    public override ExperimentOutcome Summarize(IReadOnlyList<RunRecord> runs, TrainingSettings settings, TrainingData data)
+    public override ExperimentResult Summarize(IReadOnlyList<RunRecord> runs, TrainingSettings settings, DataFacts data)
     {
+        var groups = RunGroup.Of(runs);
         double chance = 1 - 1.0 / data.ClassCount;
-        double best = runs.Min(r => double.IsFinite(r.Result.FinalTestError) ? r.Result.FinalTestError : 1);
+        double best = groups.Min(g => g.Final(r => r.FinalTestError).Mean is var m && double.IsFinite(m) ? m : 1);
         double threshold = (chance + best) / 2;
-        var depths = runs.Select(r => int.Parse(r.Tags["depth"], CultureInfo.InvariantCulture)).Distinct().Order().ToList();
+        var depths = groups.Select(g => int.Parse(g.Tags["depth"], CultureInfo.InvariantCulture)).Distinct().Order().ToList();
         var columns = new List<string> { "σw²", "χ₁", "ξ_c", "6·ξ_c", "deepest trainable" };
         columns.AddRange(depths.Select(d => $"error @ {d}"));
+        var table = new ReportTable([.. columns]);
         var chart = new SvgChart { Title = "Final test error against depth", XAxis = AxisOptions.Log("depth (weight layers)"), YAxis = AxisOptions.Linear("test error") };
-        var rows = new List<IReadOnlyList<string>>();
-        foreach (var group in runs.GroupBy(r => r.Tags["weight_variance"]))
+        int seeds = groups.Max(g => g.Runs.Count);
+        foreach (var variance in groups.GroupBy(g => g.Tags["weight_variance"]))
         {
-            double sw = double.Parse(group.Key, CultureInfo.InvariantCulture);
+            double sw = double.Parse(variance.Key, CultureInfo.InvariantCulture);
             var mf = new MeanField(Activation.Tanh, sw, BiasVariance);
-            var byDepth = group.OrderBy(r => int.Parse(r.Tags["depth"], CultureInfo.InvariantCulture)).ToList();
-            var trainable = byDepth.Where(r => r.Result.FinalTestError <= threshold).Select(r => r.Tags["depth"]).LastOrDefault() ?? "none";
-            var row = new List<string> { group.Key, F3(mf.Chi1), F3(mf.CorrelationDepthScale), F3(6 * mf.CorrelationDepthScale), trainable };
-            row.AddRange(byDepth.Select(r => TrainingRunner.Percent(r.Result.FinalTestError)));
-            rows.Add(row);
-            chart.AddLine($"σw²={group.Key}", byDepth.Select(r => double.Parse(r.Tags["depth"], CultureInfo.InvariantCulture)).ToList(), byDepth.Select(r => r.Result.FinalTestError).ToList(), markers: true);
+            var byDepth = variance.OrderBy(g => int.Parse(g.Tags["depth"], CultureInfo.InvariantCulture)).ToList();
+            var finals = byDepth.Select(g => g.Final(r => r.FinalTestError)).ToList();
+            var trainable = byDepth.Where((g, i) => finals[i].Mean <= threshold).Select(g => g.Tags["depth"]).LastOrDefault() ?? "none";
+            var row = new List<object?> { variance.Key, F3(mf.Chi1), F3(mf.CorrelationDepthScale), F3(6 * mf.CorrelationDepthScale), trainable };
+            row.AddRange(byDepth.Select(TestError));
+            table.AddRow([.. row]);
+            var x = byDepth.Select(g => double.Parse(g.Tags["depth"], CultureInfo.InvariantCulture)).ToList();
+            chart.AddMeanWithSpread($"σw²={variance.Key}", x, finals.Select(f => f.Mean).ToList(), finals.Select(f => f.Spread).ToList(), markers: true);
         }
-        string md = Header(settings, data, runs) +
-            $"tanh MLPs of width {settings.Width ?? DefaultWidth}, weights N(0, σw²/fan_in), biases N(0, {BiasVariance}); SGD lr {F3(settings.LearningRate ?? DefaultLearningRate)}, momentum 0.9, " +
-            $"batch {settings.BatchSize ?? DefaultBatch}, {settings.Updates ?? DefaultUpdates} updates. Trainable: final test error ≤ {TrainingRunner.Percent(threshold)} " +
-            $"(halfway between chance {TrainingRunner.Percent(chance)} and the sweep's best {TrainingRunner.Percent(best)}). " +
-            "Schoenholz et al. predict trainability up to about 6·ξ_c (infinite at the critical point, where χ₁ = 1).\n\n" +
-            MarkdownTable(columns, rows) + "\nFigure: depth.svg (final test error against depth).\n";
-        return new ExperimentOutcome(md, new Dictionary<string, SvgChart> { ["depth.svg"] = chart }, TableRows(columns, rows));
+        var result = NewResult(settings, data, runs);
+        result.Paragraphs.Add($"tanh MLPs of width {settings.Width ?? DefaultWidth}, weights N(0, σw²/fan_in), biases N(0, {BiasVariance}); SGD lr {F3(settings.LearningRate ?? DefaultLearningRate)}, momentum 0.9, " +
+            $"batch {settings.BatchSize ?? DefaultBatch}, {settings.Updates ?? DefaultUpdates} updates. Trainable: mean final test error ≤ {TrainingRunner.Percent(threshold)} " +
+            $"(halfway between chance {TrainingRunner.Percent(chance)} and the sweep's best mean {TrainingRunner.Percent(best)}). " +
+            "Schoenholz et al. predict trainability up to about 6·ξ_c (infinite at the critical point, where χ₁ = 1).");
+        Finish(result, runs, settings, data, table);
+        result.AddFigure(chart, seeds == 1 ? "Final test error against depth, one line per σw²." : $"Final test error against depth, per σw² the mean ± one sample standard deviation over {seeds} seeds.", "depth.svg");
+        return result;
     }
 }
 
@@ -292,16 +299,17 @@ public sealed class InitComparisonExperiment(string name, string activation) : T
     }
 
     /// <inheritdoc/>
-    public override ExperimentOutcome Summarize(IReadOnlyList<RunRecord> runs, TrainingSettings settings, TrainingData data)
+    public override ExperimentResult Summarize(IReadOnlyList<RunRecord> runs, TrainingSettings settings, DataFacts data)
     {
-        string[] columns = ["depth", "init", "test loss at start", "train loss at end", "test error at end", "LSUV rescalings"];
-        var rows = runs.Select(r => (IReadOnlyList<string>)[r.Tags["depth"], r.Tags["init"], F3(r.Result.Curve[0].TestLoss), F3(r.Result.FinalTrainLoss),
-            TestError(r.Result),
-            r.Lsuv is null ? "—" : r.Lsuv.Sum(l => l.Iterations).ToString(CultureInfo.InvariantCulture)]).ToList();
-        string md = Header(settings, data, runs) +
-            $"{Activation} MLPs of width {settings.Width ?? DefaultWidth}; SGD lr {F3(settings.LearningRate ?? DefaultLearningRate)}, momentum 0.9, weight decay 5e-4, " +
-            $"batch {settings.BatchSize ?? DefaultBatch}, {settings.Updates ?? DefaultUpdates} updates. LSUV: orthogonal, then each layer's pre-activation scaled to unit variance on {TrainingRunner.LsuvBatch} training examples.\n\n" +
-            MarkdownTable(columns, rows) + "\nFigures: loss.svg, error.svg.\n";
-        return LossAndErrorOutcome(md, runs, columns, rows);
+        var table = new ReportTable("depth", "init", "test loss at start", "train loss at end", "test error at end", "LSUV rescalings");
+        foreach (var g in RunGroup.Of(runs))
+            table.AddRow(g.Tags["depth"], g.Tags["init"], MeanF3(g, r => r.Curve[0].TestLoss), MeanF3(g, r => r.FinalTrainLoss), TestError(g),
+                g.Runs[0].Lsuv is null ? "—" : string.Join(", ", g.Runs.Select(r => (r.Lsuv?.Sum(l => l.Iterations) ?? 0).ToString(CultureInfo.InvariantCulture))));
+        var result = NewResult(settings, data, runs);
+        result.Paragraphs.Add($"{Activation} MLPs of width {settings.Width ?? DefaultWidth}; SGD lr {F3(settings.LearningRate ?? DefaultLearningRate)}, momentum 0.9, weight decay 5e-4, " +
+            $"batch {settings.BatchSize ?? DefaultBatch}, {settings.Updates ?? DefaultUpdates} updates. LSUV: orthogonal, then each layer's pre-activation scaled to unit variance on {TrainingRunner.LsuvBatch} training examples " +
+            "(rescalings: one count per seed).");
+        Finish(result, runs, settings, data, table);
+        return result;
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using WeightInit.Models;
+using WeightInit.Random;
 using WeightInit.IO;
 using WeightInit.Training.Data;
 using WeightInit.Training.Initialization;
@@ -17,8 +18,10 @@ namespace WeightInit.Training.Experiments;
 /// <param name="Result">What training measured.</param>
 /// <param name="Lsuv">What LSUV did per layer, when it ran.</param>
 /// <param name="Seconds">Wall time of the run (not part of the result: it varies between machines).</param>
+/// <param name="Seed">The root seed it was trained with (null in files of versions that trained one seed: the summary's seed).</param>
+/// <param name="Configuration">The id of its configuration (the planned run it repeats for another seed); null: its own id.</param>
 public sealed record RunRecord(string Id, string Label, string Fingerprint, IReadOnlyDictionary<string, string> Tags, TrainingResult Result,
-    IReadOnlyList<LsuvLayerReport>? Lsuv, double Seconds);
+    IReadOnlyList<LsuvLayerReport>? Lsuv, double Seconds, ulong? Seed = null, string? Configuration = null);
 
 /// <summary>Runs an experiment's planned runs, caching each finished run as JSON so an interrupted sweep resumes where it stopped.</summary>
 public static class TrainingRunner
@@ -38,63 +41,127 @@ public static class TrainingRunner
     /// <summary>The cache file of a run.</summary>
     public static string RunPath(string directory, string id) => Path.Combine(directory, "runs", id + ".json");
 
-    /// <summary>Runs (or loads from the cache in <paramref name="directory"/>) every run of <paramref name="runs"/>, in order.</summary>
+    /// <summary>Runs (or loads from the cache in <paramref name="directory"/>) every run of <paramref name="runs"/>, in order, with the
+    /// seed of <paramref name="settings"/> only.</summary>
     /// <param name="runs">The plan.</param>
     /// <param name="data">The data.</param>
     /// <param name="settings">Seed and threads.</param>
     /// <param name="directory">Where runs/ID.json files are read and written; null to cache nothing.</param>
     /// <param name="log">Progress lines with ETA (may be null).</param>
-    public static IReadOnlyList<RunRecord> Run(IReadOnlyList<PlannedRun> runs, TrainingData data, TrainingSettings settings, string? directory, TextWriter? log = null)
+    public static IReadOnlyList<RunRecord> Run(IReadOnlyList<PlannedRun> runs, TrainingData data, TrainingSettings settings, string? directory, TextWriter? log = null) =>
+        Run(runs, data, settings, 1, directory, log, null);
+
+    /// <summary>Runs (or loads from the cache) every run of <paramref name="runs"/> for each of the <see cref="TrainingSettings.Seeds"/>
+    /// seeds Seed, Seed + 1, …: the run for seed Seed + k is exactly the one <c>--seed</c> Seed + k would train (its data order,
+    /// Shapeset stream, test set and initial weights), cached as ID-seed+k (ID for k = 0, so a one-seed cache is reused).</summary>
+    /// <param name="runs">The plan.</param>
+    /// <param name="data">The data of the first seed.</param>
+    /// <param name="settings">Seed, seeds and threads.</param>
+    /// <param name="directory">Where runs/ID.json files are read and written; null to cache nothing.</param>
+    /// <param name="log">Progress lines with ETA (may be null).</param>
+    /// <param name="progress">Receives the completed fraction of the training work in [0, 1] (may be null).</param>
+    /// <returns>The records, configuration by configuration, each in seed order.</returns>
+    public static IReadOnlyList<RunRecord> RunSeeds(IReadOnlyList<PlannedRun> runs, TrainingData data, TrainingSettings settings, string? directory, TextWriter? log = null,
+        IProgress<double>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return Run(runs, data, settings, settings.Seeds, directory, log, progress);
+    }
+
+    /// <summary>The id of the run of configuration <paramref name="id"/> for seed offset <paramref name="offset"/>.</summary>
+    public static string SeedRunId(string id, int offset) => offset == 0 ? id : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{id}-seed+{offset}");
+
+    private static IReadOnlyList<RunRecord> Run(IReadOnlyList<PlannedRun> runs, TrainingData data, TrainingSettings settings, int seeds, string? directory, TextWriter? log,
+        IProgress<double>? workDone)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(settings);
+        if (seeds < 1) throw new ArgumentException($"The number of seeds must be positive; got {seeds}.");
         if (directory is not null) Directory.CreateDirectory(Path.Combine(directory, "runs"));
-        var records = new RunRecord?[runs.Count];
-        var fingerprints = runs.Select(r => r.Fingerprint(data, settings.Seed)).ToArray();
+        ulong Seed(int k) => unchecked(settings.Seed + (ulong)k);
+        var datas = new TrainingData?[seeds];
+        datas[0] = data;
+        TrainingData DataOf(int k) => datas[k] ??= (settings with { Seed = Seed(k) }).OpenData();
+        var records = new RunRecord?[runs.Count, seeds];
+        // The data's name and test-set size are the same for every seed; the seed itself is part of the fingerprint.
+        var fingerprints = new string[runs.Count, seeds];
         for (int i = 0; i < runs.Count; i++)
-            if (directory is not null && TryLoad(RunPath(directory, runs[i].Id), fingerprints[i]) is { } cached)
+        {
+            for (int k = 0; k < seeds; k++)
             {
-                records[i] = cached;
-                log?.WriteLine($"[{i + 1}/{runs.Count}] {runs[i].Label}: cached ({Percent(cached.Result.FinalTestError)} test error)");
+                fingerprints[i, k] = runs[i].Fingerprint(data, Seed(k));
+                if (directory is not null && TryLoad(RunPath(directory, SeedRunId(runs[i].Id, k)), fingerprints[i, k]) is { } cached)
+                    records[i, k] = cached with { Seed = Seed(k), Configuration = runs[i].Id };
             }
+            var found = Enumerable.Range(0, seeds).Where(k => records[i, k] is not null).ToList();
+            if (log is null || found.Count == 0) continue;
+            if (found.Count == seeds)
+            {
+                var errors = found.Select(k => records[i, k]!.Result.FinalTestError).ToList();
+                log.WriteLine(seeds == 1 ? $"[{i + 1}/{runs.Count}] {runs[i].Label}: cached ({Percent(errors[0])} test error)"
+                    : $"[{i + 1}/{runs.Count}] {runs[i].Label}: cached, {seeds} seeds ({string.Join(", ", errors.Select(Percent))} test error)");
+            }
+            else
+            {
+                foreach (int k in found)
+                    log.WriteLine($"[{i + 1}/{runs.Count}] {runs[i].Label}, seed {Seed(k)}: cached ({Percent(records[i, k]!.Result.FinalTestError)} test error)");
+            }
+        }
         // Cost of a run ∝ updates × batch × weights; the ETA divides the remaining cost by the rate measured so far.
         double Cost(PlannedRun r) => (double)r.Trainer.Updates * r.Trainer.BatchSize * r.Model.Infer().Layers.Sum(l => l.Parameters.Sum(p => p.Shape.ElementCount));
-        double remaining = runs.Where((_, i) => records[i] is null).Sum(Cost), done = 0;
+        double remaining = 0, done = 0;
+        for (int i = 0; i < runs.Count; i++)
+            for (int k = 0; k < seeds; k++)
+                if (records[i, k] is null) remaining += Cost(runs[i]);
         var total = Stopwatch.StartNew();
         for (int i = 0; i < runs.Count; i++)
         {
-            if (records[i] is not null) continue;
-            var run = runs[i];
-            var clock = Stopwatch.StartNew();
-            var network = Network.Build(run.Model, settings.Root.Fold("model"), settings.Threads);
-            IReadOnlyList<LsuvLayerReport>? lsuv = null;
-            if (run.Lsuv)
+            for (int k = 0; k < seeds; k++)
             {
-                var x = new float[LsuvBatch * data.InputSize];
-                data.TrainBatch(0, LsuvBatch, x, new int[LsuvBatch]);
-                lsuv = Initialization.Lsuv.Apply(network, x, LsuvBatch);
+                if (records[i, k] is not null) continue;
+                var run = runs[i];
+                var runData = DataOf(k);
+                var root = PhiloxKey.FromSeed(Seed(k));
+                string label = seeds == 1 ? run.Label : $"{run.Label}, seed {Seed(k)}";
+                var clock = Stopwatch.StartNew();
+                var network = Network.Build(run.Model, root.Fold("model"), settings.Threads);
+                IReadOnlyList<LsuvLayerReport>? lsuv = null;
+                if (run.Lsuv)
+                {
+                    var x = new float[LsuvBatch * runData.InputSize];
+                    runData.TrainBatch(0, LsuvBatch, x, new int[LsuvBatch]);
+                    lsuv = Initialization.Lsuv.Apply(network, x, LsuvBatch);
+                }
+                var trainer = new Trainer(network, runData, run.Optimizer, run.Trainer);
+                double cost = Cost(run), lastReport = 0;
+                int index = i;
+                var progress = new SyncProgress(t =>
+                {
+                    workDone?.Report(Math.Min(1, (done + (double)t / run.Trainer.Updates * cost) / remaining));
+                    if (log is null || clock.Elapsed.TotalSeconds - lastReport < 5) return;
+                    lastReport = clock.Elapsed.TotalSeconds;
+                    double fraction = (double)t / run.Trainer.Updates;
+                    double rate = (done + fraction * cost) / total.Elapsed.TotalSeconds;
+                    double eta = rate > 0 ? (remaining - done - fraction * cost) / rate : double.NaN;
+                    log.WriteLine($"[{index + 1}/{runs.Count}] {label}: {t}/{run.Trainer.Updates} updates, ETA {Duration(eta)}");
+                });
+                var result = trainer.Run(progress);
+                done += cost;
+                string id = SeedRunId(run.Id, k);
+                var record = new RunRecord(id, run.Label, fingerprints[i, k], run.Tags, result, lsuv, Math.Round(clock.Elapsed.TotalSeconds, 2), Seed(k), run.Id);
+                if (directory is not null) WriteJson(RunPath(directory, id), record);
+                records[i, k] = record;
+                log?.WriteLine($"[{i + 1}/{runs.Count}] {label}: {Percent(result.FinalTestError)} test error, loss {result.FinalTestLoss:F3}" +
+                    $"{(result.Diverged ? " (diverged)" : "")} in {clock.Elapsed.TotalSeconds:F1} s; ETA {Duration(done < remaining ? (remaining - done) * total.Elapsed.TotalSeconds / done : 0)}");
             }
-            var trainer = new Trainer(network, data, run.Optimizer, run.Trainer);
-            double cost = Cost(run), lastReport = 0;
-            var progress = new SyncProgress(t =>
-            {
-                if (log is null || clock.Elapsed.TotalSeconds - lastReport < 5) return;
-                lastReport = clock.Elapsed.TotalSeconds;
-                double fraction = (double)t / run.Trainer.Updates;
-                double rate = (done + fraction * cost) / total.Elapsed.TotalSeconds;
-                double eta = rate > 0 ? (remaining - done - fraction * cost) / rate : double.NaN;
-                log.WriteLine($"[{i + 1}/{runs.Count}] {run.Label}: {t}/{run.Trainer.Updates} updates, ETA {Duration(eta)}");
-            });
-            var result = trainer.Run(progress);
-            done += cost;
-            var record = new RunRecord(run.Id, run.Label, fingerprints[i], run.Tags, result, lsuv, Math.Round(clock.Elapsed.TotalSeconds, 2));
-            if (directory is not null) WriteJson(RunPath(directory, run.Id), record);
-            records[i] = record;
-            log?.WriteLine($"[{i + 1}/{runs.Count}] {run.Label}: {Percent(result.FinalTestError)} test error, loss {result.FinalTestLoss:F3}" +
-                $"{(result.Diverged ? " (diverged)" : "")} in {clock.Elapsed.TotalSeconds:F1} s; ETA {Duration(done < remaining ? (remaining - done) * total.Elapsed.TotalSeconds / done : 0)}");
         }
-        return records.Select(r => r!).ToArray();
+        workDone?.Report(1);
+        var ordered = new List<RunRecord>(runs.Count * seeds);
+        for (int i = 0; i < runs.Count; i++)
+            for (int k = 0; k < seeds; k++)
+                ordered.Add(records[i, k]!);
+        return ordered;
     }
 
     /// <summary>Writes <paramref name="value"/> as indented JSON, atomically.</summary>

@@ -19,11 +19,16 @@ namespace WeightInit.Training.Experiments;
 /// <param name="Schedule">Learning-rate schedule in the text form of <see cref="LearningRateSchedule.Parse"/>; null for constant.</param>
 /// <param name="Architecture">For <c>he-depth</c>: "mlp" (dense layers, the default) or "conv" (3×3 convolutions, <see cref="Width"/> channels, dense head).</param>
 /// <param name="Activation">For <c>he-depth</c>: "relu" (the default) or "prelu" (learnable channel-wise PReLU, He's init with its slope).</param>
+/// <param name="Seeds">How many seeds (Seed, Seed + 1, …) an experiment trains each configuration for: its curves and tables give the mean ±
+/// the spread over them (<see cref="TrainingRunner.RunSeeds"/>).</param>
 public sealed record TrainingSettings(
     string Data = "shapeset", ulong Seed = 0, int? Updates = null, int? Width = null, IReadOnlyList<int>? Depths = null,
     double? LearningRate = null, int? BatchSize = null, int TestExamples = 2000, int Threads = 0, string? Schedule = null,
-    string? Architecture = null, string? Activation = null)
+    string? Architecture = null, string? Activation = null, int Seeds = TrainingSettings.DefaultSeeds)
 {
+    /// <summary>The default <see cref="Seeds"/>: three, the fewest that give a spread worth drawing.</summary>
+    public const int DefaultSeeds = 3;
+
     /// <summary>The values of <see cref="Architecture"/>.</summary>
     public static IReadOnlyList<string> Architectures { get; } = ["mlp", "conv"];
 
@@ -47,6 +52,7 @@ public sealed record TrainingSettings(
         if (BatchSize is < 1) throw new ArgumentException($"--batch must be positive; got {BatchSize}.");
         if (TestExamples < 1) throw new ArgumentException($"--test-examples must be positive; got {TestExamples}.");
         if (Threads < 0) throw new ArgumentException($"--threads must be ≥ 0; got {Threads}.");
+        if (Seeds < 1) throw new ArgumentException($"--seeds must be positive; got {Seeds}.");
         if (Schedule is not null) LearningRateSchedule.Parse(Schedule);
         CheckData();
         if (Architecture is not null && !Architectures.Contains(Architecture))
@@ -56,6 +62,7 @@ public sealed record TrainingSettings(
     }
 
     /// <summary>The root key.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public PhiloxKey Root => PhiloxKey.FromSeed(Seed);
 
     private void CheckData()

@@ -18,7 +18,7 @@ public class ConvergenceTests
     public void HeDepth_ThirtyLayerRelu_HeTrainsWhereXavierStalls()
     {
         var settings = new TrainingSettings("fashion-mnist", Seed: 1, Updates: 200, Width: 64, Depths: [30], TestExamples: 1000, Threads: 2);
-        var runs = Run(new HeDepthExperiment(), settings, r => r.Tags["init"] is "he fan_in" or "xavier fan_in");
+        var runs = Run(new HeDepthTrainingExperiment(), settings, r => r.Tags["init"] is "he fan_in" or "xavier fan_in");
         var he = runs.Single(r => r.Tags["init"] == "he fan_in").Result;
         var xavier = runs.Single(r => r.Tags["init"] == "xavier fan_in").Result;
         Assert.False(he.Diverged);

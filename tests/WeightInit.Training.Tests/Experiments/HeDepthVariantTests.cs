@@ -13,14 +13,14 @@ public class HeDepthVariantTests
     private static IReadOnlyList<RunRecord> Run(TrainingSettings settings)
     {
         var data = settings.OpenData();
-        return TrainingRunner.Run(new HeDepthExperiment().Plan(settings, data), data, settings, directory: null);
+        return TrainingRunner.Run(new HeDepthTrainingExperiment().Plan(settings, data), data, settings, directory: null);
     }
 
     [Fact]
     public void Conv_PlansThreeByThreeConvStacksWithADenseHead()
     {
         var settings = Tiny("conv", null) with { Depths = [22, 30] };
-        var plan = new HeDepthExperiment().Plan(settings, settings.OpenData());
+        var plan = new HeDepthTrainingExperiment().Plan(settings, settings.OpenData());
         Assert.Equal(8, plan.Count);
         foreach (var run in plan)
         {
@@ -59,7 +59,7 @@ public class HeDepthVariantTests
     public void PRelu_UsesLearnableChannelWiseSlopes_AndHeInitWithTheSlope()
     {
         var settings = Tiny(null, "prelu");
-        var plan = new HeDepthExperiment().Plan(settings, settings.OpenData());
+        var plan = new HeDepthTrainingExperiment().Plan(settings, settings.OpenData());
         Assert.Equal(["prelu3-xavier-fan_in", "prelu3-xavier-fan_out", "prelu3-he-fan_in", "prelu3-he-fan_out"], plan.Select(r => r.Id));
         Assert.Equal("he_normal(mode=fan_in, negative_slope=0.25)", plan[2].Model.WeightInitializer);
         Assert.Equal("he_normal(mode=fan_out, negative_slope=0.25)", plan[3].Model.WeightInitializer);
@@ -103,8 +103,9 @@ public class HeDepthVariantTests
     {
         var settings = Tiny(null, null) with { LearningRate = 0.025 };
         var data = settings.OpenData();
-        var outcome = new HeDepthExperiment().Summarize(Run(settings), settings, data);
-        Assert.True(outcome.Markdown.Contains("SGD lr 0.025, momentum 0.9, weight decay 5e-4, batch 2, 3 updates.", StringComparison.Ordinal), outcome.Markdown);
-        Assert.DoesNotContain("{", outcome.Markdown, StringComparison.Ordinal);
+        var outcome = new HeDepthTrainingExperiment().Summarize(Run(settings), settings, DataFacts.Of(data));
+        string prose = string.Join("\n", outcome.Paragraphs);
+        Assert.True(prose.Contains("SGD lr 0.025, momentum 0.9, weight decay 5e-4, batch 2, 3 updates.", StringComparison.Ordinal), prose);
+        Assert.DoesNotContain("{", prose, StringComparison.Ordinal);
     }
 }

@@ -38,10 +38,17 @@ public sealed class SvgChart
     /// <summary>Chart title, drawn above the plot; <see langword="null"/> for none.</summary>
     public string? Title { get; init; }
 
-    /// <summary>Width in CSS pixels (at least <see cref="MinimumSize"/>); 640 by default.</summary>
-    public int Width { get; init; } = 640;
+    /// <summary>Width of the report's text column, the default <see cref="Width"/>: a figure fills the column.</summary>
+    public const int DefaultWidth = 940;
 
-    /// <summary>Height in CSS pixels without notes (at least <see cref="MinimumSize"/>); 400 by default.</summary>
+    /// <summary>A log-y chart whose drawn values span more than this factor gets a linear zoom panel (see <see cref="LinearZoom"/>).</summary>
+    public const double ZoomThreshold = 1e6;
+
+    /// <summary>Width in CSS pixels (at least <see cref="MinimumSize"/>); <see cref="DefaultWidth"/> by default.</summary>
+    public int Width { get; init; } = DefaultWidth;
+
+    /// <summary>Height in CSS pixels of the title, plot and x axis (at least <see cref="MinimumSize"/>); 400 by default. The zoom
+    /// panel, the legend and the notes, drawn below, add to it.</summary>
     public int Height { get; init; } = 400;
 
     /// <summary>The horizontal axis.</summary>
@@ -53,8 +60,15 @@ public sealed class SvgChart
     /// <summary>How several histograms share their bins.</summary>
     public HistogramLayout HistogramLayout { get; init; } = HistogramLayout.Overlaid;
 
-    /// <summary>Whether the legend is drawn (right of the plot).</summary>
+    /// <summary>Whether the legend is drawn (below the plot, in columns, so it never covers data nor narrows the plot).</summary>
     public bool ShowLegend { get; init; } = true;
+
+    /// <summary>
+    /// Whether a log-y chart whose drawn values span more than <see cref="ZoomThreshold"/> also draws, below it, a
+    /// linear-scale panel of the line series whose values stay within a factor 100 (with their bands): on such an axis
+    /// the series of moderate size collapse onto one line. True by default; a heatmap chart never zooms.
+    /// </summary>
+    public bool LinearZoom { get; init; } = true;
 
     /// <summary>The heatmap layer, drawn beneath every series, or <see langword="null"/>.</summary>
     public Heatmap? Heatmap { get; private set; }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using WeightInit.Analysis.Experiments;
+using WeightInit.Reporting;
 using WeightInit.Reporting.Tests;
 using WeightInit.Tests.Oracles;
 
@@ -49,6 +50,46 @@ public class ExperimentReportTests
     }
 
     [Fact]
+    public void EveryLogFigure_SpanningMoreThan10To6_HasALinearZoomPanel_AndNoOtherFigureHasOne()
+    {
+        // Issue 15: on log axes spanning 10³⁰–10⁶⁰ LeCun, He and Xavier (Figs 1, 2, 9, 10) and 1/√L vs 1/√(2L) (Fig 15)
+        // collapse onto one line. The span is taken here from the series' own data: every finite positive y (lines, band edges).
+        var zoomed = new List<string>();
+        foreach (var r in QuickReport.Results)
+            foreach (var (chart, _) in r.Figures)
+            {
+                var ys = chart.Series.SelectMany(s => s switch
+                {
+                    LineSeries l => l.Y.Where((_, i) => double.IsFinite(l.X[i])),
+                    BandSeries b => b.Lower.Concat(b.Upper).Where((_, i) => double.IsFinite(b.X[i % b.X.Count])),
+                    _ => [],
+                }).Where(v => double.IsFinite(v) && v > 0).ToList();
+                // A zoom needs something to show: a line whose drawn values stay within a factor 100. (The Jacobian spectra span
+                // 10⁸ but each curve spans it too, so they are told apart on the log axis and get no zoom.)
+                bool anyStable = chart.Series.OfType<LineSeries>().Any(l =>
+                {
+                    var v = l.Y.Where((y, i) => double.IsFinite(l.X[i]) && double.IsFinite(y) && y > 0).ToList();
+                    return v.Count > 0 && v.Max() / v.Min() <= 100;
+                });
+                bool spans = chart.YAxis.Scale == AxisScale.Log10 && chart.Heatmap is null && ys.Count > 0 && ys.Max() / ys.Min() > 1e6 && anyStable;
+                string svg = chart.ToSvg();
+                Assert.True(spans == svg.Contains("data-panel=\"zoom\"", StringComparison.Ordinal), $"{r.Name}, '{chart.Title}': spans > 10⁶ with a stable curve: {spans}, but the zoom panel is {(spans ? "missing" : "there")}");
+                if (spans) zoomed.Add(chart.Title!);
+            }
+
+        Assert.Equal(["10 layers: std of activations per layer", "50 layers: std of activations per layer", "22 layers: E[x²] of activations per layer",
+            "30 layers: E[x²] of activations per layer", "Output variance / input variance against depth"], zoomed);
+
+        // What the zoom is for: the stable curves are in it, the exploding one is not.
+        var residual = QuickReport.Results.Single(r => r.Name == "residual").Figures.Single().Chart;
+        var zoom = System.Xml.Linq.XDocument.Parse(residual.ToSvg()).Descendants().Single(e => (string?)e.Attribute("data-panel") == "zoom" && e.Name.LocalName == "svg");
+        var inZoom = zoom.Descendants().Select(e => (string?)e.Attribute("data-series")).OfType<string>().ToHashSet();
+        Assert.Contains("α = 1/√L", inZoom);
+        Assert.Contains("α = 1/√(2L)", inZoom);
+        Assert.DoesNotContain("α = 1", inZoom);
+    }
+
+    [Fact]
     public void ResultsJson_SameSeed_ByteIdentical_AndWellFormed()
     {
         var names = new[] { "symmetry", "caffe-fans", "residual" };
@@ -65,7 +106,7 @@ public class ExperimentReportTests
         Assert.Contains("Valid experiments: symmetry, deep-matmul", Assert.Throws<ArgumentException>(() => ReportRunner.Select(["nope"])).Message);
 
     [OracleFact(Oracle.Chromium)]
-    public async Task FullQuickReport_InChromium_EveryFigureRenders()
+    public async Task FullQuickReport_InChromium_EveryFigureRendersAndIsLaidOutCleanlyAt1400px()
     {
         string directory = Path.Combine(Path.GetTempPath(), "weightinit-report-" + Guid.NewGuid().ToString("N"));
         try
@@ -74,7 +115,9 @@ public class ExperimentReportTests
             Assert.Equal(["index.html", "report.md", "results.json"], files.Select(Path.GetFileName));
             Assert.Empty(Directory.GetDirectories(directory)); // the staging folder is gone
             int figures = QuickReport.Results.Sum(r => r.Figures.Count);
-            await BrowserCheck.AssertRendersAsync(files[0], figures);
+            // Screenshots go to the test output (bin/…/figures-1400px), never to the repository; look at them.
+            await BrowserCheck.AssertRendersAsync(files[0], figures, checkLayout: true,
+                screenshotDirectory: Path.Combine(AppContext.BaseDirectory, "figures-1400px"));
         }
         finally
         {

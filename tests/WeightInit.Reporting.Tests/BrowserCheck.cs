@@ -26,13 +26,7 @@ public static class BrowserCheck
         Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
         string url = new Uri(path).AbsoluteUri;
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            Timeout = 60_000,
-        });
+        await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = ViewportWidth, Height = 900 } });
         var problems = new List<string>();
         var requests = new List<string>();
@@ -90,11 +84,24 @@ public static class BrowserCheck
         Assert.Equal([url], requests);
     }
 
+    /// <summary>Starts Debian's chromium headless (after checking that it and Playwright's driver are there).</summary>
+    public static Task<IBrowser> LaunchAsync(IPlaywright playwright)
+    {
+        ArgumentNullException.ThrowIfNull(playwright);
+        return playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            Timeout = 60_000,
+        });
+    }
+
     /// <summary>
     /// Measures every <c>figure &gt; svg</c> as the browser laid it out (getBoundingClientRect of the drawn elements, not the
     /// renderer's numbers) and lists what is wrong: a plot area (<c>.plot-area</c>) narrower than two-thirds of the column
     /// the figure sits in; two series (<c>.series</c>, with their <c>.markers</c>) with the same computed colour, dash
-    /// and marker; a legend (<c>.legend</c>) over any data mark; a data mark cut by its plot's clip (<c>svg.plot</c>); a
+    /// and marker; a legend (<c>.legend</c>) over any data mark; a data mark cut by its panel's clip (the <c>.plot-area</c> of its <c>svg.plot</c>'s <c>data-panel</c>); a
     /// text element outside the figure, over another text, or shortened with "…".
     /// </summary>
     public const string LayoutScript = """
@@ -133,10 +140,14 @@ public static class BrowserCheck
               .filter(e => e.children.length === 0);
             const legend = svg.querySelector('.legend');
             for (const m of marks) {
-              const plot = box(m.closest('svg.plot'));
+              // The clip is the panel's frame: a nested svg's own box can grow to what it holds.
+              const panel = m.closest('svg.plot').getAttribute('data-panel');
+              const plot = box(svg.querySelector(`.plot-area[data-panel="${panel}"]`) ?? m.closest('svg.plot'));
               const b = box(m);
               if (!m.closest('.band') && !inside(b, plot, 1)) out.push(`${name}: a mark of '${m.closest('[data-series]')?.getAttribute('data-series')}' ${fmt(b)} is cut by its plot ${fmt(plot)}`);
-              if (legend && overlap(box(legend), clip(b, plot)) > 0) out.push(`${name}: the legend ${fmt(box(legend))} covers a mark of '${m.closest('[data-series]')?.getAttribute('data-series')}' ${fmt(clip(b, plot))}`);
+              // A straight line's box has no height (or width): grown by the stroke's half-width it still has an area to meet.
+              const drawn = clip(new DOMRect(b.left - 1, b.top - 1, b.width + 2, b.height + 2), plot);
+              if (legend && overlap(box(legend), drawn) > 0) out.push(`${name}: the legend ${fmt(box(legend))} covers a mark of '${m.closest('[data-series]')?.getAttribute('data-series')}' ${fmt(drawn)}`);
             }
             const frame = box(svg);
             const texts = Array.from(svg.querySelectorAll('text')).filter(t => t.textContent.trim().length > 0);

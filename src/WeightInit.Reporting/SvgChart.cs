@@ -80,13 +80,19 @@ public sealed class SvgChart
 
     /// <summary>How each legend entry is drawn — colour, line pattern (null: no line), marker shape (null: none), histogram
     /// bars — in legend order: what a reader tells the series apart by.</summary>
-    public IReadOnlyList<SeriesStyle> LegendStyles() => _entries.Where(e => e.InLegend).Select(e => e.Series switch
+    public IReadOnlyList<SeriesStyle> LegendStyles() => _entries.Where(e => e.InLegend).Select(Style).ToList();
+
+    /// <summary>Every series in drawing order with its style and whether it has a legend entry of its own (a mean ± spread
+    /// band has none: its line's entry shows it): what another renderer (e.g. the PNG writer) needs to draw the same chart.</summary>
+    public IReadOnlyList<ChartLayer> Layers() => _entries.Select(e => new ChartLayer(e.Series, Style(e), e.InLegend)).ToList();
+
+    private static SeriesStyle Style(ChartEntry e) => e.Series switch
     {
         LineSeries line => new SeriesStyle(line.Name, ChartColors.Series(e.Color), line.ShowLine ? line.Dash : null,
             SvgChartRenderer.HasMarkers(line, e.Color) ? SvgChartRenderer.MarkerShape(e.Color) : null, e.LegendBand, Bars: false),
         HistogramSeries h => new SeriesStyle(h.Name, ChartColors.Series(e.Color), null, null, Band: false, Bars: true),
         var other => new SeriesStyle(other.Name, ChartColors.Series(e.Color), null, null, Band: true, Bars: false),
-    }).ToList();
+    };
 
     /// <summary>Adds a line through (x[i], y[i]); non-finite y values break the line and are noted.</summary>
     /// <param name="name">Legend label.</param>
@@ -236,6 +242,12 @@ public sealed record SeriesStyle(string Name, string Color, LineDash? Line, stri
     /// <summary>What tells it apart from the other entries of its figure: colour, line, marker, bars.</summary>
     public (string Color, LineDash? Line, string? Marker, bool Bars) Look => (Color, Line, Marker, Bars);
 }
+
+/// <summary>One series of a chart as drawn (see <see cref="SvgChart.Layers"/>).</summary>
+/// <param name="Series">The data.</param>
+/// <param name="Style">Colour, line, marker.</param>
+/// <param name="InLegend">Whether it has a legend entry of its own.</param>
+public sealed record ChartLayer(ChartSeries Series, SeriesStyle Style, bool InLegend);
 
 /// <summary>A series with its colour slot and legend role.</summary>
 /// <param name="Series">The data.</param>

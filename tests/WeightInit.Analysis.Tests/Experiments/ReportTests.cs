@@ -90,6 +90,45 @@ public class ExperimentReportTests
     }
 
     [Fact]
+    public void Write_EveryFigure_AlsoAsItsSvgAndADecodablePngOfItsSize()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "weightinit-figures-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            ReportRunner.Write(QuickReport.Results, Quick, "test", directory);
+            var charts = QuickReport.Results.SelectMany(r => r.Figures).Select(f => f.Chart).ToList();
+            string folder = Path.Combine(directory, "figures");
+            Assert.Equal(charts.Count * 2, Directory.GetFiles(folder).Length);
+            for (int i = 0; i < charts.Count; i++)
+            {
+                string name = $"figure-{i + 1:D2}";
+                Assert.Equal("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + charts[i].ToSvg(), File.ReadAllText(Path.Combine(folder, name + ".svg")));
+                byte[] png = File.ReadAllBytes(Path.Combine(folder, name + ".png"));
+                // PNG: the 8-byte signature, then the IHDR chunk (length 13) with width and height, big-endian.
+                Assert.True(png.Length > 1000, $"{name}.png has {png.Length} bytes");
+                Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, png[..8]);
+                Assert.Equal(new byte[] { 0, 0, 0, 13, (byte)'I', (byte)'H', (byte)'D', (byte)'R' }, png[8..16]);
+                Assert.Equal(charts[i].Width, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)));
+                Assert.Equal(charts[i].Height, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
+                Assert.Equal("IEND", System.Text.Encoding.ASCII.GetString(png, png.Length - 8, 4));
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Png_SameChartTwice_SameBytesOnThisMachine()
+    {
+        // Reproducible within one machine (same ScottPlot, SkiaSharp, fonts); across machines the fonts may differ, so the PNG is
+        // outside the report's byte-identical guarantees (docs/reporting.md).
+        var chart = QuickReport.Results.SelectMany(r => r.Figures).First().Chart;
+        Assert.Equal(WeightInit.Reporting.Png.PngChart.Render(chart), WeightInit.Reporting.Png.PngChart.Render(chart));
+    }
+
+    [Fact]
     public void ResultsJson_SameSeed_ByteIdentical_AndWellFormed()
     {
         var names = new[] { "symmetry", "caffe-fans", "residual" };
@@ -113,7 +152,7 @@ public class ExperimentReportTests
         {
             var files = ReportRunner.Write(QuickReport.Results, Quick, "test", directory);
             Assert.Equal(["index.html", "report.md", "results.json"], files.Select(Path.GetFileName));
-            Assert.Empty(Directory.GetDirectories(directory)); // the staging folder is gone
+            Assert.Equal(["figures"], Directory.GetDirectories(directory).Select(Path.GetFileName)); // the staging folder is gone
             int figures = QuickReport.Results.Sum(r => r.Figures.Count);
             // Screenshots go to the test output (bin/…/figures-1400px), never to the repository; look at them.
             await BrowserCheck.AssertRendersAsync(files[0], figures, checkLayout: true,

@@ -27,6 +27,9 @@ internal sealed class SvgChartRenderer
     /// <summary>Fraction of the data's span (of its log span on a log axis) added at each end of an x axis that ends at the data.</summary>
     private const double AxisEndPadding = 0.02;
 
+    /// <summary>Like <see cref="AxisEndPadding"/> for a y axis (plots are shorter than wide, so a marker takes more of the span).</summary>
+    private const double AxisYPadding = 0.04;
+
     /// <summary>Height of the zoom panel's plot as a share of the main plot's.</summary>
     private const double ZoomHeightShare = 0.6;
 
@@ -68,10 +71,12 @@ internal sealed class SvgChartRenderer
         double top = _chart.Title is null ? 12 : 38;
         double axisBlock = 30 + (x.Title is null ? 0 : 20);
         double plotHeight = _chart.Height - top - axisBlock;
-        var yTicks = AxisTicks.ForAxis(HeatmapFitted(y, _chart.Heatmap?.YEdges), yRange.Min, yRange.Max, Math.Clamp((int)(plotHeight / 60), 2, 8));
+        // Histogram bars stand on zero: a linear y axis under them starts there instead of below it.
+        bool floorAtZero = y.Scale == AxisScale.Linear && yRange.Min == 0 && _chart.Entries.Any(e => e.Series is HistogramSeries);
+        var yTicks = AxisTicks.ForAxis(EndAtData(HeatmapFitted(y, _chart.Heatmap?.YEdges), yRange, AxisYPadding, floorAtZero), yRange.Min, yRange.Max, Math.Clamp((int)(plotHeight / 60), 2, 8));
         double zoomHeight = Math.Max(120, Math.Round(plotHeight * ZoomHeightShare));
         var zoomAxis = AxisOptions.Linear(y.Title is null ? "linear scale" : y.Title + " (linear)");
-        var zoomTicks = zoom is null ? null : AxisTicks.ForAxis(zoomAxis, zoom.Y.Min, zoom.Y.Max, Math.Clamp((int)(zoomHeight / 50), 2, 6));
+        var zoomTicks = zoom is null ? null : AxisTicks.ForAxis(EndAtData(zoomAxis, zoom.Y, AxisYPadding), zoom.Y.Min, zoom.Y.Max, Math.Clamp((int)(zoomHeight / 50), 2, 6));
         double yLabelWidth = yTicks.MajorTicks.Concat(zoomTicks?.MajorTicks ?? []).Select(t => LabelWidth(t, FontSize)).DefaultIfEmpty(0).Max();
         double left = 10 + (y.Title is null ? 0 : 20) + yLabelWidth + 8;
 
@@ -87,7 +92,7 @@ internal sealed class SvgChartRenderer
                 $"A chart of {_chart.Width} × {_chart.Height} px leaves too little room for the plot ({plotWidth:F0} × {plotHeight:F0} px) beside its labels; make it larger or shorten the labels.");
         }
 
-        var xTicks = AxisTicks.ForAxis(EndAtData(HeatmapFitted(x, _chart.Heatmap?.XEdges), xRange), xRange.Min, xRange.Max, Math.Clamp((int)(plotWidth / 90), 2, 10));
+        var xTicks = AxisTicks.ForAxis(EndAtData(HeatmapFitted(x, _chart.Heatmap?.XEdges), xRange, AxisEndPadding), xRange.Min, xRange.Max, Math.Clamp((int)(plotWidth / 90), 2, 10));
         var xMap = new AxisMap(x, xTicks.Min, xTicks.Max, 0, plotWidth);
         var yMap = new AxisMap(y, yTicks.Min, yTicks.Max, plotHeight, 0);
 
@@ -358,9 +363,10 @@ internal sealed class SvgChartRenderer
         return drawable.Count < 2 ? axis : axis with { Min = drawable[0], Max = drawable[^1] };
     }
 
-    /// <summary>An x axis without set limits ends at the data (widened by <see cref="AxisEndPadding"/> of its span, so the end
-    /// markers are not cut by the plot's clip) instead of at the next nice tick: 50 layers do not run the axis to 60.</summary>
-    private static AxisOptions EndAtData(AxisOptions axis, Range data)
+    /// <summary>An axis without set limits ends at the data (widened by <paramref name="padding"/> of its span, so the end
+    /// markers are not cut by the plot's clip) instead of at the next nice tick: 50 layers do not run the axis to 60, and
+    /// a curve whose top lands on a tick keeps its markers whole.</summary>
+    private static AxisOptions EndAtData(AxisOptions axis, Range data, double padding, bool floorAtZero = false)
     {
         if (axis.Min is not null || axis.Max is not null || !(data.Min < data.Max))
         {
@@ -374,7 +380,7 @@ internal sealed class SvgChartRenderer
                 return axis;
             }
 
-            double factor = Math.Pow(data.Max / data.Min, AxisEndPadding);
+            double factor = Math.Pow(data.Max / data.Min, padding);
             return axis with { Min = data.Min / factor, Max = data.Max * factor };
         }
 
@@ -383,8 +389,8 @@ internal sealed class SvgChartRenderer
             return axis;
         }
 
-        double pad = (data.Max - data.Min) * AxisEndPadding;
-        return axis with { Min = data.Min - pad, Max = data.Max + pad };
+        double pad = (data.Max - data.Min) * padding;
+        return axis with { Min = floorAtZero ? 0 : data.Min - pad, Max = data.Max + pad };
     }
 
     private static Range RangeOf(List<double> values, AxisOptions axis)

@@ -12,7 +12,7 @@ public class BrowserRenderTests
         try
         {
             string path = HtmlReport.Write(SampleReport.Build(), directory);
-            await BrowserCheck.AssertRendersAsync(path, SampleReport.FigureCount);
+            await BrowserCheck.AssertRendersAsync(path, SampleReport.FigureCount, checkLayout: true);
         }
         finally
         {

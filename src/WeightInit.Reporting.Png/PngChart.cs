@@ -6,11 +6,11 @@ namespace WeightInit.Reporting.Png;
 /// <summary>
 /// Draws an <see cref="SvgChart"/> as a PNG with ScottPlot 5: the same series, colours, dashes, markers, axes (log and
 /// symlog axes as log10 / symlog-transformed values with matching tick labels), bands, step-outline histograms and heatmap
-/// with colour bar, legend below the plot.
+/// with colour bar, legend below the plot, and the linear zoom panel below that where the SVG has one.
 /// </summary>
 /// <remarks>
-/// <para>What the PNG leaves out: the linear zoom panel and the notes under the chart (both are in the SVG and the report's
-/// text). A log colour scale is drawn as the colour of log10 of the value, its colour bar titled so.</para>
+/// <para>What the PNG leaves out: the notes under the chart (they are in the SVG and the report's text); the linear zoom
+/// panel is drawn below the main one, as in the SVG. A log colour scale is drawn as the colour of log10 of the value, its colour bar titled so.</para>
 /// <para>The bytes are reproducible on one machine (same ScottPlot, SkiaSharp and fonts), but text is rasterised with the
 /// fonts found at run time, so they are not promised to be identical across machines; the byte-identical guarantees of
 /// the report (results.json, the SVG) do not cover the PNG.</para>
@@ -20,14 +20,40 @@ public static class PngChart
     /// <summary>The PNG file signature, the first eight bytes of every PNG.</summary>
     public static ReadOnlySpan<byte> Signature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
-    /// <summary>Draws <paramref name="chart"/> at its own width and height.</summary>
+    /// <summary>Height of the zoom panel's image as a share of <see cref="SvgChart.Height"/>.</summary>
+    public const double ZoomHeightShare = 0.6;
+
+    /// <summary>Draws <paramref name="chart"/> at its own width and height; a chart with a linear zoom panel
+    /// (<see cref="SvgChart.ZoomLayers"/>) gets it below, <see cref="ZoomHeightShare"/> of that height more.</summary>
     /// <param name="chart">The chart.</param>
     /// <returns>The PNG bytes.</returns>
     public static byte[] Render(SvgChart chart)
     {
         ArgumentNullException.ThrowIfNull(chart);
-        using var plot = Build(chart);
-        return plot.GetImageBytes(chart.Width, chart.Height, ImageFormat.Png);
+        using var plot = Build(chart, chart.Layers(), chart.YAxis, chart.Title, withHeatmap: true);
+        var zoomLayers = chart.ZoomLayers();
+        if (zoomLayers.Count == 0)
+        {
+            return plot.GetImageBytes(chart.Width, chart.Height, ImageFormat.Png);
+        }
+
+        int zoomHeight = (int)Math.Round(chart.Height * ZoomHeightShare);
+        using var top = SkiaSharp.SKBitmap.Decode(plot.GetImageBytes(chart.Width, chart.Height, ImageFormat.Png));
+
+        // The zoom shares the main panel's x range and data-area edges (so the two x axes line up); its legend is the one above.
+        var zoomAxis = AxisOptions.Linear("linear scale");
+        using var zoom = Build(chart, zoomLayers, zoomAxis, "Linear scale: the series that stay within a factor 100", withHeatmap: false, legend: false);
+        zoom.Axes.SetLimitsX(plot.Axes.GetLimits().Left, plot.Axes.GetLimits().Right);
+        var dataRect = plot.RenderManager.LastRender.DataRect;
+        zoom.Layout.Fixed(new PixelPadding(dataRect.Left, chart.Width - dataRect.Right, 50, 36));
+        using var bottom = SkiaSharp.SKBitmap.Decode(zoom.GetImageBytes(chart.Width, zoomHeight, ImageFormat.Png));
+        using var surface = SkiaSharp.SKSurface.Create(new SkiaSharp.SKImageInfo(chart.Width, chart.Height + zoomHeight));
+        surface.Canvas.Clear(SkiaSharp.SKColors.White);
+        surface.Canvas.DrawBitmap(top, 0, 0);
+        surface.Canvas.DrawBitmap(bottom, 0, chart.Height);
+        using var image = surface.Snapshot();
+        using var data = image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
     }
 
     /// <summary>Writes <paramref name="chart"/> as a PNG file.</summary>
@@ -35,44 +61,50 @@ public static class PngChart
     /// <param name="path">The file to create or replace.</param>
     public static void Write(SvgChart chart, string path) => File.WriteAllBytes(path, Render(chart));
 
-    private static Plot Build(SvgChart chart)
+    /// <summary>One panel: <paramref name="layers"/> of <paramref name="chart"/> over its x axis and <paramref name="yAxis"/>.</summary>
+    private static Plot Build(SvgChart chart, IReadOnlyList<ChartLayer> layers, AxisOptions yAxis, string? title, bool withHeatmap, bool legend = true)
     {
         var plot = new Plot();
         plot.Font.Automatic();
-        if (chart.Title is not null) plot.Title(chart.Title);
+        var axes = new Axes(chart.XAxis, yAxis);
+        if (title is not null) plot.Title(title);
         if (chart.XAxis.Title is not null) plot.XLabel(chart.XAxis.Title);
-        if (chart.YAxis.Title is not null) plot.YLabel(chart.YAxis.Title);
+        if (yAxis.Title is not null) plot.YLabel(yAxis.Title);
 
-        if (chart.Heatmap is { } heatmap) AddHeatmap(plot, chart, heatmap);
+        if (withHeatmap && chart.Heatmap is { } heatmap) AddHeatmap(plot, axes, heatmap);
 
-        foreach (var layer in chart.Layers())
+        foreach (var layer in layers)
         {
             switch (layer.Series)
             {
-                case BandSeries band: AddBand(plot, chart, band, layer.Style); break;
+                case BandSeries band: AddBand(plot, axes, band, layer.Style); break;
             }
         }
 
-        foreach (var layer in chart.Layers())
+        foreach (var layer in layers)
         {
             switch (layer.Series)
             {
-                case LineSeries line: AddLine(plot, chart, line, layer); break;
-                case HistogramSeries histogram: AddHistogram(plot, chart, histogram, layer); break;
+                case LineSeries line: AddLine(plot, axes, line, layer); break;
+                case HistogramSeries histogram: AddHistogram(plot, axes, histogram, layer); break;
             }
         }
 
         Ticks(plot.Axes.Bottom, chart.XAxis);
-        Ticks(plot.Axes.Left, chart.YAxis);
+        Ticks(plot.Axes.Left, yAxis);
         plot.Axes.Margins(horizontal: 0.02, vertical: 0.05);
         plot.Axes.AutoScale();
         var limits = plot.Axes.GetLimits();
         plot.Axes.SetLimits(
             chart.XAxis.Min is { } x0 ? Transform(chart.XAxis, x0) : limits.Left, chart.XAxis.Max is { } x1 ? Transform(chart.XAxis, x1) : limits.Right,
-            chart.YAxis.Min is { } y0 ? Transform(chart.YAxis, y0) : limits.Bottom, chart.YAxis.Max is { } y1 ? Transform(chart.YAxis, y1) : limits.Top);
-        if (chart.ShowLegend && chart.Layers().Count(l => l.InLegend) > 1) plot.ShowLegend(Edge.Bottom);
+            yAxis.Min is { } y0 ? Transform(yAxis, y0) : limits.Bottom, yAxis.Max is { } y1 ? Transform(yAxis, y1) : limits.Top);
+        if (legend && chart.ShowLegend && layers.Count(l => l.InLegend) > 1) plot.ShowLegend(Edge.Bottom);
+        else plot.HideLegend();
         return plot;
     }
+
+    /// <summary>The two axes a panel draws against (the zoom panel has its own y axis).</summary>
+    private sealed record Axes(AxisOptions XAxis, AxisOptions YAxis);
 
     private static double Transform(AxisOptions axis, double value) => axis.Scale switch
     {
@@ -101,7 +133,7 @@ public static class PngChart
     }
 
     /// <summary>The points of a series that its axes can show, split where one cannot (a gap, as in the SVG).</summary>
-    private static List<(double[] X, double[] Y)> Segments(SvgChart chart, IReadOnlyList<double> xs, IReadOnlyList<double> ys)
+    private static List<(double[] X, double[] Y)> Segments(Axes chart, IReadOnlyList<double> xs, IReadOnlyList<double> ys)
     {
         var segments = new List<(double[] X, double[] Y)>();
         var x = new List<double>();
@@ -125,7 +157,7 @@ public static class PngChart
 
     private static bool Drawable(AxisOptions axis, double value) => double.IsFinite(value) && (axis.Scale != AxisScale.Log10 || value > 0);
 
-    private static void AddLine(Plot plot, SvgChart chart, LineSeries line, ChartLayer layer)
+    private static void AddLine(Plot plot, Axes chart, LineSeries line, ChartLayer layer)
     {
         var color = Color.FromHex(layer.Style.Color);
         bool first = true;
@@ -159,7 +191,7 @@ public static class PngChart
         _ => MarkerShape.FilledCircle,
     };
 
-    private static void AddBand(Plot plot, SvgChart chart, BandSeries band, SeriesStyle style)
+    private static void AddBand(Plot plot, Axes chart, BandSeries band, SeriesStyle style)
     {
         var color = Color.FromHex(style.Color).WithAlpha(0.2);
         var lower = Segments(chart, band.X, band.Lower);
@@ -174,7 +206,7 @@ public static class PngChart
     }
 
     /// <summary>A histogram as its step outline (no fill to blend with the others).</summary>
-    private static void AddHistogram(Plot plot, SvgChart chart, HistogramSeries histogram, ChartLayer layer)
+    private static void AddHistogram(Plot plot, Axes chart, HistogramSeries histogram, ChartLayer layer)
     {
         var x = new List<double>();
         var y = new List<double>();
@@ -203,7 +235,7 @@ public static class PngChart
         if (layer.InLegend) outline.LegendText = histogram.Name;
     }
 
-    private static void AddHeatmap(Plot plot, SvgChart chart, Heatmap heatmap)
+    private static void AddHeatmap(Plot plot, Axes chart, Heatmap heatmap)
     {
         int rows = heatmap.Values.GetLength(0), cols = heatmap.Values.GetLength(1);
         bool log = heatmap.ColorScale == AxisScale.Log10;

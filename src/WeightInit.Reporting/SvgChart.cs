@@ -86,6 +86,11 @@ public sealed class SvgChart
     /// band has none: its line's entry shows it): what another renderer (e.g. the PNG writer) needs to draw the same chart.</summary>
     public IReadOnlyList<ChartLayer> Layers() => _entries.Select(e => new ChartLayer(e.Series, Style(e), e.InLegend)).ToList();
 
+    /// <summary>The series that the linear zoom panel redraws (see <see cref="LinearZoom"/>), in drawing order; empty when the
+    /// chart gets no zoom panel.</summary>
+    public IReadOnlyList<ChartLayer> ZoomLayers() =>
+        new SvgChartRenderer(this).ZoomEntries().Select(e => new ChartLayer(e.Series, Style(e), e.InLegend)).ToList();
+
     private static SeriesStyle Style(ChartEntry e) => e.Series switch
     {
         LineSeries line => new SeriesStyle(line.Name, ChartColors.Series(e.Color), line.ShowLine ? line.Dash : null,

@@ -197,6 +197,13 @@ internal sealed class SvgChartRenderer
     /// moderate size onto one line; the zoom panel redraws on a linear axis the line series whose drawn values stay within
     /// a factor <see cref="ZoomStableSpan"/> (with their bands), so that they can be told apart.
     /// </summary>
+    /// <summary>The series the zoom panel draws (none when the chart gets no zoom panel), for other renderers.</summary>
+    internal IReadOnlyList<ChartEntry> ZoomEntries()
+    {
+        CollectRanges(out _, out var yRange);
+        return ZoomPanel(yRange)?.Entries ?? [];
+    }
+
     private Zoom? ZoomPanel(Range yRange)
     {
         if (!_chart.LinearZoom || _chart.YAxis.Scale != AxisScale.Log10 || _chart.Heatmap is not null

@@ -38,10 +38,17 @@ public sealed class SvgChart
     /// <summary>Chart title, drawn above the plot; <see langword="null"/> for none.</summary>
     public string? Title { get; init; }
 
-    /// <summary>Width in CSS pixels (at least <see cref="MinimumSize"/>); 640 by default.</summary>
-    public int Width { get; init; } = 640;
+    /// <summary>Width of the report's text column, the default <see cref="Width"/>: a figure fills the column.</summary>
+    public const int DefaultWidth = 940;
 
-    /// <summary>Height in CSS pixels without notes (at least <see cref="MinimumSize"/>); 400 by default.</summary>
+    /// <summary>A log-y chart whose drawn values span more than this factor gets a linear zoom panel (see <see cref="LinearZoom"/>).</summary>
+    public const double ZoomThreshold = 1e6;
+
+    /// <summary>Width in CSS pixels (at least <see cref="MinimumSize"/>); <see cref="DefaultWidth"/> by default.</summary>
+    public int Width { get; init; } = DefaultWidth;
+
+    /// <summary>Height in CSS pixels of the title, plot and x axis (at least <see cref="MinimumSize"/>); 400 by default. The zoom
+    /// panel, the legend and the notes, drawn below, add to it.</summary>
     public int Height { get; init; } = 400;
 
     /// <summary>The horizontal axis.</summary>
@@ -53,8 +60,15 @@ public sealed class SvgChart
     /// <summary>How several histograms share their bins.</summary>
     public HistogramLayout HistogramLayout { get; init; } = HistogramLayout.Overlaid;
 
-    /// <summary>Whether the legend is drawn (right of the plot).</summary>
+    /// <summary>Whether the legend is drawn (below the plot, in columns, so it never covers data nor narrows the plot).</summary>
     public bool ShowLegend { get; init; } = true;
+
+    /// <summary>
+    /// Whether a log-y chart whose drawn values span more than <see cref="ZoomThreshold"/> also draws, below it, a
+    /// linear-scale panel of the line series whose values stay within a factor 100 (with their bands): on such an axis
+    /// the series of moderate size collapse onto one line. True by default; a heatmap chart never zooms.
+    /// </summary>
+    public bool LinearZoom { get; init; } = true;
 
     /// <summary>The heatmap layer, drawn beneath every series, or <see langword="null"/>.</summary>
     public Heatmap? Heatmap { get; private set; }
@@ -66,13 +80,24 @@ public sealed class SvgChart
 
     /// <summary>How each legend entry is drawn — colour, line pattern (null: no line), marker shape (null: none), histogram
     /// bars — in legend order: what a reader tells the series apart by.</summary>
-    public IReadOnlyList<SeriesStyle> LegendStyles() => _entries.Where(e => e.InLegend).Select(e => e.Series switch
+    public IReadOnlyList<SeriesStyle> LegendStyles() => _entries.Where(e => e.InLegend).Select(Style).ToList();
+
+    /// <summary>Every series in drawing order with its style and whether it has a legend entry of its own (a mean ± spread
+    /// band has none: its line's entry shows it): what another renderer (e.g. the PNG writer) needs to draw the same chart.</summary>
+    public IReadOnlyList<ChartLayer> Layers() => _entries.Select(e => new ChartLayer(e.Series, Style(e), e.InLegend)).ToList();
+
+    /// <summary>The series that the linear zoom panel redraws (see <see cref="LinearZoom"/>), in drawing order; empty when the
+    /// chart gets no zoom panel.</summary>
+    public IReadOnlyList<ChartLayer> ZoomLayers() =>
+        new SvgChartRenderer(this).ZoomEntries().Select(e => new ChartLayer(e.Series, Style(e), e.InLegend)).ToList();
+
+    private static SeriesStyle Style(ChartEntry e) => e.Series switch
     {
         LineSeries line => new SeriesStyle(line.Name, ChartColors.Series(e.Color), line.ShowLine ? line.Dash : null,
             SvgChartRenderer.HasMarkers(line, e.Color) ? SvgChartRenderer.MarkerShape(e.Color) : null, e.LegendBand, Bars: false),
         HistogramSeries h => new SeriesStyle(h.Name, ChartColors.Series(e.Color), null, null, Band: false, Bars: true),
         var other => new SeriesStyle(other.Name, ChartColors.Series(e.Color), null, null, Band: true, Bars: false),
-    }).ToList();
+    };
 
     /// <summary>Adds a line through (x[i], y[i]); non-finite y values break the line and are noted.</summary>
     /// <param name="name">Legend label.</param>
@@ -222,6 +247,12 @@ public sealed record SeriesStyle(string Name, string Color, LineDash? Line, stri
     /// <summary>What tells it apart from the other entries of its figure: colour, line, marker, bars.</summary>
     public (string Color, LineDash? Line, string? Marker, bool Bars) Look => (Color, Line, Marker, Bars);
 }
+
+/// <summary>One series of a chart as drawn (see <see cref="SvgChart.Layers"/>).</summary>
+/// <param name="Series">The data.</param>
+/// <param name="Style">Colour, line, marker.</param>
+/// <param name="InLegend">Whether it has a legend entry of its own.</param>
+public sealed record ChartLayer(ChartSeries Series, SeriesStyle Style, bool InLegend);
 
 /// <summary>A series with its colour slot and legend role.</summary>
 /// <param name="Series">The data.</param>

@@ -16,7 +16,7 @@ internal sealed class SvgChartRenderer
 
     private const double LegendRowHeight = 18;
     private const double LegendSwatchWidth = 24;
-    private const int LegendLabelMaxChars = 40;
+    private const double LegendColumnGap = 20;
     private const double ColorBarWidth = 14;
     private const int ColorBarSteps = 64;
     private const double MarkerRadius = 3.5;
@@ -26,6 +26,21 @@ internal sealed class SvgChartRenderer
 
     /// <summary>Fraction of the data's span (of its log span on a log axis) added at each end of an x axis that ends at the data.</summary>
     private const double AxisEndPadding = 0.02;
+
+    /// <summary>Like <see cref="AxisEndPadding"/> for a y axis (plots are shorter than wide, so a marker takes more of the span).</summary>
+    private const double AxisYPadding = 0.04;
+
+    /// <summary>Height of the zoom panel's plot as a share of the main plot's.</summary>
+    private const double ZoomHeightShare = 0.6;
+
+    /// <summary>Room above the zoom panel for its title.</summary>
+    private const double ZoomTitleHeight = 26;
+
+    /// <summary>A line whose drawn values stay within this factor is redrawn in the zoom panel.</summary>
+    internal const double ZoomStableSpan = 100;
+
+    /// <summary>Stroke width of overlaid histograms drawn as step outlines.</summary>
+    private const double StepStrokeWidth = 1.75;
 
     private static readonly string[] MarkerShapes = ["circle", "square", "triangle", "diamond", "triangle-down", "pentagon", "plus", "star"];
 
@@ -50,38 +65,57 @@ internal sealed class SvgChartRenderer
         var y = _chart.YAxis;
         CollectRanges(out var xRange, out var yRange);
         CollectNotes();
+        var zoom = ZoomPanel(yRange);
 
         // Vertical layout first: the y ticks need the plot height, the left margin needs the y labels.
         double top = _chart.Title is null ? 12 : 38;
-        double bottom = 30 + (x.Title is null ? 0 : 20);
-        double plotHeight = _chart.Height - top - bottom;
-        var yTicks = AxisTicks.ForAxis(HeatmapFitted(y, _chart.Heatmap?.YEdges), yRange.Min, yRange.Max, Math.Clamp((int)(plotHeight / 60), 2, 8));
-        double yLabelWidth = yTicks.MajorTicks.Select(t => LabelWidth(t, FontSize)).DefaultIfEmpty(0).Max();
+        double axisBlock = 30 + (x.Title is null ? 0 : 20);
+        double plotHeight = _chart.Height - top - axisBlock;
+        // Histogram bars stand on zero: a linear y axis under them starts there instead of below it.
+        bool floorAtZero = y.Scale == AxisScale.Linear && yRange.Min == 0 && _chart.Entries.Any(e => e.Series is HistogramSeries);
+        var yTicks = AxisTicks.ForAxis(EndAtData(HeatmapFitted(y, _chart.Heatmap?.YEdges), yRange, AxisYPadding, floorAtZero), yRange.Min, yRange.Max, Math.Clamp((int)(plotHeight / 60), 2, 8));
+        double zoomHeight = Math.Max(120, Math.Round(plotHeight * ZoomHeightShare));
+        var zoomAxis = AxisOptions.Linear(y.Title is null ? "linear scale" : y.Title + " (linear)");
+        var zoomTicks = zoom is null ? null : AxisTicks.ForAxis(EndAtData(zoomAxis, zoom.Y, AxisYPadding), zoom.Y.Min, zoom.Y.Max, Math.Clamp((int)(zoomHeight / 50), 2, 6));
+        double yLabelWidth = yTicks.MajorTicks.Concat(zoomTicks?.MajorTicks ?? []).Select(t => LabelWidth(t, FontSize)).DefaultIfEmpty(0).Max();
         double left = 10 + (y.Title is null ? 0 : 20) + yLabelWidth + 8;
 
         var colorScale = BuildColorScale(plotHeight);
         double colorBarSpace = colorScale is null ? 0 : 16 + ColorBarWidth + 6
             + colorScale.Ticks.MajorTicks.Select(t => LabelWidth(t, FontSize)).DefaultIfEmpty(0).Max()
             + (_chart.Heatmap!.ColorTitle is null ? 0 : 22);
-        var legend = BuildLegend();
-        double legendSpace = legend.Count == 0 ? 0
-            : 16 + LegendSwatchWidth + 6 + legend.Max(e => TextWidth(e.Label, FontSize));
-        double right = 16 + colorBarSpace + legendSpace;
+        double right = 16 + colorBarSpace;
         double plotWidth = _chart.Width - left - right;
         if (plotWidth < 80 || plotHeight < 60)
         {
             throw new ArgumentException(
-                $"A chart of {_chart.Width} × {_chart.Height} px leaves too little room for the plot ({plotWidth:F0} × {plotHeight:F0} px) beside its labels and legend; make it larger or shorten the labels.");
+                $"A chart of {_chart.Width} × {_chart.Height} px leaves too little room for the plot ({plotWidth:F0} × {plotHeight:F0} px) beside its labels; make it larger or shorten the labels.");
         }
 
-        var xTicks = AxisTicks.ForAxis(EndAtData(HeatmapFitted(x, _chart.Heatmap?.XEdges), xRange), xRange.Min, xRange.Max, Math.Clamp((int)(plotWidth / 90), 2, 10));
+        var xTicks = AxisTicks.ForAxis(EndAtData(HeatmapFitted(x, _chart.Heatmap?.XEdges), xRange, AxisEndPadding), xRange.Min, xRange.Max, Math.Clamp((int)(plotWidth / 90), 2, 10));
         var xMap = new AxisMap(x, xTicks.Min, xTicks.Max, 0, plotWidth);
         var yMap = new AxisMap(y, yTicks.Min, yTicks.Max, plotHeight, 0);
 
-        var noteLines = WrapNotes(_chart.Width - 20);
-        double height = _chart.Height + (noteLines.Count == 0 ? 0 : noteLines.Count * NoteLineHeight + 6);
+        // Below the plot: the zoom panel (if any), then the legend in as many columns as fit, then the notes.
+        double bottom = top + plotHeight + axisBlock;
+        double zoomTop = bottom + ZoomTitleHeight;
+        if (zoom is not null)
+        {
+            bottom = zoomTop + zoomHeight + axisBlock;
+        }
 
-        Line($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{_chart.Width.ToString(CultureInfo.InvariantCulture)}\" height=\"{F(height)}\" viewBox=\"0 0 {_chart.Width.ToString(CultureInfo.InvariantCulture)} {F(height)}\" font-family=\"sans-serif\" font-size=\"{F(FontSize)}\" role=\"img\">");
+        var legend = BuildLegend();
+        var legendLayout = LayOutLegend(legend, left, _chart.Width - left - 10);
+        double legendTop = bottom + 4;
+        if (legend.Count > 0)
+        {
+            bottom = legendTop + legendLayout.Rows * LegendRowHeight + 4;
+        }
+
+        var noteLines = WrapNotes(_chart.Width - 20);
+        double height = bottom + (noteLines.Count == 0 ? 0 : noteLines.Count * NoteLineHeight + 6);
+
+        Line($"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{_chart.Width.ToString(CultureInfo.InvariantCulture)}\" height=\"{F(height)}\" viewBox=\"0 0 {_chart.Width.ToString(CultureInfo.InvariantCulture)} {F(height)}\" font-family=\"sans-serif\" font-size=\"{F(FontSize)}\" role=\"img\" class=\"chart\">");
         Line($"<title>{TextEscaping.Xml(_chart.Title ?? "Chart")}</title>");
         Line($"<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>");
         if (_chart.Title is not null)
@@ -89,59 +123,140 @@ internal sealed class SvgChartRenderer
             Line($"<text x=\"{F(_chart.Width / 2.0)}\" y=\"24\" text-anchor=\"middle\" font-size=\"{F(TitleFontSize)}\" font-weight=\"bold\">{TextEscaping.Xml(_chart.Title)}</text>");
         }
 
-        WriteGrid(xTicks, yTicks, xMap, yMap, left, top, plotWidth, plotHeight);
-
-        // A nested <svg> clips its content to the plot area without the ids a clipPath would need.
-        Line($"<svg x=\"{F(left)}\" y=\"{F(top)}\" width=\"{F(plotWidth)}\" height=\"{F(plotHeight)}\" viewBox=\"0 0 {F(plotWidth)} {F(plotHeight)}\" overflow=\"hidden\">");
-        if (_chart.Heatmap is not null && colorScale is not null)
+        WritePanel("main", _chart.Entries, x, y, xTicks, yTicks, xMap, yMap, left, top, plotWidth, plotHeight, colorScale);
+        if (zoom is not null && zoomTicks is not null)
         {
-            WriteHeatmap(_chart.Heatmap, colorScale, xMap, yMap);
+            Line($"<text class=\"zoom-title\" x=\"{F(left)}\" y=\"{F(zoomTop - 8)}\" font-size=\"{F(FontSize)}\" fill=\"#222222\">Linear scale: the series that stay within a factor {F(ZoomStableSpan)} (colours and markers as above)</text>");
+            var zoomMap = new AxisMap(zoomAxis, zoomTicks.Min, zoomTicks.Max, zoomHeight, 0);
+            WritePanel("zoom", zoom.Entries, x, zoomAxis, xTicks, zoomTicks, xMap, zoomMap, left, zoomTop, plotWidth, zoomHeight, null);
         }
 
-        WriteHistograms(xMap, yMap, plotHeight);
-        foreach (var entry in _chart.Entries)
-        {
-            if (entry.Series is BandSeries band)
-            {
-                WriteBand(band, entry.Color, xMap, yMap);
-            }
-        }
-
-        foreach (var entry in _chart.Entries)
-        {
-            if (entry.Series is LineSeries line)
-            {
-                WriteLine(line, entry.Color, xMap, yMap);
-            }
-        }
-
-        Line("</svg>");
-        Line($"<rect x=\"{F(left)}\" y=\"{F(top)}\" width=\"{F(plotWidth)}\" height=\"{F(plotHeight)}\" fill=\"none\" stroke=\"#444444\"/>");
-        WriteXAxis(xTicks, xMap, left, top + plotHeight, plotWidth);
-        WriteYAxis(yTicks, yMap, left, top, plotHeight);
-
-        double nextX = left + plotWidth + 16;
         if (colorScale is not null)
         {
-            WriteColorBar(colorScale, nextX, top, plotHeight);
-            nextX += colorBarSpace;
+            WriteColorBar(colorScale, left + plotWidth + 16, top, plotHeight);
         }
 
         if (legend.Count > 0)
         {
-            WriteLegend(legend, nextX, top);
+            WriteLegend(legend, legendLayout, legendTop);
         }
 
-        double noteY = _chart.Height + 4;
+        double noteY = bottom + 4;
         foreach (string line in noteLines)
         {
             noteY += NoteLineHeight;
-            Line($"<text x=\"10\" y=\"{F(noteY - 4)}\" font-size=\"{F(NoteFontSize)}\" fill=\"#555555\">{TextEscaping.Xml(line)}</text>");
+            Line($"<text class=\"note\" x=\"10\" y=\"{F(noteY - 4)}\" font-size=\"{F(NoteFontSize)}\" fill=\"#555555\">{TextEscaping.Xml(line)}</text>");
         }
 
         Line("</svg>");
         return new RenderedChart(_svg.ToString(), _notes.Distinct(StringComparer.Ordinal).ToList(), _chart.Width, (int)Math.Ceiling(height));
     }
+
+    /// <summary>One plot area: grid, clipped data layers, frame and both axes.</summary>
+    private void WritePanel(string panel, IReadOnlyList<ChartEntry> entries, AxisOptions x, AxisOptions y, AxisTickSet xTicks, AxisTickSet yTicks,
+        AxisMap xMap, AxisMap yMap, double left, double top, double plotWidth, double plotHeight, ColorScale? colorScale)
+    {
+        WriteGrid(xTicks, yTicks, xMap, yMap, left, top, plotWidth, plotHeight);
+
+        // A nested <svg> clips its content to the plot area without the ids a clipPath would need.
+        Line($"<svg class=\"plot\" data-panel=\"{panel}\" x=\"{F(left)}\" y=\"{F(top)}\" width=\"{F(plotWidth)}\" height=\"{F(plotHeight)}\" viewBox=\"0 0 {F(plotWidth)} {F(plotHeight)}\" overflow=\"hidden\">");
+        if (_chart.Heatmap is not null && colorScale is not null)
+        {
+            WriteHeatmap(_chart.Heatmap, colorScale, xMap, yMap);
+        }
+
+        WriteHistograms(entries, x, y, xMap, yMap, plotHeight);
+        foreach (var entry in entries)
+        {
+            if (entry.Series is BandSeries band)
+            {
+                WriteBand(band, entry.Color, x, y, xMap, yMap);
+            }
+        }
+
+        foreach (var entry in entries)
+        {
+            if (entry.Series is LineSeries line)
+            {
+                WriteLine(line, entry.Color, x, y, xMap, yMap);
+            }
+        }
+
+        Line("</svg>");
+        Line($"<rect class=\"plot-area\" data-panel=\"{panel}\" x=\"{F(left)}\" y=\"{F(top)}\" width=\"{F(plotWidth)}\" height=\"{F(plotHeight)}\" fill=\"none\" stroke=\"#444444\"/>");
+        WriteXAxis(xTicks, xMap, left, top + plotHeight, plotWidth);
+        WriteYAxis(y, yTicks, yMap, left, top, plotHeight);
+    }
+
+    // ---- the linear zoom panel -------------------------------------------------------------------------------
+
+    private sealed record Zoom(IReadOnlyList<ChartEntry> Entries, Range Y);
+
+    /// <summary>
+    /// A log-y chart whose drawn values span more than <see cref="SvgChart.ZoomThreshold"/> squeezes every series of
+    /// moderate size onto one line; the zoom panel redraws on a linear axis the line series whose drawn values stay within
+    /// a factor <see cref="ZoomStableSpan"/> (with their bands), so that they can be told apart.
+    /// </summary>
+    /// <summary>The series the zoom panel draws (none when the chart gets no zoom panel), for other renderers.</summary>
+    internal IReadOnlyList<ChartEntry> ZoomEntries()
+    {
+        CollectRanges(out _, out var yRange);
+        return ZoomPanel(yRange)?.Entries ?? [];
+    }
+
+    private Zoom? ZoomPanel(Range yRange)
+    {
+        if (!_chart.LinearZoom || _chart.YAxis.Scale != AxisScale.Log10 || _chart.Heatmap is not null
+            || !(yRange.Min > 0 && yRange.Max / yRange.Min > SvgChart.ZoomThreshold))
+        {
+            return null;
+        }
+
+        var stable = _chart.Entries.Where(e => e.Series is LineSeries line && IsStable(line)).ToList();
+        if (stable.Count == 0)
+        {
+            return null;
+        }
+
+        var names = stable.Select(e => (e.Series.Name, e.Color)).ToHashSet();
+        var entries = _chart.Entries.Where(e => stable.Contains(e) || e.Series is BandSeries && names.Contains((e.Series.Name, e.Color))).ToList();
+        var values = new List<double>();
+        foreach (var entry in entries)
+        {
+            var (xs, ys) = entry.Series switch
+            {
+                LineSeries l => (l.X, new[] { l.Y }),
+                BandSeries b => (b.X, new[] { b.Lower, b.Upper }),
+                _ => (Array.Empty<double>(), Array.Empty<IReadOnlyList<double>>()),
+            };
+            for (int i = 0; i < xs.Count; i++)
+            {
+                if (_chart.XAxis.CanShow(xs[i]) && ys.All(s => double.IsFinite(s[i])))
+                {
+                    values.AddRange(ys.Select(s => s[i]));
+                }
+            }
+        }
+
+        return new Zoom(entries, new Range(values.Min(), values.Max()));
+    }
+
+    /// <summary>Whether a line's drawn values (finite, positive) exist and stay within a factor <see cref="ZoomStableSpan"/>.</summary>
+    private bool IsStable(LineSeries line)
+    {
+        double min = double.PositiveInfinity, max = 0;
+        for (int i = 0; i < line.X.Count; i++)
+        {
+            if (_chart.XAxis.CanShow(line.X[i]) && _chart.YAxis.CanShow(line.Y[i]))
+            {
+                min = Math.Min(min, line.Y[i]);
+                max = Math.Max(max, line.Y[i]);
+            }
+        }
+
+        return max > 0 && max / min <= ZoomStableSpan;
+    }
+
 
     private void Validate()
     {
@@ -255,9 +370,10 @@ internal sealed class SvgChartRenderer
         return drawable.Count < 2 ? axis : axis with { Min = drawable[0], Max = drawable[^1] };
     }
 
-    /// <summary>An x axis without set limits ends at the data (widened by <see cref="AxisEndPadding"/> of its span, so the end
-    /// markers are not cut by the plot's clip) instead of at the next nice tick: 50 layers do not run the axis to 60.</summary>
-    private static AxisOptions EndAtData(AxisOptions axis, Range data)
+    /// <summary>An axis without set limits ends at the data (widened by <paramref name="padding"/> of its span, so the end
+    /// markers are not cut by the plot's clip) instead of at the next nice tick: 50 layers do not run the axis to 60, and
+    /// a curve whose top lands on a tick keeps its markers whole.</summary>
+    private static AxisOptions EndAtData(AxisOptions axis, Range data, double padding, bool floorAtZero = false)
     {
         if (axis.Min is not null || axis.Max is not null || !(data.Min < data.Max))
         {
@@ -271,7 +387,7 @@ internal sealed class SvgChartRenderer
                 return axis;
             }
 
-            double factor = Math.Pow(data.Max / data.Min, AxisEndPadding);
+            double factor = Math.Pow(data.Max / data.Min, padding);
             return axis with { Min = data.Min / factor, Max = data.Max * factor };
         }
 
@@ -280,8 +396,8 @@ internal sealed class SvgChartRenderer
             return axis;
         }
 
-        double pad = (data.Max - data.Min) * AxisEndPadding;
-        return axis with { Min = data.Min - pad, Max = data.Max + pad };
+        double pad = (data.Max - data.Min) * padding;
+        return axis with { Min = floorAtZero ? 0 : data.Min - pad, Max = data.Max + pad };
     }
 
     private static Range RangeOf(List<double> values, AxisOptions axis)
@@ -566,19 +682,28 @@ internal sealed class SvgChartRenderer
         Line("</g>");
     }
 
-    private void WriteHistograms(AxisMap xMap, AxisMap yMap, double plotHeight)
+    /// <summary>Whether histograms are drawn as unfilled step outlines: several overlaid ones, whose translucent fills would blend.</summary>
+    private bool StepHistograms => _chart.HistogramLayout == HistogramLayout.Overlaid && _chart.Entries.Count(e => e.Series is HistogramSeries) > 1;
+
+    private void WriteHistograms(IReadOnlyList<ChartEntry> entries, AxisOptions xAxis, AxisOptions yAxis, AxisMap xMap, AxisMap yMap, double plotHeight)
     {
-        var histograms = _chart.Entries.Where(e => e.Series is HistogramSeries).ToList();
-        double baseline = _chart.YAxis.Scale == AxisScale.Log10 ? plotHeight : yMap.Pixel(0);
+        var histograms = entries.Where(e => e.Series is HistogramSeries).ToList();
+        double baseline = yAxis.Scale == AxisScale.Log10 ? plotHeight : yMap.Pixel(0);
         for (int h = 0; h < histograms.Count; h++)
         {
             var series = (HistogramSeries)histograms[h].Series;
             string color = ChartColors.Series(histograms[h].Color);
-            Line($"<g fill=\"{color}\" fill-opacity=\"{F(HistogramFillOpacity)}\" stroke=\"{color}\" stroke-width=\"1\">");
+            if (StepHistograms)
+            {
+                WriteStepOutline(series, color, xAxis, yAxis, xMap, yMap, baseline);
+                continue;
+            }
+
+            Line($"<g class=\"series histogram\" data-series=\"{TextEscaping.Xml(series.Name)}\" fill=\"{color}\" fill-opacity=\"{F(HistogramFillOpacity)}\" stroke=\"{color}\" stroke-width=\"1\">");
             for (int i = 0; i < series.Heights.Count; i++)
             {
                 double left = series.Edges[i], right = series.Edges[i + 1], height = series.Heights[i];
-                if (!_chart.XAxis.CanShow(left) || !_chart.XAxis.CanShow(right) || !_chart.YAxis.CanShow(height))
+                if (!xAxis.CanShow(left) || !xAxis.CanShow(right) || !yAxis.CanShow(height))
                 {
                     continue;
                 }
@@ -602,14 +727,45 @@ internal sealed class SvgChartRenderer
         }
     }
 
-    private void WriteBand(BandSeries band, int color, AxisMap xMap, AxisMap yMap)
+    /// <summary>A histogram as its outline: one path per run of drawable bins, up from the baseline, across each bin, and down.</summary>
+    private void WriteStepOutline(HistogramSeries series, string color, AxisOptions xAxis, AxisOptions yAxis, AxisMap xMap, AxisMap yMap, double baseline)
+    {
+        Line($"<g class=\"series histogram\" data-series=\"{TextEscaping.Xml(series.Name)}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{F(StepStrokeWidth)}\" stroke-linejoin=\"miter\">");
+        var path = new StringBuilder();
+        for (int i = 0; i <= series.Heights.Count; i++)
+        {
+            bool drawable = i < series.Heights.Count && xAxis.CanShow(series.Edges[i]) && xAxis.CanShow(series.Edges[i + 1]) && yAxis.CanShow(series.Heights[i]);
+            if (drawable)
+            {
+                if (path.Length == 0)
+                {
+                    path.Append('M').Append(F(xMap.Pixel(series.Edges[i]))).Append(' ').Append(F(baseline));
+                }
+
+                double py = yMap.Pixel(series.Heights[i]);
+                path.Append('V').Append(F(py)).Append('H').Append(F(xMap.Pixel(series.Edges[i + 1])));
+                continue;
+            }
+
+            if (path.Length > 0)
+            {
+                path.Append('V').Append(F(baseline));
+                Line($"<path d=\"{path}\"/>");
+                path.Clear();
+            }
+        }
+
+        Line("</g>");
+    }
+
+    private void WriteBand(BandSeries band, int color, AxisOptions xAxis, AxisOptions yAxis, AxisMap xMap, AxisMap yMap)
     {
         var segment = new List<int>();
-        Line($"<g fill=\"{ChartColors.Series(color)}\" fill-opacity=\"{F(BandFillOpacity)}\" stroke=\"none\">");
+        Line($"<g class=\"band\" data-series=\"{TextEscaping.Xml(band.Name)}\" fill=\"{ChartColors.Series(color)}\" fill-opacity=\"{F(BandFillOpacity)}\" stroke=\"none\">");
         for (int i = 0; i <= band.X.Count; i++)
         {
-            bool drawable = i < band.X.Count && _chart.XAxis.CanShow(band.X[i])
-                && _chart.YAxis.CanShow(band.Lower[i]) && _chart.YAxis.CanShow(band.Upper[i]);
+            bool drawable = i < band.X.Count && xAxis.CanShow(band.X[i])
+                && yAxis.CanShow(band.Lower[i]) && yAxis.CanShow(band.Upper[i]);
             if (drawable)
             {
                 segment.Add(i);
@@ -638,16 +794,16 @@ internal sealed class SvgChartRenderer
         Line("</g>");
     }
 
-    private void WriteLine(LineSeries line, int color, AxisMap xMap, AxisMap yMap)
+    private void WriteLine(LineSeries line, int color, AxisOptions xAxis, AxisOptions yAxis, AxisMap xMap, AxisMap yMap)
     {
         string stroke = ChartColors.Series(color);
-        Line($"<g fill=\"none\" stroke=\"{stroke}\" stroke-width=\"2\" stroke-linejoin=\"round\"{DashAttribute(line.Dash)}>");
+        var polylines = new List<string>();
         var segment = new List<(double X, double Y)>();
         var isolated = new List<(double X, double Y)>();
         var all = new List<(double X, double Y)>();
         for (int i = 0; i <= line.X.Count; i++)
         {
-            bool drawable = i < line.X.Count && _chart.XAxis.CanShow(line.X[i]) && _chart.YAxis.CanShow(line.Y[i]);
+            bool drawable = i < line.X.Count && xAxis.CanShow(line.X[i]) && yAxis.CanShow(line.Y[i]);
             if (drawable)
             {
                 var point = (xMap.Pixel(line.X[i]), yMap.Pixel(line.Y[i]));
@@ -664,7 +820,7 @@ internal sealed class SvgChartRenderer
                     AppendPoint(points, px, py);
                 }
 
-                Line($"<polyline points=\"{points.ToString().TrimEnd()}\"/>");
+                polylines.Add($"<polyline points=\"{points.ToString().TrimEnd()}\"/>");
             }
             else if (segment.Count == 1)
             {
@@ -674,13 +830,23 @@ internal sealed class SvgChartRenderer
             segment.Clear();
         }
 
+        // Over a heatmap a white casing keeps the line readable on every colour of the scale.
+        if (_chart.Heatmap is not null && polylines.Count > 0)
+        {
+            Line("<g class=\"casing\" fill=\"none\" stroke=\"#ffffff\" stroke-width=\"5\" stroke-linejoin=\"round\">");
+            polylines.ForEach(Line);
+            Line("</g>");
+        }
+
+        Line($"<g class=\"series line\" data-series=\"{TextEscaping.Xml(line.Name)}\" fill=\"none\" stroke=\"{stroke}\" stroke-width=\"2\" stroke-linejoin=\"round\"{DashAttribute(line.Dash)}>");
+        polylines.ForEach(Line);
         Line("</g>");
 
         // A point cut off from both neighbours would vanish without a marker, so it always gets one.
         var markers = HasMarkers(line, color) ? all : isolated;
         if (markers.Count > 0)
         {
-            Line($"<g fill=\"{stroke}\" stroke=\"#ffffff\" stroke-width=\"0.75\">");
+            Line($"<g class=\"markers\" data-series=\"{TextEscaping.Xml(line.Name)}\" data-marker=\"{MarkerShape(color)}\" fill=\"{stroke}\" stroke=\"#ffffff\" stroke-width=\"0.75\">");
             foreach (var (px, py) in markers)
             {
                 Line(Marker(MarkerShape(color), px, py, MarkerRadius));
@@ -733,7 +899,7 @@ internal sealed class SvgChartRenderer
         }
     }
 
-    private void WriteYAxis(AxisTickSet ticks, AxisMap map, double left, double top, double height)
+    private void WriteYAxis(AxisOptions axis, AxisTickSet ticks, AxisMap map, double left, double top, double height)
     {
         Line("<g stroke=\"#444444\" stroke-width=\"1\">");
         foreach (var tick in ticks.Ticks)
@@ -750,7 +916,7 @@ internal sealed class SvgChartRenderer
         }
 
         Line("</g>");
-        if (_chart.YAxis.Title is { } title)
+        if (axis.Title is { } title)
         {
             double cy = top + height / 2;
             Line($"<text x=\"16\" y=\"{F(cy)}\" text-anchor=\"middle\" transform=\"rotate(-90 16 {F(cy)})\">{TextEscaping.Xml(title)}</text>");
@@ -798,25 +964,42 @@ internal sealed class SvgChartRenderer
             return [];
         }
 
-        var items = _chart.Entries.Where(e => e.InLegend).Select(e => new LegendItem(Shorten(e.Series.Name), e)).ToList();
+        var items = _chart.Entries.Where(e => e.InLegend).Select(e => new LegendItem(e.Series.Name, e)).ToList();
 
         // A single unnamed series needs no legend.
         return items.Count == 1 && string.IsNullOrWhiteSpace(items[0].Label) ? [] : items;
     }
 
-    private static string Shorten(string label) =>
-        label.Length <= LegendLabelMaxChars ? label : label[..(LegendLabelMaxChars - 1)] + "…";
+    /// <summary>Where the legend goes: below the plot, in as many equal columns as the widest entry allows, filled row by row.</summary>
+    private sealed record LegendLayout(double Left, double ColumnWidth, int Columns, int Rows);
 
-    private void WriteLegend(List<LegendItem> items, double x, double top)
+    private static LegendLayout LayOutLegend(List<LegendItem> items, double left, double width)
     {
-        Line("<g>");
+        if (items.Count == 0)
+        {
+            return new LegendLayout(left, width, 1, 0);
+        }
+
+        double column = LegendSwatchWidth + 6 + items.Max(e => TextWidth(e.Label, FontSize)) + LegendColumnGap;
+        int columns = Math.Clamp((int)(width / column), 1, items.Count);
+        return new LegendLayout(left, width / columns, columns, (items.Count + columns - 1) / columns);
+    }
+
+    private void WriteLegend(List<LegendItem> items, LegendLayout layout, double top)
+    {
+        Line("<g class=\"legend\">");
         for (int i = 0; i < items.Count; i++)
         {
             var entry = items[i].Entry;
+            Line($"<g class=\"legend-entry\" data-series=\"{TextEscaping.Xml(entry.Series.Name)}\">");
             string color = ChartColors.Series(entry.Color);
-            double cy = top + 8 + i * LegendRowHeight;
+            double x = layout.Left + (i % layout.Columns) * layout.ColumnWidth;
+            double cy = top + 9 + (i / layout.Columns) * LegendRowHeight;
             switch (entry.Series)
             {
+                case HistogramSeries when StepHistograms:
+                    Line($"<rect x=\"{F(x + 4)}\" y=\"{F(cy - 6)}\" width=\"{F(LegendSwatchWidth - 8)}\" height=\"12\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{F(StepStrokeWidth)}\"/>");
+                    break;
                 case HistogramSeries:
                     Line($"<rect x=\"{F(x + 4)}\" y=\"{F(cy - 6)}\" width=\"{F(LegendSwatchWidth - 8)}\" height=\"12\" fill=\"{color}\" fill-opacity=\"{F(HistogramFillOpacity)}\" stroke=\"{color}\"/>");
                     break;
@@ -843,6 +1026,7 @@ internal sealed class SvgChartRenderer
             }
 
             Line($"<text x=\"{F(x + LegendSwatchWidth + 6)}\" y=\"{F(cy + 4)}\">{TextEscaping.Xml(items[i].Label)}</text>");
+            Line("</g>");
         }
 
         Line("</g>");

@@ -399,4 +399,78 @@ public class AxisEndAndNoteTests
         var notes = chart.Render().Notes;
         Assert.Equal("N(0,1): overflow (±Inf) at x = 3; not drawn.", Assert.Single(notes));
     }
+
+    private static XElement Panel(XDocument doc, string panel) =>
+        doc.Descendants(Svg + "rect").Single(r => (string?)r.Attribute("class") == "plot-area" && (string?)r.Attribute("data-panel") == panel);
+
+    private static double Number(XElement e, string attribute) => double.Parse((string)e.Attribute(attribute)!, CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void Legend_IsBelowThePlot_AndThePlotKeepsTwoThirdsOfTheWidth()
+    {
+        // Issue 15: the legend right of the plot took half the width and cut its labels ("(the…").
+        string longName = "He a=0 (ReLU formula), PReLU(0.25) (theory)";
+        var chart = new SvgChart { YAxis = AxisOptions.Log("v") };
+        for (int k = 0; k < 9; k++)
+        {
+            chart.AddLine(k == 0 ? longName : $"series {k}", [1.0, 2, 3], [1.0, 2, 3 + k], markers: true);
+        }
+
+        var doc = XDocument.Parse(chart.ToSvg());
+        var plot = Panel(doc, "main");
+        Assert.True(Number(plot, "width") >= SvgChart.DefaultWidth * 2.0 / 3, $"plot area {Number(plot, "width")} px of {SvgChart.DefaultWidth}");
+        var legend = doc.Descendants(Svg + "g").Single(g => (string?)g.Attribute("class") == "legend");
+        var texts = legend.Descendants(Svg + "text").ToList();
+        Assert.Equal(9, texts.Count);
+        Assert.Contains(texts, t => t.Value == longName);
+        double plotBottom = Number(plot, "y") + Number(plot, "height");
+        Assert.All(texts, t => Assert.True(Number(t, "y") > plotBottom + 30, $"legend text at y = {Number(t, "y")}, plot ends at {plotBottom}"));
+        Assert.True(texts.Select(t => Number(t, "x")).Distinct().Count() > 1, "the legend uses one column although there is room for more");
+    }
+
+    [Fact]
+    public void LogAxisSpanningMoreThan10To6_GetsALinearZoomOfTheStableSeriesOnly()
+    {
+        var x = new[] { 1.0, 2, 3, 4 };
+        var chart = new SvgChart { YAxis = AxisOptions.Log("v") }
+            .AddLine("exploding", x, [1.0, 1e3, 1e6, 1e9])
+            .AddLine("flat", x, [1.0, 1.1, 0.9, 1.05])
+            .AddMeanWithSpread("decaying slowly", x, [0.5, 0.4, 0.3, 0.2], [0.05, 0.05, 0.05, 0.05]);
+        var doc = XDocument.Parse(chart.ToSvg());
+        var zoom = doc.Descendants(Svg + "svg").Single(s => (string?)s.Attribute("data-panel") == "zoom");
+        string[] series = zoom.Descendants(Svg + "g").Select(g => (string?)g.Attribute("data-series")).OfType<string>().Distinct().ToArray();
+        Assert.Equal(["decaying slowly", "flat"], series.Order());
+        Assert.Contains(zoom.Descendants(Svg + "g"), g => (string?)g.Attribute("class") == "band");
+        // The zoom's y axis is linear: its labels are plain numbers, not powers of ten.
+        Assert.True(Number(Panel(doc, "zoom"), "y") > Number(Panel(doc, "main"), "y") + Number(Panel(doc, "main"), "height"));
+
+        // 10⁶ exactly is not beyond the threshold, a linear axis never zooms, and LinearZoom = false turns it off.
+        Assert.DoesNotContain("data-panel=\"zoom\"", new SvgChart { YAxis = AxisOptions.Log("v") }.AddLine("a", x, [1.0, 10, 1e6, 1e3]).AddLine("b", x, [1.0, 1, 1, 1]).ToSvg());
+        Assert.Contains("data-panel=\"zoom\"", new SvgChart { YAxis = AxisOptions.Log("v") }.AddLine("a", x, [1.0, 10, 1.01e6, 1e3]).AddLine("b", x, [1.0, 1, 1, 1]).ToSvg());
+        Assert.DoesNotContain("data-panel=\"zoom\"", new SvgChart { YAxis = AxisOptions.Linear("v") }.AddLine("a", x, [1.0, 1e3, 1e6, 1e9]).AddLine("b", x, [1.0, 1, 1, 1]).ToSvg());
+        Assert.DoesNotContain("data-panel=\"zoom\"", new SvgChart { YAxis = AxisOptions.Log("v"), LinearZoom = false }.AddLine("a", x, [1.0, 1e3, 1e6, 1e9]).AddLine("b", x, [1.0, 1, 1, 1]).ToSvg());
+    }
+
+    [Fact]
+    public void SeveralOverlaidHistograms_AreStepOutlines_OneIsFilled()
+    {
+        // Issue 15: five translucent histograms blended into brown.
+        double[] edges = [0.0, 1, 2, 3];
+        var five = new SvgChart();
+        for (int k = 0; k < 5; k++)
+        {
+            five.AddHistogram($"layer {k + 1}", edges, [1.0 + k, 2, 1]);
+        }
+
+        var groups = XDocument.Parse(five.ToSvg()).Descendants(Svg + "g").Where(g => (string?)g.Attribute("class") == "series histogram").ToList();
+        Assert.Equal(5, groups.Count);
+        Assert.All(groups, g => Assert.Equal("none", (string?)g.Attribute("fill")));
+        Assert.All(groups, g => Assert.StartsWith("M", Assert.Single(g.Elements(Svg + "path")).Attribute("d")!.Value, StringComparison.Ordinal));
+        Assert.Equal(5, groups.Select(g => (string?)g.Attribute("stroke")).Distinct().Count());
+
+        var one = XDocument.Parse(new SvgChart().AddHistogram("only", edges, [1.0, 2, 1]).ToSvg())
+            .Descendants(Svg + "g").Single(g => (string?)g.Attribute("class") == "series histogram");
+        Assert.NotEqual("none", (string?)one.Attribute("fill"));
+        Assert.Equal(3, one.Elements(Svg + "rect").Count());
+    }
 }

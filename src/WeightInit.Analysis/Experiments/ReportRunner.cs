@@ -1,5 +1,6 @@
 using System.Text;
 using WeightInit.Reporting;
+using WeightInit.Reporting.Png;
 
 namespace WeightInit.Analysis.Experiments;
 
@@ -21,9 +22,10 @@ public static class ReportRunner
         return result;
     }
 
-    /// <summary>Writes index.html, report.md and results.json into <paramref name="directory"/>: one section per result, in
-    /// list order, whatever experiment produced it (see <see cref="ReportBuilder"/>).</summary>
-    /// <remarks>The files are written into a staging folder inside the directory and moved into place only when all three are
+    /// <summary>Writes index.html, report.md and results.json into <paramref name="directory"/>, and every figure as
+    /// figures/figure-NN.svg and .png (see <see cref="FigureFiles"/>): one section per result, in list order, whatever
+    /// experiment produced it (see <see cref="ReportBuilder"/>).</summary>
+    /// <remarks>The files are written into a staging folder inside the directory and moved into place only when all are
     /// complete, so a final name never holds a partial file; the staging folder is removed whatever happens.</remarks>
     /// <returns>The paths of the three files.</returns>
     public static IReadOnlyList<string> Write(IReadOnlyList<ExperimentResult> results, ExperimentSettings settings, string version, string directory)
@@ -44,6 +46,9 @@ public static class ReportRunner
             string json = Path.Combine(staging, "results.json");
             File.WriteAllText(json, ReportBuilder.ResultsJson(results, settings, version), new UTF8Encoding(false));
             files.Add(json);
+            // Every figure also as files of its own (SVG and PNG) in figures/, for slides and papers.
+            string figures = Path.Combine(staging, FigureFiles.FolderName);
+            FigureFiles.Write(results.SelectMany(r => r.Figures).Select(f => f.Chart), figures);
             var final = new List<string>();
             foreach (var f in files)
             {
@@ -51,6 +56,9 @@ public static class ReportRunner
                 File.Move(f, target, overwrite: true);
                 final.Add(target);
             }
+            string figuresTarget = Path.Combine(directory, FigureFiles.FolderName);
+            if (Directory.Exists(figuresTarget)) Directory.Delete(figuresTarget, recursive: true);
+            Directory.Move(figures, figuresTarget);
             return final;
         }
         finally

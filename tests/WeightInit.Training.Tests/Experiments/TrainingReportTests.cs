@@ -60,7 +60,7 @@ public class TrainingReportTests
             new HeDepthTrainingExperiment().RunAndWrite(Tiny, Path.Combine(dir, "train", "he-depth"));
             var training = TrainingReport.Load(Path.Combine(dir, "train"));
             var files = ReportRunner.Write(training, new ExperimentSettings(Seed: 3, Quick: true, Threads: 1), "0.0.0", Path.Combine(dir, "report"));
-            await BrowserCheck.AssertRendersAsync(files.Single(f => f.EndsWith("index.html", StringComparison.Ordinal)), 2);
+            await BrowserCheck.AssertRendersAsync(files.Single(f => f.EndsWith("index.html", StringComparison.Ordinal)), 2, checkLayout: true);
         }
         finally
         {

@@ -1,64 +1,23 @@
-using System.Buffers.Binary;
-
 namespace WeightInit.IO;
 
 /// <summary>The CRC-32 of zip and PNG (ISO-HDLC: reflected polynomial 0xEDB88320, initial and final XOR 0xFFFFFFFF),
 /// computed incrementally so that data can be checksummed while it streams.</summary>
-/// <remarks>Slicing-by-8 (Intel, Kounavis and Berry 2005): eight 256-entry tables consume 8 bytes per step.</remarks>
-public struct Crc32
+/// <remarks>Computed by <see cref="System.IO.Hashing.Crc32"/> (Microsoft's System.IO.Hashing, carry-less-multiply folding
+/// where the CPU has it): the same checksum as the table-driven slicing-by-8 this replaced, several times faster, which
+/// matters when every byte of a multi-gigabyte checkpoint is checksummed beside its sampling. One instance holds one
+/// running checksum (a reference type: a copy is the same checksum).</remarks>
+public sealed class Crc32
 {
-    private const uint Polynomial = 0xEDB88320;
-    private static readonly uint[] Tables = BuildTables();
-    private uint _state;
-
-    /// <summary>A checksum over no bytes yet.</summary>
-    public Crc32() => _state = 0xFFFFFFFF;
+    private readonly System.IO.Hashing.Crc32 _hash = new();
 
     /// <summary>The CRC-32 of everything appended so far.</summary>
-    public readonly uint Value => ~_state;
+    public uint Value => _hash.GetCurrentHashAsUInt32();
 
     /// <summary>The CRC-32 of <paramref name="data"/>.</summary>
-    public static uint Compute(ReadOnlySpan<byte> data)
-    {
-        var crc = new Crc32();
-        crc.Append(data);
-        return crc.Value;
-    }
+    public static uint Compute(ReadOnlySpan<byte> data) => System.IO.Hashing.Crc32.HashToUInt32(data);
 
     /// <summary>Adds <paramref name="data"/> to the checksum.</summary>
-    public void Append(ReadOnlySpan<byte> data)
-    {
-        uint crc = _state;
-        var t = Tables;
-        while (data.Length >= 8)
-        {
-            uint one = BinaryPrimitives.ReadUInt32LittleEndian(data) ^ crc;
-            uint two = BinaryPrimitives.ReadUInt32LittleEndian(data[4..]);
-            crc = t[7 * 256 + (one & 0xFF)] ^ t[6 * 256 + ((one >> 8) & 0xFF)] ^ t[5 * 256 + ((one >> 16) & 0xFF)] ^ t[4 * 256 + (one >> 24)]
-                ^ t[3 * 256 + (two & 0xFF)] ^ t[2 * 256 + ((two >> 8) & 0xFF)] ^ t[256 + ((two >> 16) & 0xFF)] ^ t[two >> 24];
-            data = data[8..];
-        }
-        foreach (byte b in data)
-            crc = t[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        _state = crc;
-    }
-
-    private static uint[] BuildTables()
-    {
-        var t = new uint[8 * 256];
-        for (uint i = 0; i < 256; i++)
-        {
-            uint c = i;
-            for (int k = 0; k < 8; k++)
-                c = (c & 1) != 0 ? Polynomial ^ (c >> 1) : c >> 1;
-            t[i] = c;
-        }
-        // Table s advances a byte through s further zero bytes.
-        for (int s = 1; s < 8; s++)
-            for (int i = 0; i < 256; i++)
-                t[s * 256 + i] = t[(s - 1) * 256 + i] >> 8 ^ t[t[(s - 1) * 256 + i] & 0xFF];
-        return t;
-    }
+    public void Append(ReadOnlySpan<byte> data) => _hash.Append(data);
 }
 
 /// <summary>A write-only pass-through that counts and checksums the bytes it forwards.</summary>

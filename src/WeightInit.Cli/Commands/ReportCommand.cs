@@ -52,11 +52,14 @@ internal sealed class ReportCommand : CliCommand
             results.AddRange(loaded);
             var files = ReportRunner.Write(results, settings, Version, directory);
             var console = context.CreateConsole();
-            var table = new Table().Border(TableBorder.Rounded).AddColumn("experiment").AddColumn("finding").AddColumn(new TableColumn("worst rel. error").RightAligned());
+            // The report's summary in short: the worst relative error beside its own sampling error, so noise and a wrong theory differ.
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("experiment").AddColumn("finding")
+                .AddColumn(new TableColumn("worst rel. error").RightAligned()).AddColumn(new TableColumn("its sampling error, z").RightAligned());
             foreach (var r in results)
             {
-                var errors = r.Comparisons.Select(c => c.RelativeError).Where(double.IsFinite).ToList();
-                table.AddRow(new Text(r.Name), new Text(r.Headline), new Text(errors.Count == 0 ? "—" : ReportBuilder.FormatPercent(errors.Max())));
+                var worst = r.Comparisons.Where(c => double.IsFinite(c.RelativeError)).MaxBy(c => c.RelativeError);
+                table.AddRow(new Text(r.Name), new Text(r.Headline), new Text(worst is null ? "—" : ReportBuilder.FormatPercent(worst.RelativeError)),
+                    new Text(worst is null ? "—" : ReportBuilder.ExpectedError(worst)));
             }
             console.Write(table);
             foreach (var f in files) context.Output.WriteLine($"wrote {f}");

@@ -33,6 +33,39 @@ public class ReportCommandTests
     }
 
     [Fact]
+    public void Report_ConsoleSummary_ShowsTheWorstErrorBesideItsSamplingErrorAndZ()
+    {
+        string dir = NewDirectory();
+        try
+        {
+            var run = CliRunner.Run("report", "--quick", "--seed", "3", "--only", "caffe-fans", "--out", dir);
+            Assert.Equal(ExitCodes.Success, run.ExitCode);
+            Assert.Contains("its sampling error, z", run.Output);
+
+            // The worst comparison from results.json; its note states the sampling formula's relative SE ("expected relative SE 0.48 %").
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "results.json")));
+            var worst = doc.RootElement.GetProperty("experiments")[0].GetProperty("comparisons").EnumerateArray()
+                .MaxBy(c => c.GetProperty("relative_error").GetDouble());
+            double theory = worst.GetProperty("theory").GetDouble(), measured = worst.GetProperty("measured").GetDouble();
+            var se = System.Text.RegularExpressions.Regex.Match(worst.GetProperty("note").GetString()!, @"expected relative SE ([0-9.]+) %");
+            Assert.True(se.Success);
+            double z = (measured - theory) / Math.Abs(theory) / (double.Parse(se.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) / 100);
+
+            string row = run.Output.Split('\n').Single(l => l.Contains("caffe-fans", StringComparison.Ordinal));
+            Assert.Contains($"±{se.Groups[1].Value} %", row);
+            var shown = System.Text.RegularExpressions.Regex.Match(row, @"z = (−?)([0-9.]+)");
+            Assert.True(shown.Success, row);
+            double shownZ = (shown.Groups[1].Value == "−" ? -1 : 1) * double.Parse(shown.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+            // The note's SE is rounded to 2 digits and z is printed to 1 decimal.
+            Assert.InRange(shownZ, z - 0.1 - 0.02 * Math.Abs(z), z + 0.1 + 0.02 * Math.Abs(z));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public void Report_List_NamesEveryExperimentAndWritesNothing()
     {
         var run = CliRunner.Run("report", "--list");

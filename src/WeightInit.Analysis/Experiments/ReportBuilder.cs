@@ -19,7 +19,7 @@ public static class ReportBuilder
             $"beyond sampling error (†: |z| past the two-sided {FormatPercent(Comparison.SignificanceLevel)} point)");
         foreach (var r in results)
         {
-            var worst = r.Comparisons.Where(c => double.IsFinite(c.RelativeError)).MaxBy(c => c.RelativeError);
+            var worst = WorstComparison(r);
             var judged = r.Comparisons.Where(c => double.IsFinite(c.Z)).ToList();
             var beyond = judged.Where(c => c.BeyondSamplingError).ToList();
             summary.AddRow(r.Title, r.Headline, worst is null ? "—" : FormatPercent(worst.RelativeError), worst is null ? "—" : ExpectedError(worst),
@@ -164,6 +164,10 @@ public static class ReportBuilder
         "(z judged against the normal law); z = (measured − theory) / standard error; † marks a |z| beyond the two-sided " +
         $"{FormatPercent(Comparison.SignificanceLevel)} point, " +
         "which the sample size does not explain. \"not estimated\": a single network, whose spread is unknown.";
+
+    /// <summary>The comparison with the largest finite relative error, or null when the result has none (the summary's row).</summary>
+    public static Comparison? WorstComparison(ExperimentResult result) =>
+        result.Comparisons.Where(c => double.IsFinite(c.RelativeError)).MaxBy(c => c.RelativeError);
 
     /// <summary>"±SE %, z = …" with a † when |z| is beyond what the sample size explains, or "not estimated".</summary>
     public static string ExpectedError(Comparison c) =>

@@ -57,7 +57,7 @@ internal sealed class ReportCommand : CliCommand
                 .AddColumn(new TableColumn("worst rel. error").RightAligned()).AddColumn(new TableColumn("its sampling error, z").RightAligned());
             foreach (var r in results)
             {
-                var worst = r.Comparisons.Where(c => double.IsFinite(c.RelativeError)).MaxBy(c => c.RelativeError);
+                var worst = ReportBuilder.WorstComparison(r);
                 table.AddRow(new Text(r.Name), new Text(r.Headline), new Text(worst is null ? "—" : ReportBuilder.FormatPercent(worst.RelativeError)),
                     new Text(worst is null ? "—" : ReportBuilder.ExpectedError(worst)));
             }

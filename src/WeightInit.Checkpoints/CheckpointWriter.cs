@@ -32,6 +32,9 @@ public sealed record CheckpointWriteOptions
     public TimeSpan WaitTimeout { get; init; } = TimeSpan.FromHours(1);
     /// <summary>Bytes per fill-and-write chunk.</summary>
     public int ChunkBytes { get; init; } = DefaultChunkBytes;
+    /// <summary>Write tensor data past the page cache (Linux <c>O_DIRECT</c>, see <see cref="UnbufferedIO"/>) where the platform and file
+    /// system allow it and <see cref="ChunkBytes"/> is a multiple of 4096; false: ordinary buffered writes. Never changes a byte.</summary>
+    public bool Unbuffered { get; init; } = true;
     /// <summary>Files rank 0 writes beside the tensors (atomically, before the manifest and index), e.g. a Hugging Face <c>config.json</c>.</summary>
     public IReadOnlyList<CompanionFile> Companions { get; init; } = [];
     /// <summary>Where progress lines go (null: nowhere).</summary>
@@ -50,13 +53,18 @@ public sealed record CheckpointWriteOptions
 /// <param name="Kept">The files this process kept because <see cref="CheckpointWriteOptions.Resume"/> found them complete.</param>
 /// <param name="WroteIndex">Whether this process (rank 0) wrote the manifest and, for shards, the index.</param>
 /// <param name="BytesWritten">Bytes this process wrote into checkpoint files.</param>
-public sealed record CheckpointWriteResult(IReadOnlyList<CheckpointFile> Files, IReadOnlyList<string> Written, IReadOnlyList<string> Kept, bool WroteIndex, long BytesWritten);
+public sealed record CheckpointWriteResult(IReadOnlyList<CheckpointFile> Files, IReadOnlyList<string> Written, IReadOnlyList<string> Kept, bool WroteIndex, long BytesWritten)
+{
+    /// <summary>How many of <see cref="BytesWritten"/> went past the page cache (<see cref="CheckpointWriteOptions.Unbuffered"/>).</summary>
+    public long UnbufferedBytes { get; init; }
+}
 
 /// <summary>Writes a <see cref="CheckpointPlan"/> to disk: streaming, crash-safe, shardable across ranks without communication.</summary>
 /// <remarks>
 /// <para><b>Streaming.</b> Tensor data goes through three fixed buffers of <see cref="CheckpointWriteOptions.ChunkBytes"/>: one
 /// thread fills the next chunk (a partial fill, in parallel) while another writes the previous one, so memory stays flat whatever the
-/// model's size. Each Philox tensor's bytes depend only on the seed, its name and its initializer: not on threads, chunks, shards or ranks.</para>
+/// model's size. Each Philox tensor's bytes depend only on the seed, its name and its initializer: not on threads, chunks, shards or ranks.
+/// On Linux the chunks go past the page cache (<see cref="CheckpointWriteOptions.Unbuffered"/>, <see cref="UnbufferedIO"/>), with the same bytes.</para>
 /// <para><b>Crash safety.</b> Every file goes through <see cref="AtomicFile"/>: a temporary name beside it, flushed to disk, checked
 /// (the safetensors header re-read and validated; the length exact), then renamed. Then a sidecar <c>FILE.crc32</c> records its size,
 /// CRC-32 and the plan fingerprint (CRC-32 of the manifest). A killed run leaves only complete files under final names; with
@@ -104,7 +112,7 @@ public static class CheckpointWriter
         var torch = plan.Generator == CheckpointGenerator.Torch ? new TorchSequentialInit(plan) : null;
         var written = new List<string>();
         var kept = new List<string>();
-        long bytes = 0;
+        long bytes = 0, unbufferedBytes = 0;
         bool invalidated = false;
         try
         {
@@ -127,10 +135,11 @@ public static class CheckpointWriter
                 File.Delete(path + SidecarSuffix); // the old sidecar must not vouch for the file while it is replaced
                 var watch = Stopwatch.StartNew();
                 written.Add(file.FileName);
-                var (length, crc) = WriteFile(path, plan, file, options, sampling, torch);
+                var (length, crc, direct) = WriteFile(path, plan, file, options, sampling, torch);
                 Sidecar.Write(path, length, crc, fingerprint);
                 bytes += length;
-                options.Log?.WriteLine($"wrote {file.FileName}: {length} bytes in {watch.Elapsed.TotalSeconds:F2} s ({length / Math.Max(watch.Elapsed.TotalSeconds, 1e-9) / 1e6:F0} MB/s)");
+                unbufferedBytes += direct;
+                options.Log?.WriteLine($"wrote {file.FileName}: {length} bytes in {watch.Elapsed.TotalSeconds:F2} s ({length / Math.Max(watch.Elapsed.TotalSeconds, 1e-9) / 1e6:F0} MB/s{(direct > 0 ? ", past the page cache" : "")})");
             }
             bool wroteIndex = false;
             if (options.Rank == 0)
@@ -138,7 +147,7 @@ public static class CheckpointWriter
                 Finish(plan, files, options, fingerprint);
                 wroteIndex = true;
             }
-            return new CheckpointWriteResult(files, written, kept, wroteIndex, bytes);
+            return new CheckpointWriteResult(files, written, kept, wroteIndex, bytes) { UnbufferedBytes = unbufferedBytes };
         }
         catch (Exception e) when (options.RemoveWrittenOnFailure && e is not OperationCanceledException)
         {
@@ -214,7 +223,7 @@ public static class CheckpointWriter
         public Crc32 Crc = new();
     }
 
-    private static (long Length, uint Crc) WriteFile(string path, CheckpointPlan plan, CheckpointFile file, CheckpointWriteOptions options,
+    private static (long Length, uint Crc, long Unbuffered) WriteFile(string path, CheckpointPlan plan, CheckpointFile file, CheckpointWriteOptions options,
         SamplingOptions sampling, TorchSequentialInit? torch)
     {
         var sources = plan.Sources(file.Tensors, sampling, torch);
@@ -237,15 +246,13 @@ public static class CheckpointWriter
                 int n;
                 while ((n = stream.Read(buffer)) > 0) checksum.Crc.Append(buffer.AsSpan(0, n));
             });
-            return (length, checksum.Crc.Value);
+            return (length, checksum.Crc.Value, 0);
         }
         var (header, expected) = Expected(plan, file, options.Format, sources);
+        long unbuffered = 0;
         AtomicFile.Write(path, stream =>
         {
-            stream.Write(header);
-            checksum.Crc.Append(header);
-            WriteData(stream, sources, options.ChunkBytes, checksum, options.Cancellation);
-            stream.Flush();
+            unbuffered = WriteData(stream, header, sources, options.ChunkBytes, options.Unbuffered, checksum, options.Cancellation);
             if (stream.Length != expected)
                 throw new InvalidOperationException($"'{file.FileName}' came out {stream.Length} bytes long where {expected} were planned; it was not created.");
             if (options.Format == CheckpointFormat.Safetensors)
@@ -256,49 +263,116 @@ public static class CheckpointWriter
                     throw new InvalidDataException($"'{file.FileName}' lists {reader.Tensors.Count} tensors where {sources.Count} were written.");
             }
         }, expected);
-        return (expected, checksum.Crc.Value);
+        return (expected, checksum.Crc.Value, unbuffered);
     }
 
-    /// <summary>Streams the sources' data: a producer fills fixed chunks (partial fills) while the caller's thread checksums and writes the previous one.</summary>
-    private static void WriteData(Stream stream, IReadOnlyList<TensorSource> sources, int chunkBytes, Checksum checksum, CancellationToken stop)
+    /// <summary>Streams <paramref name="header"/> and the sources' data into <paramref name="stream"/> (empty, at position 0); returns the bytes written past the page cache.</summary>
+    /// <remarks>
+    /// A producer packs the file's bytes into chunks of exactly <paramref name="chunkBytes"/> (the last one shorter): chunk k holds the
+    /// file's bytes from k·chunkBytes on, an element that straddles two chunks is produced once and split. Meanwhile the caller's thread
+    /// checksums each chunk (on another task) and writes it at its offset. With <paramref name="unbuffered"/>, a chunk size that is a
+    /// multiple of <see cref="UnbufferedIO.Alignment"/> and a file system that allows it, the chunks' aligned part goes past the page
+    /// cache (<see cref="UnbufferedIO"/>); the last partial block, or everything after a refused first write, is written buffered.
+    /// Either way the bytes are the same.
+    /// </remarks>
+    private static long WriteData(FileStream stream, byte[] header, IReadOnlyList<TensorSource> sources, int chunkBytes, bool unbuffered,
+        Checksum checksum, CancellationToken stop)
     {
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        using var free = new BlockingCollection<byte[]>();
-        using var full = new BlockingCollection<(byte[] Buffer, int Length)>(BuffersInFlight);
-        for (int i = 0; i < BuffersInFlight; i++) free.Add(new byte[chunkBytes]);
+        using var free = new BlockingCollection<(byte[] Array, int Offset)>();
+        using var full = new BlockingCollection<(byte[] Array, int Offset, int Length)>(BuffersInFlight);
+        for (int i = 0; i < BuffersInFlight; i++) free.Add(UnbufferedIO.AllocateAligned(chunkBytes));
         var producer = Task.Run(() =>
         {
             try
             {
+                var (array, offset) = free.Take(cancel.Token);
+                int used = 0;
+                void Put(ReadOnlySpan<byte> bytes)
+                {
+                    while (bytes.Length > 0)
+                    {
+                        int n = Math.Min(bytes.Length, chunkBytes - used);
+                        bytes[..n].CopyTo(array.AsSpan(offset + used, n));
+                        used += n;
+                        bytes = bytes[n..];
+                        if (used == chunkBytes) Emit();
+                    }
+                }
+                void Emit()
+                {
+                    full.Add((array, offset, used), cancel.Token);
+                    (array, offset) = free.Take(cancel.Token);
+                    used = 0;
+                }
+                Put(header);
+                var straddling = new byte[16];
                 foreach (var source in sources)
                 {
                     int size = source.DType.ElementSize();
-                    long chunkElements = chunkBytes / size;
-                    for (long first = 0; first < source.ElementCount; first += chunkElements)
+                    for (long first = 0; first < source.ElementCount;)
                     {
-                        int n = (int)Math.Min(chunkElements, source.ElementCount - first);
-                        var buffer = free.Take(cancel.Token);
-                        // No clearing: every fill of a plan (InitializerTensors, the torch stream) writes each element of its range.
-                        source.Fill(first, buffer.AsSpan(0, n * size));
-                        full.Add((buffer, n * size), cancel.Token);
+                        int room = chunkBytes - used;
+                        if (room < size)
+                        {
+                            // No clearing anywhere: every fill of a plan (InitializerTensors, the torch stream) writes each element of its range.
+                            source.Fill(first++, straddling.AsSpan(0, size));
+                            Put(straddling.AsSpan(0, size));
+                            continue;
+                        }
+                        int n = (int)Math.Min(room / size, source.ElementCount - first);
+                        source.Fill(first, array.AsSpan(offset + used, n * size));
+                        used += n * size;
+                        first += n;
+                        if (used == chunkBytes) Emit();
                     }
                 }
+                if (used > 0) full.Add((array, offset, used), cancel.Token);
             }
             finally
             {
                 full.CompleteAdding();
             }
         });
+        var handle = stream.SafeFileHandle;
+        bool direct = unbuffered && chunkBytes % UnbufferedIO.Alignment == 0 && UnbufferedIO.TryEnable(handle);
+        long position = 0, directBytes = 0;
         try
         {
-            foreach (var (buffer, length) in full.GetConsumingEnumerable())
+            foreach (var (array, offset, length) in full.GetConsumingEnumerable())
             {
-                var crc = Task.Run(() => checksum.Crc.Append(buffer.AsSpan(0, length)));
-                stream.Write(buffer, 0, length);
+                var crc = Task.Run(() => checksum.Crc.Append(array.AsSpan(offset, length)));
+                var chunk = array.AsSpan(offset, length);
+                int aligned = direct ? length - length % UnbufferedIO.Alignment : 0;
+                if (aligned > 0)
+                {
+                    try
+                    {
+                        RandomAccess.Write(handle, chunk[..aligned], position);
+                        directBytes += aligned;
+                    }
+                    catch (IOException) when (directBytes == 0)
+                    {
+                        // The file system took the flag but refuses the writes (an alignment it needs beyond 4096): buffered from here on.
+                        UnbufferedIO.Disable(handle);
+                        direct = false;
+                        aligned = 0;
+                    }
+                }
+                if (aligned < length)
+                {
+                    if (direct)
+                    {
+                        UnbufferedIO.Disable(handle);
+                        direct = false;
+                    }
+                    RandomAccess.Write(handle, chunk[aligned..], position + aligned);
+                }
+                position += length;
                 crc.GetAwaiter().GetResult();
                 PauseHook(stream, length, stop);
                 stop.ThrowIfCancellationRequested();
-                free.Add(buffer);
+                free.Add((array, offset));
             }
         }
         catch
@@ -307,7 +381,13 @@ public static class CheckpointWriter
             try { producer.Wait(); } catch (AggregateException) { }
             throw;
         }
+        finally
+        {
+            if (direct) UnbufferedIO.Disable(handle);
+        }
         producer.GetAwaiter().GetResult();
+        stream.Position = position;
+        return directBytes;
     }
 
     private static void PauseHook(Stream stream, int length, CancellationToken stop)

@@ -74,6 +74,39 @@ public class CheckpointWriterTests
         Assert.Equal(plan.Tensors.Count, CheckpointVerifier.Verify(Path.Combine(dir.Path, "c")).Count(v => v.Matches));
     }
 
+    /// <summary>Unbuffered (O_DIRECT) and buffered writes give the same files, whatever the chunk size: a mixed-dtype plan whose odd
+    /// element counts put bfloat16, float32 and float64 elements across chunk boundaries, written in aligned chunks (the direct path,
+    /// its partial last block) and in unaligned ones (always buffered), against the buffered writer with the default chunk.</summary>
+    [Fact]
+    public void Unbuffered_SameFilesAsBuffered_ElementsAcrossChunkBoundaries()
+    {
+        using var dir = new TempDirectory();
+        var tensors = new List<TensorDeclaration>
+        {
+            new("a.weight", [3, 1001], TensorDType.BFloat16, Initializer: "normal(std=0.02)"),
+            new("b.weight", [7, 777], TensorDType.Float32, Initializer: "he_uniform"),
+            new("c.bias", [1], TensorDType.BFloat16, Initializer: "constant(value=0.5)"),
+            new("d.weight", [513, 9], TensorDType.Float64, Initializer: "xavier_normal"),
+            new("e.weight", [2049], TensorDType.Float16, Initializer: "uniform(low=-1, high=1)"),
+        };
+        var plan = CheckpointPlan.Create(tensors, InitPolicy.Default, 11, TensorDType.Float32);
+        var reference = CheckpointWriter.Write(plan, new CheckpointWriteOptions { Directory = dir.Sub("buffered"), Unbuffered = false, ShardBytes = 40_000 });
+        Assert.Equal(0, reference.UnbufferedBytes);
+        Assert.True(reference.Files.Count > 1);
+        var expected = AllFiles(Path.Combine(dir.Path, "buffered"));
+        foreach (int chunk in new[] { 4096, 3 * 4096, 64 << 10, 4099, 16 })
+        {
+            string sub = dir.Sub($"chunk{chunk}");
+            var result = CheckpointWriter.Write(plan, new CheckpointWriteOptions { Directory = sub, ChunkBytes = chunk, ShardBytes = 40_000 });
+            var actual = AllFiles(sub);
+            Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+            foreach (var (name, bytes) in expected) Assert.True(bytes.AsSpan().SequenceEqual(actual[name]), $"chunk {chunk}: {name}");
+            if (chunk % UnbufferedIO.Alignment != 0) Assert.Equal(0, result.UnbufferedBytes);
+            else if (UnbufferedIO.IsSupported) Assert.True(result.UnbufferedBytes > 0, $"chunk {chunk}: no byte went past the page cache under {dir.Path}");
+            Assert.True(result.UnbufferedBytes <= result.BytesWritten);
+        }
+    }
+
     [Fact]
     public void Ranks_TwoRanksInTurn_FilesIdenticalToOneProcess()
     {

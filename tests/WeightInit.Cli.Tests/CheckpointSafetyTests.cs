@@ -36,6 +36,37 @@ public class CheckpointSafetyTests
             .ToDictionary(f => Path.GetRelativePath(dir, f), f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))),
             StringComparer.Ordinal);
 
+    /// <summary>The default (past the page cache on Linux) and --buffered write the same files; the log says which path each file took.</summary>
+    [Fact]
+    public void Buffered_SameFilesAsTheDefault_LogSaysWhichPath()
+    {
+        string root = NewPath();
+        try
+        {
+            // About 1.1 MB in three shards, bfloat16: the 8 MiB default chunk holds a whole shard, 4 KiB chunks split every one.
+            string[] Args(string dir, params string[] extra) =>
+                ["init", "--preset", "gpt2(n_layer=2, n_embd=96, vocab_size=3001, n_positions=33)", "--dtype", "bf16", "--shard-size", "400KB", "--seed", "9", "--out", dir, .. extra];
+            var runs = new[] { ("default", Array.Empty<string>()), ("chunked", ["--chunk-size", "4KiB"]), ("buffered", ["--buffered"]) }
+                .ToDictionary(r => r.Item1, r => (Run: CliRunner.Run(Args(Path.Combine(root, r.Item1), r.Item2)), Dir: Path.Combine(root, r.Item1)));
+            foreach (var (name, (run, _)) in runs) Assert.True(run.ExitCode == 0, $"{name}: {run.Error}");
+            var expected = Snapshot(runs["buffered"].Dir);
+            Assert.Equal(3, expected.Keys.Count(k => k.EndsWith(".safetensors", StringComparison.Ordinal)));
+            Assert.Equal(expected, Snapshot(runs["default"].Dir));
+            Assert.Equal(expected, Snapshot(runs["chunked"].Dir));
+            int Direct(CliRun run) => run.Error.Split('\n').Count(l => l.StartsWith("wrote model-", StringComparison.Ordinal) && l.Contains("past the page cache", StringComparison.Ordinal));
+            Assert.Equal(0, Direct(runs["buffered"].Run));
+            if (UnbufferedIO.IsSupported)
+            {
+                Assert.Equal(3, Direct(runs["default"].Run));
+                Assert.Equal(3, Direct(runs["chunked"].Run));
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        }
+    }
+
     [Fact]
     public void CrashAtEveryFsyncAndRename_ThenResume_GivesIdenticalFilesAndListing()
     {

@@ -30,18 +30,19 @@ internal sealed class InitCommand : CliCommand
         var generator = new Option<string>("--generator") { Description = "philox (parallel, shardable) or torch (PyTorch 1.13's CPU stream, bit-exact, sequential).", DefaultValueFactory = _ => "philox" };
         var wait = new Option<double>("--wait-timeout") { Description = "Seconds rank 0 waits for the other ranks' files before giving up on the index.", DefaultValueFactory = _ => 3600 };
         var chunk = new Option<string>("--chunk-size") { Description = "Bytes filled and written at a time (three chunks in flight); never changes a byte.", DefaultValueFactory = _ => "8MiB" };
+        var buffered = new Option<bool>("--buffered") { Description = "Write through the page cache. By default, on Linux, tensor data goes past it (O_DIRECT) where the file system allows; never changes a byte." };
         var command = new Command("init", "Write an initialized checkpoint (safetensors shards, .npy or .npz), streaming, crash-safe and identical across ranks, threads and shard sizes.")
         {
-            model, template, preset, rules, output, format, dtype, shardSize, seed, threads, rank, world, resume, generator, wait, chunk, plan, json,
+            model, template, preset, rules, output, format, dtype, shardSize, seed, threads, rank, world, resume, generator, wait, chunk, buffered, plan, json,
         };
         SetAction(command, context, parsed => Run(context, new Request(parsed.GetValue(model), parsed.GetValue(template), parsed.GetValue(preset), parsed.GetValue(rules),
             parsed.GetValue(output), parsed.GetValue(plan), parsed.GetValue(json), parsed.GetValue(format)!, parsed.GetValue(dtype), parsed.GetValue(shardSize)!, parsed.GetValue(seed),
-            parsed.GetValue(threads), parsed.GetValue(rank), parsed.GetValue(world), parsed.GetValue(resume), parsed.GetValue(generator)!, parsed.GetValue(wait), parsed.GetValue(chunk)!)));
+            parsed.GetValue(threads), parsed.GetValue(rank), parsed.GetValue(world), parsed.GetValue(resume), parsed.GetValue(generator)!, parsed.GetValue(wait), parsed.GetValue(chunk)!, parsed.GetValue(buffered))));
         return command;
     }
 
     private sealed record Request(string? Model, string? Template, string? Preset, string? Rules, string? Out, bool Plan, bool Json, string Format, string? DType, string ShardSize, ulong Seed,
-        int Threads, int? Rank, int? World, bool Resume, string Generator, double WaitSeconds, string ChunkSize);
+        int Threads, int? Rank, int? World, bool Resume, string Generator, double WaitSeconds, string ChunkSize, bool Buffered);
 
     private static int Run(CliContext context, Request r)
     {
@@ -125,7 +126,7 @@ internal sealed class InitCommand : CliCommand
             {
                 Directory = directory, Format = format, ShardBytes = shardBytes, Rank = rank, World = world, Threads = r.Threads,
                 Resume = r.Resume, Companions = companions, ChunkBytes = (int)chunkBytes, WaitTimeout = TimeSpan.FromSeconds(r.WaitSeconds), Log = context.Error,
-                Cancellation = stop.Token, RemoveWrittenOnFailure = created,
+                Cancellation = stop.Token, RemoveWrittenOnFailure = created, Unbuffered = !r.Buffered,
             });
             context.Output.WriteLine($"{plan.Tensors.Count} tensors, {plan.ParameterCount} parameters, {plan.ByteLength} bytes of data in {files.Count} file(s) in {directory}");
             context.Output.WriteLine($"rank {rank} of {world}: wrote {result.Written.Count}, kept {result.Kept.Count}{(result.WroteIndex ? "; manifest" + (files.Count > 1 && format == CheckpointFormat.Safetensors ? " and index" : "") + " written" : "")}");

@@ -69,6 +69,10 @@ internal static class TensorWriter
     /// <summary>Elements per contiguous chunk (2^26; settable so tests can reach the chunked path with small tensors).</summary>
     internal static long ChunkElements { get; set; } = 1L << 26;
 
+    /// <summary>Sends CPU tensors through the staging copy that other devices take (the same bytes; tests use it to run that
+    /// path on machines without a GPU).</summary>
+    internal static bool StageEveryTensor { get; set; }
+
     private const int ScatterElements = 1 << 14;
 
     /// <summary>The dtypes WeightInit writes.</summary>
@@ -81,7 +85,7 @@ internal static class TensorWriter
     public static void Write(Tensor tensor, IElementSource source)
     {
         using var _ = torch.no_grad();
-        if (tensor.device_type != DeviceType.CPU)
+        if (tensor.device_type != DeviceType.CPU || StageEveryTensor)
         {
             // One staging copy per tensor: filled on the CPU, then copied to the device.
             using var staging = torch.empty(tensor.shape, tensor.dtype, torch.CPU);

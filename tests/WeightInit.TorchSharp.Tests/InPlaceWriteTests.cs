@@ -28,7 +28,25 @@ public sealed class InPlaceWriteTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Write_TouchesExactlyTheViewsElements(string dtypeName, string viewName)
+    public void Write_TouchesExactlyTheViewsElements(string dtypeName, string viewName) => WriteAndCompare(dtypeName, viewName);
+
+    /// <summary>The path CUDA tensors take (a CPU staging tensor, then <c>copy_</c>), run here on CPU tensors: the same bytes, the same guard.</summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Write_ThroughTheStagingCopy_TouchesExactlyTheViewsElements(string dtypeName, string viewName)
+    {
+        TensorWriter.StageEveryTensor = true;
+        try
+        {
+            WriteAndCompare(dtypeName, viewName);
+        }
+        finally
+        {
+            TensorWriter.StageEveryTensor = false;
+        }
+    }
+
+    private static void WriteAndCompare(string dtypeName, string viewName)
     {
         var dtype = Enum.Parse<ScalarType>(dtypeName);
         bool huge = viewName == "big-transposed";

@@ -6,13 +6,17 @@ namespace WeightInit.Training.Tests.Optimization;
 
 public class SgdTests
 {
-    private static Network TinyNetwork() =>
-        Network.Build(TrainingModels.Mlp(3, 1, 4, "tanh", 2, "glorot_uniform", "uniform(low=-0.1, high=0.1)"), PhiloxKey.FromSeed(5), threads: 1);
+    private static Network TinyNetwork(int inputs = 3, int width = 4, int classes = 2) =>
+        Network.Build(TrainingModels.Mlp(inputs, 1, width, "tanh", classes, "glorot_uniform", "uniform(low=-0.1, high=0.1)"), PhiloxKey.FromSeed(5), threads: 1);
 
-    [Fact]
-    public void Step_Momentum_MatchesTheRecurrenceWrittenOut()
+    /// <summary>Tensors shorter than a vector (3-4-2), and long ones with a tail (37-29-5: 1073, 29, 145 and 5 elements), so that both
+    /// the vector loop and the scalar tail must give the recurrence's float bits.</summary>
+    [Theory]
+    [InlineData(3, 4, 2)]
+    [InlineData(37, 29, 5)]
+    public void Step_Momentum_MatchesTheRecurrenceWrittenOut(int inputs, int width, int classes)
     {
-        var net = TinyNetwork();
+        var net = TinyNetwork(inputs, width, classes);
         var options = new SgdOptions(0.1, Momentum: 0.9, WeightDecay: 0.01, Schedule: new StepSchedule(1, 0.5));
         var sgd = new Sgd(net.Parameters, options);
         var start = net.Parameters.Select(p => (float[])p.Value.Clone()).ToArray();
@@ -40,18 +44,28 @@ public class SgdTests
         Assert.Equal(0.025, sgd.CurrentLearningRate);
     }
 
-    [Fact]
-    public void Step_NoMomentum_IsPlainGradientDescentAndBiasesGetNoDecay()
+    [Theory]
+    [InlineData(3, 4, 2)]
+    [InlineData(37, 29, 5)]
+    public void Step_NoMomentum_IsPlainGradientDescentAndBiasesGetNoDecay(int inputs, int width, int classes)
     {
-        var net = TinyNetwork();
+        var net = TinyNetwork(inputs, width, classes);
         var sgd = new Sgd(net.Parameters, new SgdOptions(0.5, WeightDecay: 0.1));
-        var bias = net.Parameters.First(p => p.Tensor.Role == ParameterRole.Bias);
-        var weight = net.Parameters.First(p => p.Tensor.Role == ParameterRole.Weight);
-        float b0 = bias.Value[0], w0 = weight.Value[0];
-        foreach (var p in net.Parameters) Array.Fill(p.Gradient, 0.25f);
+        var start = net.Parameters.Select(p => (float[])p.Value.Clone()).ToArray();
+        var g = net.Parameters.Select((p, k) => p.Value.Select((_, i) => 0.25f - 0.003f * (i % 7) + 0.01f * k).ToArray()).ToArray();
+        for (int k = 0; k < g.Length; k++) g[k].CopyTo(net.Parameters[k].Gradient, 0);
         sgd.Step();
-        Assert.Equal(b0 - 0.5f * 0.25f, bias.Value[0]);
-        Assert.Equal(w0 - 0.5f * (0.25f + 0.1f * w0), weight.Value[0]);
+        for (int k = 0; k < start.Length; k++)
+        {
+            bool weight = net.Parameters[k].Tensor.Role == ParameterRole.Weight;
+            for (int i = 0; i < start[k].Length; i++)
+            {
+                float w0 = start[k][i];
+                Assert.Equal(weight ? w0 - 0.5f * (g[k][i] + 0.1f * w0) : w0 - 0.5f * (g[k][i] + 0f * w0), net.Parameters[k].Value[i]);
+            }
+        }
+        var bias = net.Parameters.First(p => p.Tensor.Role == ParameterRole.Bias);
+        Assert.Equal(start[net.Parameters.ToList().IndexOf(bias)][0] - 0.5f * g[net.Parameters.ToList().IndexOf(bias)][0], bias.Value[0]); // no decay on biases
     }
 
     [Theory]

@@ -7,26 +7,29 @@ using WeightInit.Shapes;
 
 namespace WeightInit.Checkpoints;
 
-/// <summary>Named initialization schemes: <c>pytorch-default</c> and <c>gpt2</c>; and the Hugging Face named configs of <see cref="HuggingFaceNamedConfigs"/>.</summary>
+/// <summary>Named initialization schemes: <c>pytorch-default</c>, the Hugging Face named configs of <see cref="HuggingFaceNamedConfigs"/>
+/// (<c>gpt2</c>, <c>llama-2-7b</c>, …), and GPT-2's laws as rules over given tensors.</summary>
 /// <remarks>
 /// <para><b>pytorch-default</b>: what PyTorch's modules do in <c>reset_parameters</c>: dense and convolution weights
 /// <c>kaiming_uniform(a=sqrt(5))</c> (= U(±1/√fan_in)), their biases <c>pytorch_bias</c> (U(±1/√fan_in) of the weight beside
 /// them), embeddings N(0, 1) (<c>nn.Embedding</c>), normalization scales ones and shifts zeros. It needs tensors from
 /// <c>--model</c> or <c>--template</c>.</para>
-/// <para><b>gpt2</b>, <c>gpt2(n_layer=12, n_embd=768, vocab_size=50257, n_positions=1024, std=0.02)</c>: Hugging Face's
-/// GPT2PreTrainedModel._init_weights: dense weights and embeddings N(0, std²), residual projections (<c>*.c_proj.weight</c>,
-/// attention and MLP) N(0, (std/√(2·n_layer))²), biases zeros, LayerNorm ones and zeros. Alone it also supplies the
-/// architecture (Hugging Face's names and Conv1D layout [in, out], stated as InOut; 124,439,808 parameters at the defaults);
-/// with <c>--template</c> or <c>--model</c> only the rules apply, and n_layer is taken from the largest "h.N." in the names
-/// unless given.</para>
+/// <para><b>A Hugging Face config</b> alone (<c>gpt2</c>, <c>gpt2(n_layer=2, n_embd=64, n_head=4)</c>, <c>llama-2-7b</c>, …) defines
+/// the tensors, their laws and the <c>config.json</c> written beside them (<see cref="HuggingFaceNamedConfigs"/>).</para>
+/// <para><b>gpt2 with tensors</b>, <c>gpt2(n_layer=N, std=0.02)</c> with <c>--template</c> or <c>--model</c>: Hugging Face's
+/// GPT2PreTrainedModel._init_weights as rules over those tensors: dense weights and embeddings N(0, std²), residual projections
+/// (<c>*.c_proj.weight</c>, attention and MLP) N(0, (std/√(2·n_layer))²), biases zeros, LayerNorm ones and zeros; n_layer is
+/// taken from the largest "h.N." in the names unless given.</para>
 /// </remarks>
 public static partial class CheckpointPresets
 {
-    /// <summary>The preset names.</summary>
+    /// <summary>The presets that give laws to tensors from <c>--model</c> or <c>--template</c>: <c>pytorch-default</c> and <c>gpt2</c>
+    /// (the Hugging Face configs of <see cref="HuggingFaceNamedConfigs.Spellings"/> instead define their own tensors).</summary>
     public static IReadOnlyList<string> Names { get; } = ["pytorch-default", "gpt2"];
 
     /// <summary>The policy of preset <paramref name="text"/>, and the architecture it defines when no tensors are given.</summary>
-    /// <param name="text">"pytorch-default", "gpt2" or "gpt2(key=value, …)".</param>
+    /// <param name="text">"pytorch-default"; a Hugging Face config "NAME" or "NAME(field=value, …)" such as "gpt2(n_layer=2)";
+    /// with tensors, "gpt2" or "gpt2(n_layer=N, std=S)" as rules.</param>
     /// <param name="tensors">The tensors from a model or template, or null when the preset alone defines the checkpoint.</param>
     /// <exception cref="ArgumentException">Unknown preset or argument, or pytorch-default without tensors; the message lists the valid ones.</exception>
     public static CheckpointSource Resolve(string text, IReadOnlyList<TensorDeclaration>? tensors)
@@ -42,8 +45,8 @@ public static partial class CheckpointPresets
                 if (tensors is null)
                     throw new ArgumentException("Preset pytorch-default needs the tensors from --model SPEC or --template FILE (it defines initializers, not an architecture).");
                 return new CheckpointSource(tensors, PyTorchDefault);
-            case "gpt2":
-                return Gpt2(spec, tensors);
+            case "gpt2" when tensors is not null:
+                return Gpt2Rules(spec, tensors);
             default:
                 if (HuggingFaceNamedConfigs.TryGet(spec.Name, out _))
                 {
@@ -51,8 +54,8 @@ public static partial class CheckpointPresets
                         throw new ArgumentException($"Preset '{spec.Name}' is a Hugging Face config: it defines the tensors, so it cannot be given with --model or --template.");
                     return HuggingFaceNamedConfigs.Resolve(text).ToSource();
                 }
-                throw new ArgumentException($"Unknown preset '{spec.Name}'; valid: {string.Join(", ", Names)} (gpt2 takes n_layer, n_embd, vocab_size, n_positions, std); " +
-                    $"Hugging Face configs: {string.Join(", ", HuggingFaceNamedConfigs.Spellings)} (NAME(field=value, …) changes a field).");
+                throw new ArgumentException($"Unknown preset '{spec.Name}'; valid: pytorch-default, " +
+                    $"or a Hugging Face config: {string.Join(", ", HuggingFaceNamedConfigs.Spellings)} (NAME(field=value, …) changes a field).");
         }
     }
 
@@ -71,28 +74,23 @@ public static partial class CheckpointPresets
         },
     };
 
-    private static CheckpointSource Gpt2(InitializerSpec spec, IReadOnlyList<TensorDeclaration>? tensors)
+    private static CheckpointSource Gpt2Rules(InitializerSpec spec, IReadOnlyList<TensorDeclaration> tensors)
     {
-        var known = new[] { "n_layer", "n_embd", "vocab_size", "n_positions", "std" };
+        var known = new[] { "n_layer", "std" };
         var args = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (k, v) in spec.Arguments)
         {
-            if (!known.Contains(k)) throw new ArgumentException($"Preset gpt2: unknown argument '{k}'; valid: {string.Join(", ", known)}.");
+            if (!known.Contains(k))
+                throw new ArgumentException($"Preset gpt2 over --model/--template tensors: unknown argument '{k}'; valid: {string.Join(", ", known)} (the tensors come from the file).");
             args[k] = v;
         }
-        int Int(string key, int fallback)
-        {
-            if (!args.TryGetValue(key, out var raw)) return fallback;
-            return int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out int x) && x > 0 ? x
-                : throw new ArgumentException($"Preset gpt2: {key} must be a positive integer; got '{raw}'.");
-        }
+        int nLayer = InferLayers(tensors);
+        if (args.TryGetValue("n_layer", out var raw) &&
+            !(int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out nLayer) && nLayer > 0))
+            throw new ArgumentException($"Preset gpt2: n_layer must be a positive integer; got '{raw}'.");
         double std = 0.02;
         if (args.TryGetValue("std", out var s) && (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out std) || !(std >= 0) || !double.IsFinite(std)))
             throw new ArgumentException($"Preset gpt2: std must be a finite number ≥ 0; got '{s}'.");
-        int nLayer = Int("n_layer", tensors is null ? 12 : InferLayers(tensors));
-        int nEmbd = Int("n_embd", 768), vocab = Int("vocab_size", 50257), positions = Int("n_positions", 1024);
-        if (nLayer > MaxGpt2Layers) throw new ArgumentException($"Preset gpt2: n_layer must be at most {MaxGpt2Layers} ({12 * MaxGpt2Layers + 4} tensors); got {nLayer}.");
-        if (nEmbd > int.MaxValue / 4) throw new ArgumentException($"Preset gpt2: n_embd must be at most {int.MaxValue / 4} (the MLP's 4·n_embd is a dimension); got {nEmbd}.");
         string normal = $"normal(std={InitPolicy.Number(std)})";
         var policy = new InitPolicy
         {
@@ -107,13 +105,10 @@ public static partial class CheckpointPresets
                 [TensorRole.Other] = "zeros",
             },
             // transformers GPT2PreTrainedModel._init_weights: std = initializer_range / math.sqrt(2 * n_layer) for "c_proj.weight".
-            Rules = [TensorRule.Glob("*c_proj.weight", $"normal(std={InitPolicy.Number(std / Math.Sqrt(2 * nLayer))})")],
+            Rules = [TensorRule.Glob("*c_proj.weight", $"normal(std={InitPolicy.Number(std / Math.Sqrt(2 * (double)nLayer))})")],
         };
-        return new CheckpointSource(tensors ?? Gpt2Architecture(nLayer, nEmbd, vocab, positions), policy);
+        return new CheckpointSource(tensors, policy);
     }
-
-    /// <summary>The most GPT-2 blocks the preset builds: a plan holds its tensors' declarations in memory.</summary>
-    public const int MaxGpt2Layers = 100_000;
 
     /// <summary>1 + the largest N in "h.N." among the names (GPT-2's block naming), or 1 when there is none.</summary>
     private static int InferLayers(IReadOnlyList<TensorDeclaration> tensors)
@@ -127,35 +122,4 @@ public static partial class CheckpointPresets
 
     [GeneratedRegex(@"(?:^|\.)h\.(\d+)\.")]
     private static partial Regex BlockIndex();
-
-    /// <summary>GPT-2's tensors in Hugging Face's names and order (GPT2Model's state dict without buffers); dense weights are Conv1D [in, out].</summary>
-    public static IReadOnlyList<TensorDeclaration> Gpt2Architecture(int nLayer, int nEmbd, int vocabSize, int nPositions)
-    {
-        var list = new List<TensorDeclaration>
-        {
-            new("wte.weight", [vocabSize, nEmbd], Role: TensorRole.Embedding),
-            new("wpe.weight", [nPositions, nEmbd], Role: TensorRole.Embedding),
-        };
-        void Dense(string name, int input, int output)
-        {
-            list.Add(new(name + ".weight", [input, output], Role: TensorRole.Linear, Layout: WeightLayout.InOut));
-            list.Add(new(name + ".bias", [output], Role: TensorRole.Bias));
-        }
-        void Norm(string name)
-        {
-            list.Add(new(name + ".weight", [nEmbd], Role: TensorRole.NormWeight));
-            list.Add(new(name + ".bias", [nEmbd], Role: TensorRole.NormBias));
-        }
-        for (int i = 0; i < nLayer; i++)
-        {
-            Norm($"h.{i}.ln_1");
-            Dense($"h.{i}.attn.c_attn", nEmbd, checked(3 * nEmbd));
-            Dense($"h.{i}.attn.c_proj", nEmbd, nEmbd);
-            Norm($"h.{i}.ln_2");
-            Dense($"h.{i}.mlp.c_fc", nEmbd, checked(4 * nEmbd));
-            Dense($"h.{i}.mlp.c_proj", checked(4 * nEmbd), nEmbd);
-        }
-        Norm("ln_f");
-        return list;
-    }
 }

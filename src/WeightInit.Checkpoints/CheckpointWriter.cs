@@ -106,7 +106,7 @@ public static class CheckpointWriter
         Directory.CreateDirectory(options.Directory);
         using var writerLock = WriterLock.Acquire(options.Directory, options.Rank);
         var mine = files.Where(f => f.Index % options.World == options.Rank).ToList();
-        RemoveStaleTemporaries(options, mine);
+        RemoveStaleTemporaries(options, mine, files);
         string fingerprint = Fingerprint(plan, options);
         var sampling = new SamplingOptions { MaxThreads = options.Threads };
         var torch = plan.Generator == CheckpointGenerator.Torch ? new TorchSequentialInit(plan) : null;
@@ -170,11 +170,16 @@ public static class CheckpointWriter
         }
     }
 
-    /// <summary>Removes every temporary a killed writer of this rank left: of its files, their sidecars and (rank 0) the manifest and index.</summary>
-    private static void RemoveStaleTemporaries(CheckpointWriteOptions options, IEnumerable<CheckpointFile> mine)
+    /// <summary>Removes every temporary a killed writer of this rank left: of its files, their sidecars and (rank 0) the manifest,
+    /// the index and the companion files (config.json).</summary>
+    private static void RemoveStaleTemporaries(CheckpointWriteOptions options, IEnumerable<CheckpointFile> mine, IReadOnlyList<CheckpointFile> files)
     {
         var names = mine.SelectMany(f => new[] { f.FileName, f.FileName + SidecarSuffix }).ToList();
-        if (options.Rank == 0) names.AddRange([CheckpointPlan.ManifestFileName, ShardIndex.IndexFileName]);
+        if (options.Rank == 0)
+        {
+            names.AddRange([CheckpointPlan.ManifestFileName, ShardIndex.IndexFileName]);
+            names.AddRange(options.Companions.Select(c => CheckpointLayout.CompanionFileName(c.FileName, files)));
+        }
         int removed = names.Sum(n => AtomicFile.RemoveStaleTemporaries(Path.Combine(options.Directory, n)));
         if (removed > 0) options.Log?.WriteLine($"removed {removed} temporary file(s) that an interrupted run left");
     }

@@ -14,7 +14,8 @@ namespace WeightInit.Checkpoints;
 /// <c>kaiming_uniform_</c>: gain = calculate_gain(nonlinearity, a), std = gain/√fan, bound = √3·std, <c>uniform_(−bound, bound)</c>;
 /// <c>kaiming_normal_</c>: <c>normal_(0, gain/√fan)</c>; <c>xavier_uniform_</c>: std = gain·√(2/(fan_in + fan_out)), a = √3·std,
 /// <c>uniform_(−a, a)</c>; <c>xavier_normal_</c>: <c>normal_(0, std)</c>; <c>uniform_</c>, <c>normal_</c>, <c>zeros_</c>, <c>ones_</c>,
-/// <c>constant_</c> directly. Fans are PyTorch's (<see cref="FanConvention.PyTorch"/>: dimension 1 × receptive field for fan-in,
+/// <c>constant_</c> directly; <c>embedding(mean, std, padding_idx)</c> is <c>normal_(mean, std)</c> then <c>weight[padding_idx].zero_()</c>
+/// (nn.Embedding, and transformers' <c>_init_weights</c>). Fans are PyTorch's (<see cref="FanConvention.PyTorch"/>: dimension 1 × receptive field for fan-in,
 /// dimension 0 × receptive field for fan-out). The default <c>nn.Linear</c>/<c>nn.Conv2d</c> init is
 /// <c>kaiming_uniform(a=sqrt(5))</c> on the weight followed by <c>pytorch_bias</c> on the bias (see <see cref="InitPolicy"/>).</para>
 /// <para>Float32 and float64 tensors are drawn in their own type (float64 as under <c>torch.set_default_dtype(torch.float64)</c>);
@@ -56,6 +57,8 @@ public sealed class TorchSequentialInit
                 return new TorchCall(TorchCallKind.Uniform, u.Low, u.High);
             case RandomInitializer { Distribution: NormalDistribution n }:
                 return new TorchCall(TorchCallKind.Normal, n.Mean, n.StdDev);
+            case Embedding e: // nn.Embedding / transformers' _init_weights: normal_(mean, std), then the padding row zeroed (no draws; see Draw)
+                return new TorchCall(TorchCallKind.Normal, e.Mean, e.StdDev);
             case Constant c:
                 return TorchCall.Fill(c.Value);
             case PyTorchBias { WeightFanIn: { } fanIn }:
@@ -63,7 +66,7 @@ public sealed class TorchSequentialInit
             default:
                 throw new ArgumentException(
                     $"'{InitializerRegistry.Find(InitializerSpec.Parse(tensor.Initializer).Name).Name}' has no PyTorch-exact form; --generator torch supports kaiming_uniform, kaiming_normal, xavier_uniform, xavier_normal " +
-                    "(and any variance_scaling with a uniform or normal law on PyTorch's fans), uniform, normal, zeros, ones, constant and pytorch_bias (use --generator philox for the others).");
+                    "(and any variance_scaling with a uniform or normal law on PyTorch's fans), uniform, normal, embedding, zeros, ones, constant and pytorch_bias (use --generator philox for the others).");
         }
     }
 
@@ -105,15 +108,22 @@ public sealed class TorchSequentialInit
         if (count > Array.MaxLength)
             throw new ArgumentException($"Tensor '{t.Name}' has {count} elements; the torch generator draws whole tensors and an array holds at most {Array.MaxLength}.");
         var call = Call(t);
+        // weight[padding_idx].zero_() after the draw, as nn.Embedding and transformers do: row p along dimension 0.
+        (long Start, long Length)? padding = InitializerRegistry.Parse(t.Initializer) is Embedding { PaddingIndex: { } p }
+            ? (p < t.Dimensions[0] ? (p * (count / t.Dimensions[0]), count / t.Dimensions[0])
+                : throw new ArgumentException($"Tensor '{t.Name}': padding_idx {p} is not a row of a tensor with {t.Dimensions[0]} rows."))
+            : null;
         if (t.DType == TensorDType.Float64)
         {
             if (_doubles.Length != count) _doubles = new double[count];
             _generator.Apply(call, _doubles.AsSpan());
+            if (padding is { } row) _doubles.AsSpan((int)row.Start, (int)row.Length).Clear();
         }
         else
         {
             if (_singles.Length != count) _singles = new float[count];
             _generator.Apply(call, _singles.AsSpan());
+            if (padding is { } row) _singles.AsSpan((int)row.Start, (int)row.Length).Clear();
         }
     }
 }

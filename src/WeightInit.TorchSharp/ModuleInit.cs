@@ -88,7 +88,7 @@ public sealed class ModuleInit
     /// Linear and Conv*, with PyTorch's fans; N(0, 1) embeddings; ones and zeros for norms; U(±1/√hidden) for RNN/LSTM/GRU;
     /// xavier_uniform in-projections and zero biases for MultiheadAttention). This also fixes TorchSharp's GroupNorm, which it
     /// never initializes.</para>
-    /// <para>A Hugging Face config (<c>hf.gpt2</c>, <c>tinyllama-1.1b</c>, …, or <c>NAME(field=value, …)</c> for another size, as
+    /// <para>A Hugging Face config (<c>gpt2</c>, <c>tinyllama-1.1b</c>, …, or <c>NAME(field=value, …)</c> for another size, as
     /// <c>weightinit init --preset</c> takes it) is for a module whose parameters are named and shaped as that transformers class's
     /// <c>state_dict</c>: each gets exactly the law, layout and bits the Hugging Face checkpoint plan gives the tensor of that name
     /// (<see cref="Preset(HuggingFaceModel)"/>).</para>

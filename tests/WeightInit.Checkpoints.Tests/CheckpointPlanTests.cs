@@ -9,35 +9,44 @@ namespace WeightInit.Checkpoints.Tests;
 public class CheckpointPlanTests
 {
     [Fact]
-    public void Gpt2Preset_DefaultSizes_HasGpt2SmallsParameterCountAndHuggingFaceInit()
+    public void Gpt2Preset_Alone_IsTheHuggingFaceConfigWithItsConfigJson()
     {
         var source = CheckpointPresets.Resolve("gpt2", null);
-        var plan = CheckpointPlan.Create(source.Tensors, source.Policy, seed: 1);
+        var plan = CheckpointPlan.Create(source.Tensors, source.Policy, seed: 1, source.DType ?? TensorDType.Float32);
 
-        Assert.Equal(124_439_808, plan.ParameterCount); // GPT-2 small without the tied lm_head (Radford et al. 2019; transformers' GPT2Model)
+        Assert.Equal(124_439_808, plan.ParameterCount); // GPT-2 small, the tied lm_head once (Radford et al. 2019)
         Assert.Equal(2 + 12 * 12 + 2, plan.Tensors.Count);
         var byName = plan.Tensors.ToDictionary(t => t.Name);
-        Assert.Equal("normal(std=0.02)", byName["wte.weight"].Initializer);
-        Assert.Equal("normal(std=0.02)", byName["h.3.attn.c_attn.weight"].Initializer);
-        Assert.Equal(WeightLayout.InOut, byName["h.3.attn.c_attn.weight"].Layout);
-        Assert.Equal([768, 2304], byName["h.3.attn.c_attn.weight"].Dimensions);
-        string residual = $"normal(std={(0.02 / Math.Sqrt(24)).ToString("R", System.Globalization.CultureInfo.InvariantCulture)})";
-        Assert.Equal(residual, byName["h.3.attn.c_proj.weight"].Initializer);
-        Assert.Equal(residual, byName["h.11.mlp.c_proj.weight"].Initializer);
-        Assert.Equal("normal(std=0.02)", byName["h.11.mlp.c_fc.weight"].Initializer);
-        Assert.Equal("zeros", byName["h.0.mlp.c_proj.bias"].Initializer);
-        Assert.Equal("ones", byName["ln_f.weight"].Initializer);
-        Assert.Equal("zeros", byName["h.5.ln_2.bias"].Initializer);
+        Assert.Equal("embedding(mean=0, std=0.02)", byName["transformer.wte.weight"].Initializer);
+        Assert.Equal("normal(mean=0, std=0.02)", byName["transformer.h.3.attn.c_attn.weight"].Initializer);
+        Assert.Equal(WeightLayout.InOut, byName["transformer.h.3.attn.c_attn.weight"].Layout);
+        Assert.Equal([768, 2304], byName["transformer.h.3.attn.c_attn.weight"].Dimensions);
+        string residual = $"normal(mean=0, std={(0.02 / Math.Sqrt(24)).ToString("R", System.Globalization.CultureInfo.InvariantCulture)})";
+        Assert.Equal(residual, byName["transformer.h.3.attn.c_proj.weight"].Initializer);
+        Assert.Equal(residual, byName["transformer.h.11.mlp.c_proj.weight"].Initializer);
+        Assert.Equal("zeros", byName["transformer.h.0.mlp.c_proj.bias"].Initializer);
+        Assert.Equal("ones", byName["transformer.ln_f.weight"].Initializer);
+        Assert.DoesNotContain("lm_head.weight", byName.Keys);
+        // The same plan as hf.gpt2, and config.json beside the shards.
+        var hf = CheckpointPresets.Resolve("hf.gpt2", null);
+        Assert.Equal(CheckpointPlan.Create(hf.Tensors, hf.Policy, seed: 1, hf.DType ?? TensorDType.Float32).Tensors, plan.Tensors);
+        var companion = Assert.Single(source.Companions!.Invoke(plan));
+        Assert.Equal("config.json", companion.FileName);
     }
 
     [Fact]
     public void Gpt2Preset_OnTemplateNames_TakesLayerCountFromTheNames()
     {
-        var tensors = CheckpointPresets.Gpt2Architecture(nLayer: 3, nEmbd: 8, vocabSize: 10, nPositions: 4);
+        var tensors = WeightInit.Checkpoints.HuggingFace.HuggingFaceNamedConfigs.Resolve("gpt2(n_layer=3, n_embd=8, n_head=2, vocab_size=10, n_positions=4)").Tensors
+            .Select(t => t with { Initializer = null }).ToList();
         var source = CheckpointPresets.Resolve("gpt2", tensors);
         var plan = CheckpointPlan.Create(source.Tensors, source.Policy, seed: 1);
         string residual = $"normal(std={(0.02 / Math.Sqrt(6)).ToString("R", System.Globalization.CultureInfo.InvariantCulture)})";
-        Assert.Equal(residual, plan.Tensors.Single(t => t.Name == "h.2.attn.c_proj.weight").Initializer);
+        Assert.Equal(residual, plan.Tensors.Single(t => t.Name == "transformer.h.2.attn.c_proj.weight").Initializer);
+        Assert.Equal("normal(std=0.02)", plan.Tensors.Single(t => t.Name == "transformer.h.2.attn.c_attn.weight").Initializer);
+        Assert.Null(source.Companions); // laws over given tensors: no config.json
+        var unknown = Assert.Throws<ArgumentException>(() => CheckpointPresets.Resolve("gpt2(n_embd=8)", tensors));
+        Assert.Contains("valid: n_layer, std", unknown.Message);
     }
 
     [Fact]
@@ -62,7 +71,7 @@ public class CheckpointPlanTests
         Assert.Equal("zeros", byName["norm.bias"].Initializer);
         Assert.Throws<ArgumentException>(() => CheckpointPresets.Resolve("pytorch-default", null));
         var unknown = Assert.Throws<ArgumentException>(() => CheckpointPresets.Resolve("llama", null));
-        Assert.Contains("pytorch-default, gpt2", unknown.Message);
+        Assert.Contains("valid: pytorch-default, or a Hugging Face config: gpt2, gpt2-medium", unknown.Message);
     }
 
     private static byte[] Bytes(CheckpointPlan plan, int index, CheckpointGenerator generator)
@@ -241,12 +250,12 @@ public class CheckpointPlanTests
     [Fact]
     public void Manifest_RoundTrips()
     {
-        var source = CheckpointPresets.Resolve("gpt2(n_layer=2, n_embd=8, vocab_size=11, n_positions=5)", null);
+        var source = CheckpointPresets.Resolve("gpt2(n_layer=2, n_embd=8, n_head=2, vocab_size=11, n_positions=5)", null);
         var plan = CheckpointPlan.Create(source.Tensors, source.Policy, 99, TensorDType.BFloat16);
-        var (back, files, extra) = CheckpointPlan.FromJson(plan.ToJson(new Dictionary<string, string> { ["wte.weight"] = "x.safetensors" }, new Dictionary<string, string> { ["format"] = "npz" }));
+        var (back, files, extra) = CheckpointPlan.FromJson(plan.ToJson(new Dictionary<string, string> { ["transformer.wte.weight"] = "x.safetensors" }, new Dictionary<string, string> { ["format"] = "npz" }));
         Assert.Equal(plan.Tensors, back.Tensors);
         Assert.Equal(99UL, back.Seed);
-        Assert.Equal("x.safetensors", files["wte.weight"]);
+        Assert.Equal("x.safetensors", files["transformer.wte.weight"]);
         Assert.Equal("npz", extra["format"]);
     }
 

@@ -20,7 +20,7 @@ public class CheckpointWriterTests
     /// <summary>A small transformer-like plan: sizes not multiples of 16, every role, structured and drawn initializers.</summary>
     private static CheckpointPlan SmallPlan(TensorDType dtype = TensorDType.Float32, ulong seed = 5)
     {
-        var source = CheckpointPresets.Resolve("gpt2(n_layer=2, n_embd=24, vocab_size=101, n_positions=17)", null);
+        var source = CheckpointPresets.Resolve("gpt2(n_layer=2, n_embd=24, n_head=2, vocab_size=101, n_positions=17)", null);
         var tensors = source.Tensors.Append(new TensorDeclaration("extra.weight", [33, 20], Initializer: "orthogonal")).ToList();
         return CheckpointPlan.Create(tensors, source.Policy, seed, dtype);
     }

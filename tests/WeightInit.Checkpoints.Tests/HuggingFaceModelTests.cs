@@ -16,6 +16,7 @@ public class HuggingFaceModelTests
 
     // Published counts (the models issue; gpt2 and bert-base-uncased with its pooler as transformers counts them).
     [Theory]
+    [InlineData("gpt2", 124_439_808L)]
     [InlineData("hf.gpt2", 124_439_808L)]
     [InlineData("bert-base-uncased", 109_482_240L)]
     [InlineData("qwen2-0.5b", 494_032_768L)]

@@ -8,7 +8,7 @@ namespace WeightInit.Cli.Tests;
 /// every fsync and rename with <c>--resume</c> afterwards, signals, the writer lock, stale indexes, and a table of bad inputs.</summary>
 public class CheckpointSafetyTests
 {
-    private const string Tiny = "gpt2(n_layer=2, n_embd=16, vocab_size=50, n_positions=8)";
+    private const string Tiny = "gpt2(n_layer=2, n_embd=16, n_head=2, vocab_size=50, n_positions=8)";
 
     private static string NewPath() => Path.Combine(Path.GetTempPath(), $"weightinit-safety-{Guid.NewGuid():N}");
 
@@ -45,7 +45,7 @@ public class CheckpointSafetyTests
         {
             // About 1.1 MB in three shards, bfloat16: the 8 MiB default chunk holds a whole shard, 4 KiB chunks split every one.
             string[] Args(string dir, params string[] extra) =>
-                ["init", "--preset", "gpt2(n_layer=2, n_embd=96, vocab_size=3001, n_positions=33)", "--dtype", "bf16", "--shard-size", "400KB", "--seed", "9", "--out", dir, .. extra];
+                ["init", "--preset", "gpt2(n_layer=2, n_embd=96, n_head=2, vocab_size=3001, n_positions=33)", "--dtype", "bf16", "--shard-size", "400KB", "--seed", "9", "--out", dir, .. extra];
             var runs = new[] { ("default", Array.Empty<string>()), ("chunked", ["--chunk-size", "4KiB"]), ("buffered", ["--buffered"]) }
                 .ToDictionary(r => r.Item1, r => (Run: CliRunner.Run(Args(Path.Combine(root, r.Item1), r.Item2)), Dir: Path.Combine(root, r.Item1)));
             foreach (var (name, (run, _)) in runs) Assert.True(run.ExitCode == 0, $"{name}: {run.Error}");
@@ -134,7 +134,7 @@ public class CheckpointSafetyTests
         try
         {
             // About 40 MB of float64: long enough to be caught while writing.
-            using var writer = Start(null, "init", "--preset", "gpt2(n_layer=2, n_embd=512, vocab_size=8000, n_positions=64)", "--dtype", "f64",
+            using var writer = Start(null, "init", "--preset", "gpt2(n_layer=2, n_embd=512, n_head=2, vocab_size=8000, n_positions=64)", "--dtype", "f64",
                 "--out", dir, "--shard-size", "4MB", "--threads", "1", "--chunk-size", "64KiB");
             var stderr = writer.StandardError.ReadToEndAsync();
             var clock = Stopwatch.StartNew();
@@ -170,7 +170,7 @@ public class CheckpointSafetyTests
         string dir = NewPath();
         try
         {
-            using var writer = Start(null, "init", "--preset", "gpt2(n_layer=2, n_embd=512, vocab_size=8000, n_positions=64)", "--dtype", "f64",
+            using var writer = Start(null, "init", "--preset", "gpt2(n_layer=2, n_embd=512, n_head=2, vocab_size=8000, n_positions=64)", "--dtype", "f64",
                 "--out", dir, "--shard-size", "4MB", "--threads", "1", "--chunk-size", "64KiB");
             var stderr = writer.StandardError.ReadToEndAsync();
             var clock = Stopwatch.StartNew();
@@ -215,7 +215,7 @@ public class CheckpointSafetyTests
             try
             {
                 string dir = Path.Combine(mount, "ckpt");
-                var (code, error) = RunProcess(null, "init", "--preset", "gpt2(n_layer=2, n_embd=512, vocab_size=8000, n_positions=64)", "--dtype", "f64",
+                var (code, error) = RunProcess(null, "init", "--preset", "gpt2(n_layer=2, n_embd=512, n_head=2, vocab_size=8000, n_positions=64)", "--dtype", "f64",
                     "--out", dir, "--shard-size", "4MB");
                 Assert.Equal(2, code);
                 var errors = error.Split('\n').Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToList();
@@ -354,7 +354,8 @@ public class CheckpointSafetyTests
         { ["init", "--preset", "gpt2(n_layer=x)", "--out", S + "/o"], "n_layer" },
         { ["init", "--preset", "gpt2(n_layer=-1)", "--out", S + "/o"], "n_layer" },
         { ["init", "--preset", "gpt2(n_lyer=2)", "--out", S + "/o"], "n_lyer" },
-        { ["init", "--preset", "gpt2(n_layer=2147483647, n_embd=2147483647)", "--out", S + "/o"], "gpt2" },
+        { ["init", "--preset", "gpt2(n_layer=2147483647, n_embd=2)", "--out", S + "/o"], "must be at most 100000" },
+        { ["init", "--preset", "gpt2(n_layer=2, n_embd=2147483646, n_head=2)", "--out", S + "/o"], "above 2147483647" },
         { ["init", "--preset", "llama-2-7b(hidden_size=4095)", "--out", S + "/o"], "num_attention_heads" },
         { ["init", "--preset", "pytorch-defualt", "--model", S + "/twice.json", "--out", S + "/o"], "pytorch-defualt" },
         { ["init", "--preset", Tiny], "--out" },

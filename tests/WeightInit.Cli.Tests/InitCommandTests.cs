@@ -16,10 +16,25 @@ public class InitCommandTests
         string dir = NewPath();
         try
         {
-            var run = CliRunner.Run("init", "--preset", "gpt2(n_layer=2, n_embd=16, vocab_size=50, n_positions=8)", "--out", dir, "--shard-size", "2KB", "--seed", "4");
+            var run = CliRunner.Run("init", "--preset", "gpt2(n_layer=2, n_embd=16, n_head=2, vocab_size=50, n_positions=8)", "--out", dir, "--shard-size", "2KB", "--seed", "4");
             Assert.True(run.ExitCode == 0, run.Error);
             Assert.Contains("28 tensors", run.Output); // wte, wpe, 12 per block × 2, ln_f weight and bias
             Assert.True(File.Exists(Path.Combine(dir, ShardIndex.IndexFileName)));
+            // --preset gpt2 is the Hugging Face config: transformers' names and its config.json, with the changed fields.
+            using (var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "config.json"))))
+            {
+                Assert.Equal("gpt2", config.RootElement.GetProperty("model_type").GetString());
+                Assert.Equal(2, config.RootElement.GetProperty("n_layer").GetInt32());
+                Assert.Equal(16, config.RootElement.GetProperty("n_embd").GetInt32());
+                Assert.Equal("GPT2LMHeadModel", config.RootElement.GetProperty("architectures")[0].GetString());
+            }
+            using (var index = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, ShardIndex.IndexFileName))))
+            {
+                var names = index.RootElement.GetProperty("weight_map").EnumerateObject().Select(p => p.Name).ToList();
+                Assert.Contains("transformer.wte.weight", names);
+                Assert.Contains("transformer.h.1.mlp.c_proj.weight", names);
+                Assert.DoesNotContain("lm_head.weight", names);
+            }
             var ok = CliRunner.Run("verify", dir);
             Assert.True(ok.ExitCode == 0, ok.Error);
             Assert.Contains("28 tensors recomputed, 28 match, 0 differ", ok.Output);
@@ -30,7 +45,7 @@ public class InitCommandTests
             File.WriteAllBytes(shard, bytes);
             var bad = CliRunner.Run("verify", dir, "--sample", "100");
             Assert.Equal(1, bad.ExitCode);
-            Assert.Contains("MISMATCH wte.weight", bad.Error);
+            Assert.Contains("MISMATCH transformer.wte.weight", bad.Error);
         }
         finally
         {
@@ -57,12 +72,12 @@ public class InitCommandTests
         { "header length beyond file", ["--template", "TEMPLATE"], "declares a header of 4096 bytes", Safetensors("{}", 0, 4096) },
         { "overlapping offsets", ["--template", "TEMPLATE"], "overlap",
             Safetensors("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12) },
-        { "unknown dtype", ["--preset", "gpt2(n_layer=1, n_embd=4, vocab_size=5, n_positions=3)", "--dtype", "f8"], "Unknown element type 'f8'; valid: f32", null },
-        { "shard size 0", ["--preset", "gpt2(n_layer=1, n_embd=4, vocab_size=5, n_positions=3)", "--shard-size", "0"], "shard size must be positive", null },
-        { "rank ≥ world", ["--preset", "gpt2(n_layer=1, n_embd=4, vocab_size=5, n_positions=3)", "--rank", "2", "--world", "2"], "got rank 2, world 2", null },
-        { "unknown format", ["--preset", "gpt2(n_layer=1, n_embd=4, vocab_size=5, n_positions=3)", "--format", "pt"], "valid: safetensors, npy, npz", null },
-        { "bf16 as npy", ["--preset", "gpt2(n_layer=1, n_embd=4, vocab_size=5, n_positions=3)", "--format", "npy", "--dtype", "bf16"], "NumPy has no type", null },
-        { "torch with ranks", ["--preset", "gpt2(n_layer=1, n_embd=4, vocab_size=5, n_positions=3)", "--generator", "torch", "--rank", "0", "--world", "2"], "sequential", null },
+        { "unknown dtype", ["--preset", "gpt2(n_layer=1, n_embd=4, n_head=2, vocab_size=5, n_positions=3)", "--dtype", "f8"], "Unknown element type 'f8'; valid: f32", null },
+        { "shard size 0", ["--preset", "gpt2(n_layer=1, n_embd=4, n_head=2, vocab_size=5, n_positions=3)", "--shard-size", "0"], "shard size must be positive", null },
+        { "rank ≥ world", ["--preset", "gpt2(n_layer=1, n_embd=4, n_head=2, vocab_size=5, n_positions=3)", "--rank", "2", "--world", "2"], "got rank 2, world 2", null },
+        { "unknown format", ["--preset", "gpt2(n_layer=1, n_embd=4, n_head=2, vocab_size=5, n_positions=3)", "--format", "pt"], "valid: safetensors, npy, npz", null },
+        { "bf16 as npy", ["--preset", "gpt2(n_layer=1, n_embd=4, n_head=2, vocab_size=5, n_positions=3)", "--format", "npy", "--dtype", "bf16"], "NumPy has no type", null },
+        { "torch with ranks", ["--preset", "gpt2(n_layer=1, n_embd=4, n_head=2, vocab_size=5, n_positions=3)", "--generator", "torch", "--rank", "0", "--world", "2"], "sequential", null },
         { "nothing to write", [], "Say what to write", null },
     };
 
@@ -96,11 +111,11 @@ public class InitCommandTests
         File.WriteAllText(file, "not a directory");
         try
         {
-            var run = CliRunner.Run("init", "--preset", "gpt2(n_layer=1, n_embd=4, vocab_size=5, n_positions=3)", "--out", Path.Combine(file, "ckpt"));
+            var run = CliRunner.Run("init", "--preset", "gpt2(n_layer=1, n_embd=4, n_head=2, vocab_size=5, n_positions=3)", "--out", Path.Combine(file, "ckpt"));
             Assert.Equal(2, run.ExitCode);
             Assert.Contains("is not a writable directory", run.Error);
             Assert.Equal("not a directory", File.ReadAllText(file));
-            var proc = CliRunner.Run("init", "--preset", "gpt2(n_layer=1, n_embd=4, vocab_size=5, n_positions=3)", "--out", "/proc/weightinit-ckpt");
+            var proc = CliRunner.Run("init", "--preset", "gpt2(n_layer=1, n_embd=4, n_head=2, vocab_size=5, n_positions=3)", "--out", "/proc/weightinit-ckpt");
             Assert.Equal(2, proc.ExitCode);
             Assert.False(Directory.Exists("/proc/weightinit-ckpt"));
         }
@@ -124,7 +139,7 @@ public class InitCommandTests
             try
             {
                 string dir = Path.Combine(mount, "ckpt");
-                var run = CliRunner.Run("init", "--preset", "gpt2(n_layer=1, n_embd=256, vocab_size=2000, n_positions=16)", "--out", dir);
+                var run = CliRunner.Run("init", "--preset", "gpt2(n_layer=1, n_embd=256, n_head=2, vocab_size=2000, n_positions=16)", "--out", dir);
                 Assert.Equal(2, run.ExitCode);
                 Assert.Contains("The device is full", run.Error);
                 Assert.Empty(Directory.Exists(dir) ? Directory.GetFileSystemEntries(dir) : []);

@@ -46,7 +46,7 @@ internal static class CliProcess
 
 public class InitOracleTests
 {
-    private const string SmallGpt2 = "gpt2(n_layer=3, n_embd=40, vocab_size=333, n_positions=20)";
+    private const string SmallGpt2 = "gpt2(n_layer=3, n_embd=40, n_head=2, vocab_size=333, n_positions=20)";
 
     private static string NewPath() => Path.Combine(Path.GetTempPath(), $"weightinit-init-{Guid.NewGuid():N}");
 
@@ -98,11 +98,11 @@ public class InitOracleTests
                     t = torch.from_numpy(b.copy())
                     assert tuple(t.shape) == a.shape
                 bf, _ = read_safetensors(os.path.join(root, 'bf16', 'model.safetensors'))
-                w = torch.from_numpy(bf['h.1.mlp.c_fc.weight'].astype(np.int16)).view(torch.bfloat16).float()
-                f = torch.from_numpy(st['h.1.mlp.c_fc.weight'].copy()).bfloat16().float()
+                w = torch.from_numpy(bf['transformer.h.1.mlp.c_fc.weight'].astype(np.int16)).view(torch.bfloat16).float()
+                f = torch.from_numpy(st['transformer.h.1.mlp.c_fc.weight'].copy()).bfloat16().float()
                 assert torch.equal(w, f), 'bf16 differs from f32 rounded to nearest even'
-                c_proj = st['h.2.mlp.c_proj.weight']
-                print(len(st), sum(a.size for a in st.values()), repr(float(c_proj.std())), repr(float(st['h.0.ln_1.weight'].min())))
+                c_proj = st['transformer.h.2.mlp.c_proj.weight']
+                print(len(st), sum(a.size for a in st.values()), repr(float(c_proj.std())), repr(float(st['transformer.h.0.ln_1.weight'].min())))
                 """;
             var parts = Python.Run(script).Trim().Split(' ');
             Assert.Equal("40", parts[0]); // wte, wpe, 12 per block × 3, ln_f weight and bias
@@ -149,7 +149,7 @@ public class InitOracleTests
         try
         {
             // About 2.4 MB in four shards (the 1 MB embedding alone in the first); the hook stops the writer for good 1.5 MB in, inside the second.
-            string[] args = ["init", "--preset", "gpt2(n_layer=2, n_embd=128, vocab_size=2000, n_positions=64)", "--shard-size", "600KB", "--seed", "13"];
+            string[] args = ["init", "--preset", "gpt2(n_layer=2, n_embd=128, n_head=2, vocab_size=2000, n_positions=64)", "--shard-size", "600KB", "--seed", "13"];
             var whole = CliProcess.Run(CliProcess.Dotnet, [CliProcess.Dll, .. args, "--out", Path.Combine(root, "whole")]);
             Assert.True(whole.Code == 0, whole.Error);
 

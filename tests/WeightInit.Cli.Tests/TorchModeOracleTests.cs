@@ -23,6 +23,8 @@ public class TorchModeOracleTests
         ("n.weight", [1001], "normal(mean=0.5, std=2)", "init.normal_(t, 0.5, 2)"),
         ("n2.weight", [11], "normal(std=0.02)", "init.normal_(t, 0, 0.02)"),
         ("z.weight", [4, 4], "zeros", "init.zeros_(t)"),
+        ("e.weight", [10, 4], "embedding(mean=0, std=0.02, padding_idx=3)", "init.normal_(t, 0, 0.02); t[3] = 0"),
+        ("e2.weight", [7, 3], "embedding", "init.normal_(t)"),
     ];
 
     private const string Modules = """

@@ -136,6 +136,6 @@ public sealed class HuggingFacePresetTests
         Assert.Contains("'transformer.h.0.attn.c_attn.weight' is [48, 16] in the module but [16, 48] in GPT2LMHeadModel", e.Message);
 
         e = Assert.ThrowsAny<ArgumentException>(() => new ModuleInit(Seed).Preset("gpt3"));
-        Assert.Contains("Unknown preset 'gpt3'; valid: pytorch-default, hf.gpt2", e.Message);
+        Assert.Contains("Unknown preset 'gpt3'; valid: pytorch-default, gpt2, gpt2-medium", e.Message);
     }
 }

@@ -66,15 +66,32 @@ public static class HuggingFaceModels
             throw new ArgumentException($"{config.Where}architecture '{architecture}' is not supported for model_type {type}; supported: {string.Join(", ", classes)}.");
         var dtype = config.TorchDType();
         var t = new Tensors();
-        switch (type)
+        try
         {
-            case "gpt2": Gpt2(config, architecture, t); break;
-            case "bert": Bert(config, architecture, t); break;
-            case "vit": Vit(config, architecture, t); break;
-            default: CausalLm(config, type, architecture, t); break;
+            switch (type)
+            {
+                case "gpt2": Gpt2(config, architecture, t); break;
+                case "bert": Bert(config, architecture, t); break;
+                case "vit": Vit(config, architecture, t); break;
+                default: CausalLm(config, type, architecture, t); break;
+            }
+        }
+        catch (OverflowException)
+        {
+            throw new ArgumentException($"{config.Where}the sizes give a tensor dimension above {int.MaxValue}, the largest a dimension may be (an MLP's 4·n_embd, a fused 3·hidden, …).");
         }
         config.CheckOverridesUsed();
         return new HuggingFaceModel(architecture, t.List, dtype, config);
+    }
+
+    /// <summary>The most layers a config may have: a plan holds every tensor's declaration in memory (a 100,000-layer GPT-2 is 1.2 million tensors).</summary>
+    public const int MaxLayers = 100_000;
+
+    private static int Layers(HuggingFaceConfig c, string field)
+    {
+        int layers = c.PositiveInt(field);
+        return layers <= MaxLayers ? layers
+            : throw new ArgumentException($"{c.Where}\"{field}\" must be at most {MaxLayers} (every tensor of the plan is held in memory); got {layers}.");
     }
 
     private static void Divides(HuggingFaceConfig c, string whole, int w, string part, int p)
@@ -87,7 +104,7 @@ public static class HuggingFaceModels
     private static void Gpt2(HuggingFaceConfig c, string architecture, Tensors t)
     {
         int vocab = c.PositiveInt("vocab_size"), positions = c.PositiveInt("n_positions"), embd = c.PositiveInt("n_embd");
-        int layers = c.PositiveInt("n_layer"), heads = c.PositiveInt("n_head");
+        int layers = Layers(c, "n_layer"), heads = c.PositiveInt("n_head");
         int inner = c.NullableInt("n_inner") is { } n ? (n > 0 ? n : throw new ArgumentException($"{c.Where}\"n_inner\" must be positive or null; got 0.")) : checked(4 * embd);
         double std = c.NonNegative("initializer_range", 0.02);
         bool tie = c.Bool("tie_word_embeddings", true);
@@ -118,7 +135,7 @@ public static class HuggingFaceModels
     private static void CausalLm(HuggingFaceConfig c, string type, string architecture, Tensors t)
     {
         int vocab = c.PositiveInt("vocab_size"), hidden = c.PositiveInt("hidden_size"), intermediate = c.PositiveInt("intermediate_size");
-        int layers = c.PositiveInt("num_hidden_layers"), heads = c.PositiveInt("num_attention_heads");
+        int layers = Layers(c, "num_hidden_layers"), heads = c.PositiveInt("num_attention_heads");
         int kvHeads = c.PositiveInt("num_key_value_heads", heads);
         int? headDimGiven = c.NullableInt("head_dim", write: false);
         if (headDimGiven is null) Divides(c, "hidden_size", hidden, "num_attention_heads", heads);
@@ -159,7 +176,7 @@ public static class HuggingFaceModels
     private static void Bert(HuggingFaceConfig c, string architecture, Tensors t)
     {
         int vocab = c.PositiveInt("vocab_size"), hidden = c.PositiveInt("hidden_size"), intermediate = c.PositiveInt("intermediate_size");
-        int layers = c.PositiveInt("num_hidden_layers"), heads = c.PositiveInt("num_attention_heads");
+        int layers = Layers(c, "num_hidden_layers"), heads = c.PositiveInt("num_attention_heads");
         int positions = c.PositiveInt("max_position_embeddings"), types = c.PositiveInt("type_vocab_size", 2);
         Divides(c, "hidden_size", hidden, "num_attention_heads", heads);
         double std = c.NonNegative("initializer_range", 0.02);
@@ -199,7 +216,7 @@ public static class HuggingFaceModels
     private static void Vit(HuggingFaceConfig c, string architecture, Tensors t)
     {
         int hidden = c.PositiveInt("hidden_size"), intermediate = c.PositiveInt("intermediate_size");
-        int layers = c.PositiveInt("num_hidden_layers"), heads = c.PositiveInt("num_attention_heads");
+        int layers = Layers(c, "num_hidden_layers"), heads = c.PositiveInt("num_attention_heads");
         int image = c.PositiveInt("image_size"), patch = c.PositiveInt("patch_size"), channels = c.PositiveInt("num_channels", 3);
         bool qkvBias = c.Bool("qkv_bias", true);
         Divides(c, "hidden_size", hidden, "num_attention_heads", heads);
@@ -212,7 +229,7 @@ public static class HuggingFaceModels
         string p = classifier ? "vit." : "";
         int patches = checked((image / patch) * (image / patch));
         t.Add(p + "embeddings.cls_token", [1, 1, hidden], TensorRole.Other, trunc);
-        t.Add(p + "embeddings.position_embeddings", [1, patches + 1, hidden], TensorRole.Embedding, trunc);
+        t.Add(p + "embeddings.position_embeddings", [1, checked(patches + 1), hidden], TensorRole.Embedding, trunc);
         t.Add(p + "embeddings.patch_embeddings.projection.weight", [hidden, channels, patch, patch], TensorRole.Conv, trunc);
         t.Add(p + "embeddings.patch_embeddings.projection.bias", [hidden], TensorRole.Bias, Init.Zeros());
         for (int i = 0; i < layers; i++)

@@ -8,12 +8,12 @@ namespace WeightInit.Checkpoints.HuggingFace;
 /// <c>transformers_version</c> is left out (we are not transformers); <c>llama-2-7b</c> states <c>rope_theta</c> 10000.0, the
 /// default its 4.31 file relied on; <c>bert-base-uncased</c> is <c>BertModel</c> (with the pooler: the published 109,482,240
 /// parameters) where the Hub file says BertForMaskedLM; <c>vit-base-patch16-224</c> states <c>num_labels</c> 1000 instead of
-/// the 1000-entry <c>id2label</c> (PretrainedConfig reads either). <c>gpt2</c> is spelled <c>hf.gpt2</c> because the older
-/// <c>gpt2</c> preset (GPT2Model's names, no config.json) keeps its meaning; every name also takes the <c>hf.</c> prefix.</para>
+/// the 1000-entry <c>id2label</c> (PretrainedConfig reads either). Every name also takes the <c>hf.</c> prefix
+/// (<c>hf.gpt2</c> = <c>gpt2</c>).</para>
 /// </remarks>
 public static class HuggingFaceNamedConfigs
 {
-    /// <summary>The prefix every named config may carry, and <c>gpt2</c> must (see the remarks on the type).</summary>
+    /// <summary>The prefix every named config may carry (<c>hf.gpt2</c> = <c>gpt2</c>).</summary>
     public const string Prefix = "hf.";
 
     /// <summary>The names, each with its config.json text.</summary>
@@ -75,18 +75,16 @@ public static class HuggingFaceNamedConfigs
             """,
     };
 
-    /// <summary>The spellings <c>--preset</c> accepts for named configs.</summary>
-    public static IEnumerable<string> Spellings => All.Keys.Select(k => k == "gpt2" ? Prefix + k : k);
+    /// <summary>The spellings <c>--preset</c> accepts for named configs (each also with the <see cref="Prefix"/>).</summary>
+    public static IEnumerable<string> Spellings => All.Keys;
 
-    /// <summary>Whether <paramref name="name"/> (the part before any "(") names a config here: <c>hf.NAME</c> for any name, or
-    /// <c>NAME</c> alone for all but gpt2.</summary>
+    /// <summary>Whether <paramref name="name"/> (the part before any "(") names a config here, as <c>NAME</c> or <c>hf.NAME</c>.</summary>
     public static bool TryGet(string name, out string key)
     {
         ArgumentNullException.ThrowIfNull(name);
         string n = name.Trim().ToLowerInvariant();
         key = n.StartsWith(Prefix, StringComparison.Ordinal) ? n[Prefix.Length..] : n;
-        if (!All.ContainsKey(key)) return false;
-        return n.StartsWith(Prefix, StringComparison.Ordinal) || key != "gpt2";
+        return All.ContainsKey(key);
     }
 
     /// <summary>The model of <c>NAME</c> or <c>NAME(field=value, …)</c>.</summary>

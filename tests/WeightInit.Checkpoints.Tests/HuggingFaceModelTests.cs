@@ -161,6 +161,18 @@ public class HuggingFaceModelTests
     [InlineData("nope-7b", "llama-2-7b")]
     [InlineData("llama-2-7b(no_such_field=1)", "no_such_field")]
     [InlineData("llama-2-7b(num_hidden_layers=0)", "num_hidden_layers")]
+    // Dimensions computed from fields that overflow a 32-bit dimension: an ArgumentException naming them, not an OverflowException.
+    [InlineData("llama-2-7b(head_dim=1073741824)", "head_dim")]
+    [InlineData("hf.gpt2(n_embd=1073741824, n_head=1)", "n_embd")]
+    [InlineData("hf.gpt2(n_embd=1073741824, n_head=1, n_inner=4)", "n_embd")]
+    [InlineData("vit-base-patch16-224(image_size=65536, patch_size=1)", "image_size")]
+    // More layers than a plan holds in memory (100,000 at most); one more than the limit still builds quickly without the check.
+    [InlineData("hf.gpt2(n_layer=100001)", "n_layer")]
+    [InlineData("bert-base-uncased(num_hidden_layers=100001)", "num_hidden_layers")]
+    // A field given twice is refused, not silently the last one.
+    [InlineData("hf.gpt2(n_layer=2, n_layer=3)", "'n_layer' is given twice")]
+    // torch's trunc_normal_ divides by std: ViT with initializer_range 0 is refused naming the field.
+    [InlineData("vit-base-patch16-224(initializer_range=0)", "initializer_range")]
     public void BadConfigs_AreRefusedNamingTheProblem(string preset, string named)
     {
         var e = Assert.ThrowsAny<ArgumentException>(() => HuggingFaceNamedConfigs.Resolve(preset));

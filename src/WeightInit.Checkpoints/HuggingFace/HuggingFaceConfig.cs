@@ -65,7 +65,7 @@ public sealed class HuggingFaceConfig
     /// <summary>This config with fields replaced or added: <c>name(field=value, …)</c>'s arguments. A value is read as JSON
     /// (number, true, false, null) when it is one, else as a string; <c>architectures=X</c> means ["X"]. A field that
     /// the config has keeps its JSON kind.</summary>
-    /// <exception cref="ArgumentException">A value of another kind than the field's.</exception>
+    /// <exception cref="ArgumentException">A value of another kind than the field's, or a field given twice.</exception>
     public HuggingFaceConfig With(IEnumerable<KeyValuePair<string, string>> fields, string source)
     {
         ArgumentNullException.ThrowIfNull(fields);
@@ -73,6 +73,8 @@ public sealed class HuggingFaceConfig
         var overridden = new List<string>();
         foreach (var (key, raw) in fields)
         {
+            if (overridden.Contains(key))
+                throw new ArgumentException($"{source}: field '{key}' is given twice; each field may be given once.");
             JsonNode? value;
             if (key == "architectures") value = new JsonArray(JsonValue.Create(raw));
             else

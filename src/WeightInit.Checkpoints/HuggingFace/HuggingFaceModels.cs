@@ -77,6 +77,25 @@ public static class HuggingFaceModels
         return new HuggingFaceModel(architecture, t.List, dtype, config);
     }
 
+    /// <summary>The most layers a config may have: a plan holds every tensor's declaration in memory (the largest published
+    /// models have a few hundred layers).</summary>
+    public const int MaxLayers = 100_000;
+
+    /// <summary>The layer count <paramref name="name"/>, at most <see cref="MaxLayers"/>.</summary>
+    private static int Layers(HuggingFaceConfig c, string name)
+    {
+        int layers = c.PositiveInt(name);
+        if (layers > MaxLayers)
+            throw new ArgumentException($"{c.Where}\"{name}\" must be at most {MaxLayers} (every layer's tensors are planned in memory); got {layers}.");
+        return layers;
+    }
+
+    /// <summary>A dimension computed from config fields (<paramref name="fields"/> names them for the message); it must fit a
+    /// tensor dimension (a 32-bit integer).</summary>
+    private static int Dimension(HuggingFaceConfig c, string fields, long value) =>
+        value <= int.MaxValue ? (int)value
+            : throw new ArgumentException($"{c.Where}{fields} = {value} is too large for a tensor dimension (at most {int.MaxValue}).");
+
     private static void Divides(HuggingFaceConfig c, string whole, int w, string part, int p)
     {
         if (w % p != 0)
@@ -87,8 +106,10 @@ public static class HuggingFaceModels
     private static void Gpt2(HuggingFaceConfig c, string architecture, Tensors t)
     {
         int vocab = c.PositiveInt("vocab_size"), positions = c.PositiveInt("n_positions"), embd = c.PositiveInt("n_embd");
-        int layers = c.PositiveInt("n_layer"), heads = c.PositiveInt("n_head");
-        int inner = c.NullableInt("n_inner") is { } n ? (n > 0 ? n : throw new ArgumentException($"{c.Where}\"n_inner\" must be positive or null; got 0.")) : checked(4 * embd);
+        int layers = Layers(c, "n_layer"), heads = c.PositiveInt("n_head");
+        int inner = c.NullableInt("n_inner") is { } n ? (n > 0 ? n : throw new ArgumentException($"{c.Where}\"n_inner\" must be positive or null; got 0."))
+            : Dimension(c, "4·n_embd (the MLP width when n_inner is null)", 4L * embd);
+        int qkv = Dimension(c, "3·n_embd (c_attn's output)", 3L * embd);
         double std = c.NonNegative("initializer_range", 0.02);
         bool tie = c.Bool("tie_word_embeddings", true);
         if (c.Bool("add_cross_attention", false))
@@ -104,7 +125,7 @@ public static class HuggingFaceModels
         {
             string h = $"{p}h.{i}.";
             t.Norm(h + "ln_1", embd, bias: true);
-            t.Conv1D(h + "attn.c_attn", embd, checked(3 * embd), normal);
+            t.Conv1D(h + "attn.c_attn", embd, qkv, normal);
             t.Conv1D(h + "attn.c_proj", embd, embd, residual);
             t.Norm(h + "ln_2", embd, bias: true);
             t.Conv1D(h + "mlp.c_fc", embd, inner, normal);
@@ -118,7 +139,7 @@ public static class HuggingFaceModels
     private static void CausalLm(HuggingFaceConfig c, string type, string architecture, Tensors t)
     {
         int vocab = c.PositiveInt("vocab_size"), hidden = c.PositiveInt("hidden_size"), intermediate = c.PositiveInt("intermediate_size");
-        int layers = c.PositiveInt("num_hidden_layers"), heads = c.PositiveInt("num_attention_heads");
+        int layers = Layers(c, "num_hidden_layers"), heads = c.PositiveInt("num_attention_heads");
         int kvHeads = c.PositiveInt("num_key_value_heads", heads);
         int? headDimGiven = c.NullableInt("head_dim", write: false);
         if (headDimGiven is null) Divides(c, "hidden_size", hidden, "num_attention_heads", heads);
@@ -137,7 +158,8 @@ public static class HuggingFaceModels
         bool head = architecture.EndsWith("ForCausalLM", StringComparison.Ordinal);
         string p = head ? "model." : "";
         t.Add(p + "embed_tokens.weight", [vocab, hidden], TensorRole.Embedding, new Embedding(0, std, pad));
-        int q = checked(heads * headDim), kv = checked(kvHeads * headDim);
+        int q = Dimension(c, "num_attention_heads·head_dim", (long)heads * headDim);
+        int kv = Dimension(c, "num_key_value_heads·head_dim", (long)kvHeads * headDim);
         for (int i = 0; i < layers; i++)
         {
             string l = $"{p}layers.{i}.";
@@ -159,7 +181,7 @@ public static class HuggingFaceModels
     private static void Bert(HuggingFaceConfig c, string architecture, Tensors t)
     {
         int vocab = c.PositiveInt("vocab_size"), hidden = c.PositiveInt("hidden_size"), intermediate = c.PositiveInt("intermediate_size");
-        int layers = c.PositiveInt("num_hidden_layers"), heads = c.PositiveInt("num_attention_heads");
+        int layers = Layers(c, "num_hidden_layers"), heads = c.PositiveInt("num_attention_heads");
         int positions = c.PositiveInt("max_position_embeddings"), types = c.PositiveInt("type_vocab_size", 2);
         Divides(c, "hidden_size", hidden, "num_attention_heads", heads);
         double std = c.NonNegative("initializer_range", 0.02);
@@ -199,18 +221,20 @@ public static class HuggingFaceModels
     private static void Vit(HuggingFaceConfig c, string architecture, Tensors t)
     {
         int hidden = c.PositiveInt("hidden_size"), intermediate = c.PositiveInt("intermediate_size");
-        int layers = c.PositiveInt("num_hidden_layers"), heads = c.PositiveInt("num_attention_heads");
+        int layers = Layers(c, "num_hidden_layers"), heads = c.PositiveInt("num_attention_heads");
         int image = c.PositiveInt("image_size"), patch = c.PositiveInt("patch_size"), channels = c.PositiveInt("num_channels", 3);
         bool qkvBias = c.Bool("qkv_bias", true);
         Divides(c, "hidden_size", hidden, "num_attention_heads", heads);
         if (patch > image) throw new ArgumentException($"{c.Where}patch_size ({patch}) is larger than image_size ({image}).");
         double std = c.NonNegative("initializer_range", 0.02);
+        if (std == 0)
+            throw new ArgumentException($"{c.Where}\"initializer_range\" must be positive for model_type vit; got 0 (ViT's trunc_normal_ divides by it: torch raises ZeroDivisionError).");
         // ViTPreTrainedModel._init_weights: nn.init.trunc_normal_(w, mean=0.0, std=initializer_range), torch's default a=-2, b=2 (absolute).
         Initializer trunc = Init.TruncatedNormal(0, std, -2, 2, BoundUnit.Absolute);
         bool classifier = architecture == "ViTForImageClassification";
         int labels = classifier ? c.NumLabels() : 0;
         string p = classifier ? "vit." : "";
-        int patches = checked((image / patch) * (image / patch));
+        int patches = Dimension(c, "(image_size/patch_size)² + 1 (the position embeddings)", (long)(image / patch) * (image / patch) + 1) - 1;
         t.Add(p + "embeddings.cls_token", [1, 1, hidden], TensorRole.Other, trunc);
         t.Add(p + "embeddings.position_embeddings", [1, patches + 1, hidden], TensorRole.Embedding, trunc);
         t.Add(p + "embeddings.patch_embeddings.projection.weight", [hidden, channels, patch, patch], TensorRole.Conv, trunc);

@@ -186,4 +186,20 @@ public class HuggingFaceModelTests
         var e = Assert.ThrowsAny<ArgumentException>(() => HuggingFaceModels.Build(config));
         foreach (var type in new[] { "gpt2", "llama", "mistral", "qwen2", "bert", "vit" }) Assert.Contains(type, e.Message);
     }
+
+    /// <summary>An integral field written as a float (2.0, 6.4e1) is read as the integer and written back as one: transformers passes
+    /// it to range() and nn.Linear, which refuse a Python float.</summary>
+    [Fact]
+    public void IntegralFloatFields_AreWrittenBackAsIntegers()
+    {
+        var config = HuggingFaceConfig.Parse("""
+            {"model_type": "llama", "vocab_size": 100.0, "hidden_size": 6.4e1, "intermediate_size": 128, "num_hidden_layers": 2.0,
+             "num_attention_heads": 4, "num_key_value_heads": 2.0, "pad_token_id": 3.0}
+            """, "config.json");
+        var model = HuggingFaceModels.Build(config);
+        Assert.Equal([100, 64], model.Tensors[0].Dimensions);
+        using var written = System.Text.Json.JsonDocument.Parse(model.Config.ToJson(model.Architecture, TensorDType.Float32));
+        foreach (var (field, value) in new[] { ("vocab_size", "100"), ("hidden_size", "64"), ("num_hidden_layers", "2"), ("num_key_value_heads", "2"), ("pad_token_id", "3") })
+            Assert.Equal(value, written.RootElement.GetProperty(field).GetRawText());
+    }
 }

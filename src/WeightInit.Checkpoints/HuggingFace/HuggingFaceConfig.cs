@@ -131,7 +131,15 @@ public sealed class HuggingFaceConfig
     public int PositiveInt(string name)
     {
         var v = Get(name) ?? throw new ArgumentException($"{Where}\"{name}\" is missing (model_type {ModelType} needs it: a positive integer).");
-        return TryInt(v, out int x) && x > 0 ? x : throw Bad(name, "a positive integer");
+        return TryInt(v, out int x) && x > 0 ? AsWritten(name, v, x) : throw Bad(name, "a positive integer");
+    }
+
+    /// <summary>An integral number written as one (2.0 or 1e1 become 2 and 10), so that the written config.json gives Python an
+    /// int: transformers passes these fields to range() and nn.Linear, which refuse a float.</summary>
+    private int AsWritten(string name, JsonNode v, int x)
+    {
+        if (v.ToJsonString() != x.ToString(CultureInfo.InvariantCulture)) _fields[name] = x;
+        return x;
     }
 
     /// <summary>A positive integer with a class default, written into the config when absent.</summary>
@@ -152,7 +160,7 @@ public sealed class HuggingFaceConfig
             if (write) _fields[name] = fallback;
             return fallback;
         }
-        return TryInt(v, out int x) && x >= 0 ? x : throw Bad(name, "a non-negative integer or null");
+        return TryInt(v, out int x) && x >= 0 ? AsWritten(name, v, x) : throw Bad(name, "a non-negative integer or null");
     }
 
     /// <summary>A finite number ≥ 0 with a class default, written into the config when absent.</summary>
@@ -199,7 +207,7 @@ public sealed class HuggingFaceConfig
         if (Get("id2label") is JsonObject labels && !Has("num_labels")) return labels.Count;
         if (!Has("num_labels")) { _fields["num_labels"] = 2; return 2; }
         var v = Get("num_labels")!;
-        return TryInt(v, out int x) && x >= 0 ? x : throw Bad("num_labels", "a non-negative integer");
+        return TryInt(v, out int x) && x >= 0 ? AsWritten("num_labels", v, x) : throw Bad("num_labels", "a non-negative integer");
     }
 
     /// <summary>The tensors' element type from <c>torch_dtype</c> (float32 when absent, as <c>from_pretrained</c> loads then).</summary>

@@ -202,4 +202,27 @@ public class HuggingFaceModelTests
         foreach (var (field, value) in new[] { ("vocab_size", "100"), ("hidden_size", "64"), ("num_hidden_layers", "2"), ("num_key_value_heads", "2"), ("pad_token_id", "3") })
             Assert.Equal(value, written.RootElement.GetProperty(field).GetRawText());
     }
+
+    /// <summary>transformers 4.56 and later save the type as "dtype" (PR #39782) and read it before "torch_dtype": a config.json with
+    /// it gives that type, and the written config states the tensors' type under both names.</summary>
+    [Fact]
+    public void DtypeField_OfNewerTransformers_GivesTheType_AndIsWrittenWithTheTensorsType()
+    {
+        var config = HuggingFaceConfig.Parse("""
+            {"model_type": "llama", "vocab_size": 100, "hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 1,
+             "num_attention_heads": 4, "dtype": "bfloat16"}
+            """, "config.json");
+        var model = HuggingFaceModels.Build(config);
+        Assert.Equal(TensorDType.BFloat16, model.DType);
+        using var written = System.Text.Json.JsonDocument.Parse(model.Config.ToJson(model.Architecture, TensorDType.Float16));
+        Assert.Equal("float16", written.RootElement.GetProperty("dtype").GetString());
+        Assert.Equal("float16", written.RootElement.GetProperty("torch_dtype").GetString());
+
+        var both = HuggingFaceModels.Build(HuggingFaceConfig.Parse("""
+            {"model_type": "llama", "vocab_size": 100, "hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 1,
+             "num_attention_heads": 4, "dtype": "float16", "torch_dtype": "float32"}
+            """, "config.json"));
+        Assert.Equal(TensorDType.Float16, both.DType); // "dtype" wins, as in transformers' from_dict
+        Assert.Equal(TensorDType.Float16, HuggingFaceNamedConfigs.Resolve("qwen2-0.5b(num_hidden_layers=1, dtype=float16)").DType);
+    }
 }

@@ -210,10 +210,15 @@ public sealed class HuggingFaceConfig
         return TryInt(v, out int x) && x >= 0 ? AsWritten("num_labels", v, x) : throw Bad("num_labels", "a non-negative integer");
     }
 
-    /// <summary>The tensors' element type from <c>torch_dtype</c> (float32 when absent, as <c>from_pretrained</c> loads then).</summary>
+    /// <summary>The tensors' element type from <c>dtype</c> (the name transformers 4.56 and later save, PR #39782), else
+    /// <c>torch_dtype</c> (the older name; transformers reads <c>dtype</c> when both are there), else float32, as
+    /// <c>from_pretrained</c> loads then.</summary>
     public TensorDType TorchDType()
     {
-        var v = Get("torch_dtype");
+        var modern = Get("dtype");
+        var old = Get("torch_dtype");
+        string field = modern is not null ? "dtype" : "torch_dtype";
+        var v = modern ?? old;
         if (v is null) return TensorDType.Float32;
         string text = v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : v.ToJsonString();
         return text.Replace("torch.", "", StringComparison.Ordinal) switch
@@ -222,7 +227,7 @@ public sealed class HuggingFaceConfig
             "float16" or "half" => TensorDType.Float16,
             "bfloat16" => TensorDType.BFloat16,
             "float64" or "double" => TensorDType.Float64,
-            _ => throw new ArgumentException($"{Where}torch_dtype '{text}' is not one we write; valid: float32, float16, bfloat16, float64."),
+            _ => throw new ArgumentException($"{Where}{field} '{text}' is not one we write; valid: float32, float16, bfloat16, float64."),
         };
     }
 
@@ -247,12 +252,13 @@ public sealed class HuggingFaceConfig
     }
 
     /// <summary>The <c>config.json</c> to write beside the tensors: every field, <c>architectures</c> = [<paramref name="architecture"/>],
-    /// <c>torch_dtype</c> = <paramref name="dtype"/>, keys sorted, indent 2, final newline.</summary>
+    /// <c>torch_dtype</c> (and <c>dtype</c> when the config has it) = <paramref name="dtype"/>, keys sorted, indent 2, final newline.</summary>
     public string ToJson(string architecture, TensorDType dtype)
     {
         var copy = (JsonObject)_fields.DeepClone();
         copy["architectures"] = new JsonArray(JsonValue.Create(architecture));
         copy["torch_dtype"] = TorchName(dtype);
+        if (copy.ContainsKey("dtype")) copy["dtype"] = TorchName(dtype); // transformers ≥ 4.56 reads this one first
         var sorted = new JsonObject();
         foreach (var (k, v) in copy.OrderBy(p => p.Key, StringComparer.Ordinal)) sorted[k] = v?.DeepClone();
         return sorted.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";

@@ -129,7 +129,7 @@ public static class CheckpointWriter
                 if (!invalidated)
                 {
                     // Before the first byte of this plan lands, no manifest or index may still describe another plan's files.
-                    Invalidate(options.Directory);
+                    Invalidate(options.Directory, sharded: options.Format == CheckpointFormat.Safetensors && files.Count > 1, options.Log);
                     invalidated = true;
                 }
                 File.Delete(path + SidecarSuffix); // the old sidecar must not vouch for the file while it is replaced
@@ -160,14 +160,22 @@ public static class CheckpointWriter
         }
     }
 
-    /// <summary>Removes the manifest and the shard index (before a plan's first file is written).</summary>
-    private static void Invalidate(string directory)
+    /// <summary>Removes the manifest and the shard index (before a plan's first file is written); for a sharded plan also an
+    /// earlier single-file <c>model.safetensors</c> and its sidecar, which transformers' <c>from_pretrained</c> would load in
+    /// preference to the index and the new shards.</summary>
+    private static void Invalidate(string directory, bool sharded, TextWriter? log)
     {
         foreach (string name in new[] { ShardIndex.IndexFileName, CheckpointPlan.ManifestFileName })
         {
             string path = Path.Combine(directory, name);
             if (RegularFile.KindOf(path, followLinks: false) != FileKind.Missing) File.Delete(path);
         }
+        if (!sharded) return;
+        string single = Path.Combine(directory, CheckpointLayout.SingleFileName);
+        if (RegularFile.KindOf(single, followLinks: false) is FileKind.Missing) return;
+        File.Delete(single);
+        File.Delete(single + SidecarSuffix);
+        log?.WriteLine($"removed {CheckpointLayout.SingleFileName} of an earlier checkpoint (a loader would read it instead of the new shards)");
     }
 
     /// <summary>Removes every temporary a killed writer of this rank left: of its files, their sidecars and (rank 0) the manifest,

@@ -53,6 +53,22 @@ public class CheckpointWriterTests
         }
     }
 
+    /// <summary>Shards written where a single-file checkpoint was: its model.safetensors goes, because transformers'
+    /// from_pretrained reads model.safetensors before model.safetensors.index.json and would load the old tensors.</summary>
+    [Fact]
+    public void ShardsOverASingleFileCheckpoint_RemoveItsModelSafetensors()
+    {
+        using var dir = new TempDirectory();
+        CheckpointWriter.Write(SmallPlan(seed: 1), new CheckpointWriteOptions { Directory = dir.Path });
+        Assert.True(File.Exists(Path.Combine(dir.Path, "model.safetensors")));
+        var plan = SmallPlan(seed: 2);
+        CheckpointWriter.Write(plan, new CheckpointWriteOptions { Directory = dir.Path, ShardBytes = 3000 });
+        Assert.False(File.Exists(Path.Combine(dir.Path, "model.safetensors")));
+        Assert.False(File.Exists(Path.Combine(dir.Path, "model.safetensors.crc32")));
+        Assert.True(File.Exists(Path.Combine(dir.Path, "model.safetensors.index.json")));
+        Assert.Equal(plan.Tensors.Count, TensorBytes(dir.Path).Count); // every tensor once: no second copy beside the shards
+    }
+
     [Fact]
     public void TensorBytes_SameForAnyThreadsChunkAndShardSize()
     {

@@ -162,6 +162,18 @@ public class HuggingFaceModelTests
     [InlineData("nope-7b", "llama-2-7b")]
     [InlineData("llama-2-7b(no_such_field=1)", "no_such_field")]
     [InlineData("llama-2-7b(num_hidden_layers=0)", "num_hidden_layers")]
+    // Dimensions computed from fields that overflow a 32-bit dimension: an ArgumentException naming them, not an OverflowException.
+    [InlineData("llama-2-7b(head_dim=1073741824)", "head_dim")]
+    [InlineData("hf.gpt2(n_embd=1073741824, n_head=1)", "n_embd")]
+    [InlineData("hf.gpt2(n_embd=1073741824, n_head=1, n_inner=4)", "n_embd")]
+    [InlineData("vit-base-patch16-224(image_size=65536, patch_size=1)", "image_size")]
+    // More layers than a plan holds in memory (100,000 at most); one more than the limit still builds quickly without the check.
+    [InlineData("hf.gpt2(n_layer=100001)", "n_layer")]
+    [InlineData("bert-base-uncased(num_hidden_layers=100001)", "num_hidden_layers")]
+    // A field given twice is refused, not silently the last one.
+    [InlineData("hf.gpt2(n_layer=2, n_layer=3)", "'n_layer' is given twice")]
+    // torch's trunc_normal_ divides by std: ViT with initializer_range 0 is refused naming the field.
+    [InlineData("vit-base-patch16-224(initializer_range=0)", "initializer_range")]
     public void BadConfigs_AreRefusedNamingTheProblem(string preset, string named)
     {
         var e = Assert.ThrowsAny<ArgumentException>(() => HuggingFaceNamedConfigs.Resolve(preset));
@@ -174,5 +186,44 @@ public class HuggingFaceModelTests
         var config = HuggingFaceConfig.Parse("""{"model_type": "t5", "d_model": 512}""", "config.json");
         var e = Assert.ThrowsAny<ArgumentException>(() => HuggingFaceModels.Build(config));
         foreach (var type in new[] { "gpt2", "llama", "mistral", "qwen2", "bert", "vit" }) Assert.Contains(type, e.Message);
+    }
+
+    /// <summary>An integral field written as a float (2.0, 6.4e1) is read as the integer and written back as one: transformers passes
+    /// it to range() and nn.Linear, which refuse a Python float.</summary>
+    [Fact]
+    public void IntegralFloatFields_AreWrittenBackAsIntegers()
+    {
+        var config = HuggingFaceConfig.Parse("""
+            {"model_type": "llama", "vocab_size": 100.0, "hidden_size": 6.4e1, "intermediate_size": 128, "num_hidden_layers": 2.0,
+             "num_attention_heads": 4, "num_key_value_heads": 2.0, "pad_token_id": 3.0}
+            """, "config.json");
+        var model = HuggingFaceModels.Build(config);
+        Assert.Equal([100, 64], model.Tensors[0].Dimensions);
+        using var written = System.Text.Json.JsonDocument.Parse(model.Config.ToJson(model.Architecture, TensorDType.Float32));
+        foreach (var (field, value) in new[] { ("vocab_size", "100"), ("hidden_size", "64"), ("num_hidden_layers", "2"), ("num_key_value_heads", "2"), ("pad_token_id", "3") })
+            Assert.Equal(value, written.RootElement.GetProperty(field).GetRawText());
+    }
+
+    /// <summary>transformers 4.56 and later save the type as "dtype" (PR #39782) and read it before "torch_dtype": a config.json with
+    /// it gives that type, and the written config states the tensors' type under both names.</summary>
+    [Fact]
+    public void DtypeField_OfNewerTransformers_GivesTheType_AndIsWrittenWithTheTensorsType()
+    {
+        var config = HuggingFaceConfig.Parse("""
+            {"model_type": "llama", "vocab_size": 100, "hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 1,
+             "num_attention_heads": 4, "dtype": "bfloat16"}
+            """, "config.json");
+        var model = HuggingFaceModels.Build(config);
+        Assert.Equal(TensorDType.BFloat16, model.DType);
+        using var written = System.Text.Json.JsonDocument.Parse(model.Config.ToJson(model.Architecture, TensorDType.Float16));
+        Assert.Equal("float16", written.RootElement.GetProperty("dtype").GetString());
+        Assert.Equal("float16", written.RootElement.GetProperty("torch_dtype").GetString());
+
+        var both = HuggingFaceModels.Build(HuggingFaceConfig.Parse("""
+            {"model_type": "llama", "vocab_size": 100, "hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 1,
+             "num_attention_heads": 4, "dtype": "float16", "torch_dtype": "float32"}
+            """, "config.json"));
+        Assert.Equal(TensorDType.Float16, both.DType); // "dtype" wins, as in transformers' from_dict
+        Assert.Equal(TensorDType.Float16, HuggingFaceNamedConfigs.Resolve("qwen2-0.5b(num_hidden_layers=1, dtype=float16)").DType);
     }
 }

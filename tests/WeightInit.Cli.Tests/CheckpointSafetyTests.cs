@@ -355,7 +355,7 @@ public class CheckpointSafetyTests
         { ["init", "--preset", "gpt2(n_layer=-1)", "--out", S + "/o"], "n_layer" },
         { ["init", "--preset", "gpt2(n_lyer=2)", "--out", S + "/o"], "n_lyer" },
         { ["init", "--preset", "gpt2(n_layer=2147483647, n_embd=2)", "--out", S + "/o"], "must be at most 100000" },
-        { ["init", "--preset", "gpt2(n_layer=2, n_embd=2147483646, n_head=2)", "--out", S + "/o"], "above 2147483647" },
+        { ["init", "--preset", "gpt2(n_layer=2, n_embd=2147483646, n_head=2)", "--out", S + "/o"], "too large for a tensor dimension (at most 2147483647)" },
         { ["init", "--preset", "llama-2-7b(hidden_size=4095)", "--out", S + "/o"], "num_attention_heads" },
         { ["init", "--preset", "pytorch-defualt", "--model", S + "/twice.json", "--out", S + "/o"], "pytorch-defualt" },
         { ["init", "--preset", Tiny], "--out" },

@@ -107,6 +107,8 @@ public class HuggingFaceInitTests
     [InlineData("""{"model_type": "t5"}""", "t5")]
     [InlineData("""{"model_type": "llama", "hidden_size": 30, "num_attention_heads": 4, "intermediate_size": 8, "num_hidden_layers": 1, "vocab_size": 10}""", "num_attention_heads")]
     [InlineData("""{"model_type": "llama", "hidden_size": 32, "hidden_size": 64}""", "hidden_size")]
+    [InlineData("""{"model_type": "llama", "hidden_size": 32, "num_attention_heads": 4, "head_dim": 1073741824, "intermediate_size": 8, "num_hidden_layers": 1, "vocab_size": 10}""", "head_dim")]
+    [InlineData("""{"model_type": "vit", "hidden_size": 8, "intermediate_size": 8, "num_hidden_layers": 1, "num_attention_heads": 1, "image_size": 65536, "patch_size": 1}""", "image_size")]
     public void BadConfig_OneLine_ExitTwo_NothingWritten(string json, string named)
     {
         string root = NewPath();
@@ -120,6 +122,33 @@ public class HuggingFaceInitTests
             Assert.Equal(2, run.ExitCode);
             Assert.Single(run.Error.TrimEnd('\n').Split('\n'));
             Assert.Contains(named, run.Error);
+            Assert.False(CliRunner.HasStackTrace(run.Error));
+            Assert.False(Directory.Exists(dir));
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
+
+    /// <summary>A config.json gives every tensor its own law, so a preset's defaults and rules would reach none of them: refused,
+    /// not silently ignored.</summary>
+    [Theory]
+    [InlineData("pytorch-default")]
+    [InlineData("gpt2")]
+    public void ConfigWithPreset_OneLine_ExitTwo_NothingWritten(string preset)
+    {
+        string root = NewPath();
+        Directory.CreateDirectory(root);
+        try
+        {
+            string config = Path.Combine(root, "config.json");
+            File.WriteAllText(config, TinyLlama);
+            string dir = Path.Combine(root, "out");
+            var run = CliRunner.Run("init", "--model", config, "--preset", preset, "--out", dir);
+            Assert.Equal(2, run.ExitCode);
+            Assert.Single(run.Error.TrimEnd('\n').Split('\n'));
+            Assert.StartsWith("error: --preset " + preset, run.Error);
             Assert.False(CliRunner.HasStackTrace(run.Error));
             Assert.False(Directory.Exists(dir));
         }

@@ -65,7 +65,7 @@ public sealed class HuggingFaceConfig
     /// <summary>This config with fields replaced or added: <c>name(field=value, …)</c>'s arguments. A value is read as JSON
     /// (number, true, false, null) when it is one, else as a string; <c>architectures=X</c> means ["X"]. A field that
     /// the config has keeps its JSON kind.</summary>
-    /// <exception cref="ArgumentException">A value of another kind than the field's.</exception>
+    /// <exception cref="ArgumentException">A value of another kind than the field's, or a field given twice.</exception>
     public HuggingFaceConfig With(IEnumerable<KeyValuePair<string, string>> fields, string source)
     {
         ArgumentNullException.ThrowIfNull(fields);
@@ -73,6 +73,8 @@ public sealed class HuggingFaceConfig
         var overridden = new List<string>();
         foreach (var (key, raw) in fields)
         {
+            if (overridden.Contains(key))
+                throw new ArgumentException($"{source}: field '{key}' is given twice; each field may be given once.");
             JsonNode? value;
             if (key == "architectures") value = new JsonArray(JsonValue.Create(raw));
             else
@@ -129,7 +131,15 @@ public sealed class HuggingFaceConfig
     public int PositiveInt(string name)
     {
         var v = Get(name) ?? throw new ArgumentException($"{Where}\"{name}\" is missing (model_type {ModelType} needs it: a positive integer).");
-        return TryInt(v, out int x) && x > 0 ? x : throw Bad(name, "a positive integer");
+        return TryInt(v, out int x) && x > 0 ? AsWritten(name, v, x) : throw Bad(name, "a positive integer");
+    }
+
+    /// <summary>An integral number written as one (2.0 or 1e1 become 2 and 10), so that the written config.json gives Python an
+    /// int: transformers passes these fields to range() and nn.Linear, which refuse a float.</summary>
+    private int AsWritten(string name, JsonNode v, int x)
+    {
+        if (v.ToJsonString() != x.ToString(CultureInfo.InvariantCulture)) _fields[name] = x;
+        return x;
     }
 
     /// <summary>A positive integer with a class default, written into the config when absent.</summary>
@@ -150,7 +160,7 @@ public sealed class HuggingFaceConfig
             if (write) _fields[name] = fallback;
             return fallback;
         }
-        return TryInt(v, out int x) && x >= 0 ? x : throw Bad(name, "a non-negative integer or null");
+        return TryInt(v, out int x) && x >= 0 ? AsWritten(name, v, x) : throw Bad(name, "a non-negative integer or null");
     }
 
     /// <summary>A finite number ≥ 0 with a class default, written into the config when absent.</summary>
@@ -197,13 +207,18 @@ public sealed class HuggingFaceConfig
         if (Get("id2label") is JsonObject labels && !Has("num_labels")) return labels.Count;
         if (!Has("num_labels")) { _fields["num_labels"] = 2; return 2; }
         var v = Get("num_labels")!;
-        return TryInt(v, out int x) && x >= 0 ? x : throw Bad("num_labels", "a non-negative integer");
+        return TryInt(v, out int x) && x >= 0 ? AsWritten("num_labels", v, x) : throw Bad("num_labels", "a non-negative integer");
     }
 
-    /// <summary>The tensors' element type from <c>torch_dtype</c> (float32 when absent, as <c>from_pretrained</c> loads then).</summary>
+    /// <summary>The tensors' element type from <c>dtype</c> (the name transformers 4.56 and later save, PR #39782), else
+    /// <c>torch_dtype</c> (the older name; transformers reads <c>dtype</c> when both are there), else float32, as
+    /// <c>from_pretrained</c> loads then.</summary>
     public TensorDType TorchDType()
     {
-        var v = Get("torch_dtype");
+        var modern = Get("dtype");
+        var old = Get("torch_dtype");
+        string field = modern is not null ? "dtype" : "torch_dtype";
+        var v = modern ?? old;
         if (v is null) return TensorDType.Float32;
         string text = v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : v.ToJsonString();
         return text.Replace("torch.", "", StringComparison.Ordinal) switch
@@ -212,7 +227,7 @@ public sealed class HuggingFaceConfig
             "float16" or "half" => TensorDType.Float16,
             "bfloat16" => TensorDType.BFloat16,
             "float64" or "double" => TensorDType.Float64,
-            _ => throw new ArgumentException($"{Where}torch_dtype '{text}' is not one we write; valid: float32, float16, bfloat16, float64."),
+            _ => throw new ArgumentException($"{Where}{field} '{text}' is not one we write; valid: float32, float16, bfloat16, float64."),
         };
     }
 
@@ -237,12 +252,13 @@ public sealed class HuggingFaceConfig
     }
 
     /// <summary>The <c>config.json</c> to write beside the tensors: every field, <c>architectures</c> = [<paramref name="architecture"/>],
-    /// <c>torch_dtype</c> = <paramref name="dtype"/>, keys sorted, indent 2, final newline.</summary>
+    /// <c>torch_dtype</c> (and <c>dtype</c> when the config has it) = <paramref name="dtype"/>, keys sorted, indent 2, final newline.</summary>
     public string ToJson(string architecture, TensorDType dtype)
     {
         var copy = (JsonObject)_fields.DeepClone();
         copy["architectures"] = new JsonArray(JsonValue.Create(architecture));
         copy["torch_dtype"] = TorchName(dtype);
+        if (copy.ContainsKey("dtype")) copy["dtype"] = TorchName(dtype); // transformers ≥ 4.56 reads this one first
         var sorted = new JsonObject();
         foreach (var (k, v) in copy.OrderBy(p => p.Key, StringComparer.Ordinal)) sorted[k] = v?.DeepClone();
         return sorted.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";

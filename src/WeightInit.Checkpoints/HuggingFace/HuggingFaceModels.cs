@@ -66,33 +66,35 @@ public static class HuggingFaceModels
             throw new ArgumentException($"{config.Where}architecture '{architecture}' is not supported for model_type {type}; supported: {string.Join(", ", classes)}.");
         var dtype = config.TorchDType();
         var t = new Tensors();
-        try
+        switch (type)
         {
-            switch (type)
-            {
-                case "gpt2": Gpt2(config, architecture, t); break;
-                case "bert": Bert(config, architecture, t); break;
-                case "vit": Vit(config, architecture, t); break;
-                default: CausalLm(config, type, architecture, t); break;
-            }
-        }
-        catch (OverflowException)
-        {
-            throw new ArgumentException($"{config.Where}the sizes give a tensor dimension above {int.MaxValue}, the largest a dimension may be (an MLP's 4·n_embd, a fused 3·hidden, …).");
+            case "gpt2": Gpt2(config, architecture, t); break;
+            case "bert": Bert(config, architecture, t); break;
+            case "vit": Vit(config, architecture, t); break;
+            default: CausalLm(config, type, architecture, t); break;
         }
         config.CheckOverridesUsed();
         return new HuggingFaceModel(architecture, t.List, dtype, config);
     }
 
-    /// <summary>The most layers a config may have: a plan holds every tensor's declaration in memory (a 100,000-layer GPT-2 is 1.2 million tensors).</summary>
+    /// <summary>The most layers a config may have: a plan holds every tensor's declaration in memory (the largest published
+    /// models have a few hundred layers).</summary>
     public const int MaxLayers = 100_000;
 
-    private static int Layers(HuggingFaceConfig c, string field)
+    /// <summary>The layer count <paramref name="name"/>, at most <see cref="MaxLayers"/>.</summary>
+    private static int Layers(HuggingFaceConfig c, string name)
     {
-        int layers = c.PositiveInt(field);
-        return layers <= MaxLayers ? layers
-            : throw new ArgumentException($"{c.Where}\"{field}\" must be at most {MaxLayers} (every tensor of the plan is held in memory); got {layers}.");
+        int layers = c.PositiveInt(name);
+        if (layers > MaxLayers)
+            throw new ArgumentException($"{c.Where}\"{name}\" must be at most {MaxLayers} (every layer's tensors are planned in memory); got {layers}.");
+        return layers;
     }
+
+    /// <summary>A dimension computed from config fields (<paramref name="fields"/> names them for the message); it must fit a
+    /// tensor dimension (a 32-bit integer).</summary>
+    private static int Dimension(HuggingFaceConfig c, string fields, long value) =>
+        value <= int.MaxValue ? (int)value
+            : throw new ArgumentException($"{c.Where}{fields} = {value} is too large for a tensor dimension (at most {int.MaxValue}).");
 
     private static void Divides(HuggingFaceConfig c, string whole, int w, string part, int p)
     {
@@ -105,7 +107,9 @@ public static class HuggingFaceModels
     {
         int vocab = c.PositiveInt("vocab_size"), positions = c.PositiveInt("n_positions"), embd = c.PositiveInt("n_embd");
         int layers = Layers(c, "n_layer"), heads = c.PositiveInt("n_head");
-        int inner = c.NullableInt("n_inner") is { } n ? (n > 0 ? n : throw new ArgumentException($"{c.Where}\"n_inner\" must be positive or null; got 0.")) : checked(4 * embd);
+        int inner = c.NullableInt("n_inner") is { } n ? (n > 0 ? n : throw new ArgumentException($"{c.Where}\"n_inner\" must be positive or null; got 0."))
+            : Dimension(c, "4·n_embd (the MLP width when n_inner is null)", 4L * embd);
+        int qkv = Dimension(c, "3·n_embd (c_attn's output)", 3L * embd);
         double std = c.NonNegative("initializer_range", 0.02);
         bool tie = c.Bool("tie_word_embeddings", true);
         if (c.Bool("add_cross_attention", false))
@@ -121,7 +125,7 @@ public static class HuggingFaceModels
         {
             string h = $"{p}h.{i}.";
             t.Norm(h + "ln_1", embd, bias: true);
-            t.Conv1D(h + "attn.c_attn", embd, checked(3 * embd), normal);
+            t.Conv1D(h + "attn.c_attn", embd, qkv, normal);
             t.Conv1D(h + "attn.c_proj", embd, embd, residual);
             t.Norm(h + "ln_2", embd, bias: true);
             t.Conv1D(h + "mlp.c_fc", embd, inner, normal);
@@ -154,7 +158,8 @@ public static class HuggingFaceModels
         bool head = architecture.EndsWith("ForCausalLM", StringComparison.Ordinal);
         string p = head ? "model." : "";
         t.Add(p + "embed_tokens.weight", [vocab, hidden], TensorRole.Embedding, new Embedding(0, std, pad));
-        int q = checked(heads * headDim), kv = checked(kvHeads * headDim);
+        int q = Dimension(c, "num_attention_heads·head_dim", (long)heads * headDim);
+        int kv = Dimension(c, "num_key_value_heads·head_dim", (long)kvHeads * headDim);
         for (int i = 0; i < layers; i++)
         {
             string l = $"{p}layers.{i}.";
@@ -222,14 +227,16 @@ public static class HuggingFaceModels
         Divides(c, "hidden_size", hidden, "num_attention_heads", heads);
         if (patch > image) throw new ArgumentException($"{c.Where}patch_size ({patch}) is larger than image_size ({image}).");
         double std = c.NonNegative("initializer_range", 0.02);
+        if (std == 0)
+            throw new ArgumentException($"{c.Where}\"initializer_range\" must be positive for model_type vit; got 0 (ViT's trunc_normal_ divides by it: torch raises ZeroDivisionError).");
         // ViTPreTrainedModel._init_weights: nn.init.trunc_normal_(w, mean=0.0, std=initializer_range), torch's default a=-2, b=2 (absolute).
         Initializer trunc = Init.TruncatedNormal(0, std, -2, 2, BoundUnit.Absolute);
         bool classifier = architecture == "ViTForImageClassification";
         int labels = classifier ? c.NumLabels() : 0;
         string p = classifier ? "vit." : "";
-        int patches = checked((image / patch) * (image / patch));
+        int patches = Dimension(c, "(image_size/patch_size)² + 1 (the position embeddings)", (long)(image / patch) * (image / patch) + 1) - 1;
         t.Add(p + "embeddings.cls_token", [1, 1, hidden], TensorRole.Other, trunc);
-        t.Add(p + "embeddings.position_embeddings", [1, checked(patches + 1), hidden], TensorRole.Embedding, trunc);
+        t.Add(p + "embeddings.position_embeddings", [1, patches + 1, hidden], TensorRole.Embedding, trunc);
         t.Add(p + "embeddings.patch_embeddings.projection.weight", [hidden, channels, patch, patch], TensorRole.Conv, trunc);
         t.Add(p + "embeddings.patch_embeddings.projection.bias", [hidden], TensorRole.Bias, Init.Zeros());
         for (int i = 0; i < layers; i++)

@@ -92,6 +92,10 @@ internal sealed class InitCommand : CliCommand
             try { source = CheckpointSpec.FromTemplate(r.Template); }
             catch (InvalidDataException e) { throw new UsageException($"--template: {e.Message}"); }
         }
+        // A Hugging Face config.json (the only source with companion files) gives every tensor its own law, which a preset's
+        // defaults and rules would never reach: say so instead of ignoring the preset.
+        if (r.Preset is not null && r.Model is not null && source?.Companions is not null)
+            throw new UsageException($"--preset {r.Preset} cannot be combined with a Hugging Face config.json (--model {r.Model}): its model_type fixes every tensor's law (transformers' _init_weights); leave out --preset.");
         if (r.Preset is not null && fromOnnx is null)
         {
             var fromPreset = CheckpointPresets.Resolve(r.Preset, source?.Tensors);

@@ -82,7 +82,7 @@ public static partial class CheckpointPresets
         {
             if (!known.Contains(k))
                 throw new ArgumentException($"Preset gpt2 over --model/--template tensors: unknown argument '{k}'; valid: {string.Join(", ", known)} (the tensors come from the file).");
-            args[k] = v;
+            if (!args.TryAdd(k, v)) throw new ArgumentException($"Preset gpt2: argument '{k}' is given twice.");
         }
         int nLayer = InferLayers(tensors);
         if (args.TryGetValue("n_layer", out var raw) &&

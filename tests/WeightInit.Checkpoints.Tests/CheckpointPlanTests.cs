@@ -47,6 +47,8 @@ public class CheckpointPlanTests
         Assert.Null(source.Companions); // laws over given tensors: no config.json
         var unknown = Assert.Throws<ArgumentException>(() => CheckpointPresets.Resolve("gpt2(n_embd=8)", tensors));
         Assert.Contains("valid: n_layer, std", unknown.Message);
+        var twice = Assert.Throws<ArgumentException>(() => CheckpointPresets.Resolve("gpt2(n_layer=2, n_layer=3)", tensors));
+        Assert.Contains("'n_layer' is given twice", twice.Message);
     }
 
     [Fact]

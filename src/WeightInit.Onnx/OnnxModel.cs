@@ -199,12 +199,14 @@ public sealed class OnnxModel
         string root = System.IO.Path.TrimEndingDirectorySeparator(folder) + System.IO.Path.DirectorySeparatorChar;
         if (!file.StartsWith(root, StringComparison.Ordinal))
             throw new InvalidDataException($"'{path}': initializer '{t.Name}' has external data at '{location}', outside the model's folder.");
-        var info = new FileInfo(file);
+        // A symbolic link on the way (the file or a folder under the model's) must not lead out of the model's folder; the length
+        // is the file's it leads to (FileInfo of a link gives the link's own length).
+        string real = RealPath(file);
+        var info = new FileInfo(real);
         if (!info.Exists)
             throw new InvalidDataException($"'{path}': initializer '{t.Name}': its external data file '{location}' does not exist in {folder}.");
-        // A symbolic link on the way (the file or a folder under the model's) must not lead out of the model's folder.
         string realRoot = System.IO.Path.TrimEndingDirectorySeparator(RealPath(folder)) + System.IO.Path.DirectorySeparatorChar;
-        if (!RealPath(file).StartsWith(realRoot, StringComparison.Ordinal))
+        if (!real.StartsWith(realRoot, StringComparison.Ordinal))
             throw new InvalidDataException($"'{path}': initializer '{t.Name}' has external data at '{location}', a symbolic link that leads outside the model's folder.");
         if (length < 0) length = info.Length - offset;
         if (offset < 0 || length < 0 || offset > info.Length || length > info.Length - offset)

@@ -93,7 +93,8 @@ public static class OnnxWriter
                 if (string.Equals(target, input, StringComparison.Ordinal))
                     throw new IOException($"Writing '{outPath}' would overwrite the input's external data file '{file.Key}'; write the new model to another folder.");
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                long length = new FileInfo(input).Length;
+                long length; // the data's length, also where the location is a symbolic link (FileInfo would give the link's)
+                using (var handle = File.OpenHandle(input, FileMode.Open, FileAccess.Read, FileShare.Read)) length = RandomAccess.GetLength(handle);
                 AtomicFile.Write(target, stream =>
                 {
                     using (var from = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20))

@@ -83,6 +83,11 @@ public static class OnnxWriter
             FillInline(tensor, source);
         }
 
+        // The new model's external data files keep their locations, relative to the new model's folder: none may be the model itself.
+        foreach (var init in model.Initializers.Where(i => i.External is not null))
+            if (string.Equals(Path.GetFullPath(Path.Combine(outFolder, init.External!.Location)), output, StringComparison.Ordinal))
+                throw new IOException($"Writing '{outPath}' would put the model where its external data '{init.External.Location}' goes (initializer '{init.Name}'); give the model another name.");
+
         var created = new List<string>();
         try
         {

@@ -198,4 +198,16 @@ public sealed class MalformedModelTests
         Assert.All(File.ReadAllBytes(Path.Combine(dir, "store", "w.bin")), b => Assert.Equal(0, b));
         Assert.Equal(48, OnnxModel.Load(Path.Combine(output, "new.onnx")).Initializers[0].External!.Length);
     }
+
+    [Fact]
+    public void Write_ModelNamedAsItsOwnExternalDataFile_RefusedAndNothingWritten()
+    {
+        // --out DIR/w.bin for a model whose data lies in w.bin: the data file was written, then replaced by the model.
+        string dir = Scratch(), output = Scratch();
+        File.WriteAllBytes(Path.Combine(dir, "w.bin"), new byte[48]);
+        var plan = OnnxPlanner.Plan(OnnxModel.Load(External("w.bin").Save(Path.Combine(dir, "model.onnx"))));
+        var e = Assert.Throws<IOException>(() => OnnxWriter.Write(plan, plan.ToCheckpointPlan(5), Path.Combine(output, "w.bin")));
+        Assert.Contains("would put the model where its external data 'w.bin' goes", e.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(output));
+    }
 }

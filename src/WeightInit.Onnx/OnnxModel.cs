@@ -51,6 +51,7 @@ public sealed class OnnxModel
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         string full = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new InvalidDataException($"'{path}' is a directory, not an ONNX model file.");
         if (!File.Exists(full)) throw new FileNotFoundException($"The ONNX model '{path}' does not exist.", full);
         ModelProto proto;
         try

@@ -210,4 +210,14 @@ public sealed class MalformedModelTests
         Assert.Contains("would put the model where its external data 'w.bin' goes", e.Message);
         Assert.Empty(Directory.GetFileSystemEntries(output));
     }
+
+    [Fact]
+    public void Load_DirectoryNamedLikeAModel_SaysItIsADirectory()
+    {
+        // Was "The ONNX model 'x.onnx' does not exist" for a folder that does.
+        string dir = Path.Combine(Scratch(), "folder.onnx");
+        Directory.CreateDirectory(dir);
+        var e = Assert.Throws<InvalidDataException>(() => OnnxModel.Load(dir));
+        Assert.Contains("is a directory, not an ONNX model file", e.Message);
+    }
 }

@@ -56,9 +56,14 @@ public sealed class OnnxModel
         ModelProto proto;
         try
         {
-            // A sequence of known length, read window by window: each raw_data is allocated once (see FileSequence).
-            using var file = File.OpenHandle(full, FileMode.Open, FileAccess.Read, FileShare.Read);
-            proto = ModelProto.Parser.ParseFrom(FileSequence.Create(file, RandomAccess.GetLength(file)));
+            // A sequence of known length, read window by window: each raw_data is allocated once (see FileSequence). An empty
+            // file is not opened: a named pipe or a device stats as empty too, and opening one would wait for a writer.
+            if (FileLength(full) == 0) proto = new ModelProto();
+            else
+            {
+                using var file = File.OpenHandle(full, FileMode.Open, FileAccess.Read, FileShare.Read);
+                proto = ModelProto.Parser.ParseFrom(FileSequence.Create(file, RandomAccess.GetLength(file)));
+            }
         }
         catch (InvalidProtocolBufferException e)
         {
@@ -213,6 +218,15 @@ public sealed class OnnxModel
         if (offset < 0 || length < 0 || offset > info.Length || length > info.Length - offset)
             throw new InvalidDataException($"'{path}': initializer '{t.Name}': external data '{location}' holds {info.Length} bytes, too few for offset {offset} and length {length}.");
         return new ExternalExtent(location, file, offset, length);
+    }
+
+    /// <summary>The length of the file at <paramref name="path"/>, following symbolic links (a link's own FileInfo gives the link's
+    /// length), without opening it: 0 for named pipes and devices.</summary>
+    internal static long FileLength(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo target) info = target;
+        return info.Exists ? info.Length : 0;
     }
 
     /// <summary><paramref name="full"/> with every symbolic link on the way resolved, component by component.</summary>

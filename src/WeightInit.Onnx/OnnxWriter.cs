@@ -98,12 +98,10 @@ public static class OnnxWriter
                 if (string.Equals(target, input, StringComparison.Ordinal))
                     throw new IOException($"Writing '{outPath}' would overwrite the input's external data file '{file.Key}'; write the new model to another folder.");
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                long length; // the data's length, also where the location is a symbolic link (FileInfo would give the link's)
-                using (var handle = File.OpenHandle(input, FileMode.Open, FileAccess.Read, FileShare.Read)) length = RandomAccess.GetLength(handle);
+                long length = OnnxModel.FileLength(input);
                 AtomicFile.Write(target, stream =>
                 {
-                    using (var from = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20))
-                        from.CopyTo(stream, 1 << 20);
+                    CopyData(input, stream);
                     var chunk = new byte[ChunkBytes];
                     foreach (var (_, extent, source) in file)
                     {
@@ -119,11 +117,7 @@ public static class OnnxWriter
                 string target = Path.GetFullPath(Path.Combine(outFolder, init.External!.Location));
                 if (string.Equals(target, init.External.FullPath, StringComparison.Ordinal) || created.Contains(target)) continue;
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                AtomicFile.Write(target, stream =>
-                {
-                    using var from = new FileStream(init.External.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-                    from.CopyTo(stream, 1 << 20);
-                });
+                AtomicFile.Write(target, stream => CopyData(init.External.FullPath, stream));
                 created.Add(target);
             }
             AtomicFile.Write(output, stream => model.Proto.WriteTo(stream));
@@ -133,6 +127,15 @@ public static class OnnxWriter
             foreach (var f in created) File.Delete(f);
             throw;
         }
+    }
+
+    /// <summary>Copies the data file <paramref name="path"/> into <paramref name="stream"/>; an empty one is not opened (a named pipe
+    /// stats as empty, and opening it would wait for a writer).</summary>
+    private static void CopyData(string path, Stream stream)
+    {
+        if (OnnxModel.FileLength(path) == 0) return;
+        using var from = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        from.CopyTo(stream, 1 << 20);
     }
 
     private static long Count(TensorProto t) => t.Dims.Aggregate(1L, (a, d) => checked(a * d));

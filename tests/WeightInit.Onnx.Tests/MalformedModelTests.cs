@@ -220,4 +220,39 @@ public sealed class MalformedModelTests
         var e = Assert.Throws<InvalidDataException>(() => OnnxModel.Load(dir));
         Assert.Contains("is a directory, not an ONNX model file", e.Message);
     }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int mkfifo(string path, uint mode);
+
+    private static string Fifo(string path)
+    {
+        Assert.Equal(0, mkfifo(path, 0b110_000_000)); // 0600
+        return path;
+    }
+
+    /// <summary>Runs <paramref name="action"/> and fails when it has not finished in 30 s (opening a named pipe waits for a writer).</summary>
+    private static void Finishes(Action action) =>
+        Assert.True(Task.Run(action).Wait(TimeSpan.FromSeconds(30)), "still waiting after 30 s");
+
+    [Fact]
+    public void Load_NamedPipe_RefusedWithoutWaitingForAWriter()
+    {
+        if (!OperatingSystem.IsLinux()) return; // mkfifo is libc's
+        string path = Fifo(Path.Combine(Scratch(), "pipe.onnx"));
+        Finishes(() => Assert.Contains("no ir_version", Assert.Throws<InvalidDataException>(() => OnnxModel.Load(path)).Message));
+    }
+
+    [Fact]
+    public void Write_EmptyTensorInANamedPipe_WritesAnEmptyFileWithoutWaiting()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        string dir = Scratch(), output = Scratch();
+        Fifo(Path.Combine(dir, "pipe"));
+        var tiny = new TinyOnnx();
+        tiny.Initializers.Add(new("unused", [0], External: [("location", "pipe")]));
+        var plan = OnnxPlanner.Plan(OnnxModel.Load(tiny.Save(Path.Combine(dir, "model.onnx"))));
+        Finishes(() => OnnxWriter.Write(plan, plan.ToCheckpointPlan(5), Path.Combine(output, "new.onnx")));
+        Assert.Equal(0, new FileInfo(Path.Combine(output, "pipe")).Length);
+        Assert.True(File.Exists(Path.Combine(output, "new.onnx")));
+    }
 }

@@ -255,4 +255,33 @@ public sealed class MalformedModelTests
         Assert.Equal(0, new FileInfo(Path.Combine(output, "pipe")).Length);
         Assert.True(File.Exists(Path.Combine(output, "new.onnx")));
     }
+
+    private static TinyOnnx Conv(long group)
+    {
+        var model = new TinyOnnx().With("W", t => t with { Dims = [4, 3, 3, 3], Raw = new byte[4 * 3 * 3 * 3 * 4] });
+        model.Nodes[0] = new("Conv", ["x", "W", "b"], ["y"], "conv", Group: group);
+        return model;
+    }
+
+    [Theory]
+    [InlineData(0L)]
+    [InlineData(-1L)]
+    [InlineData(3L)] // does not divide the 4 output channels
+    [InlineData(4294967297L)] // 2³² + 1: wrapped to group 1 and was planned as an ungrouped Conv
+    public void Plan_ConvWithAnInvalidGroup_NamesTheTensorTheNodeAndTheGroup(long group)
+    {
+        var model = OnnxModel.Load(Conv(group).Save(Path.Combine(Scratch(), "model.onnx")));
+        var e = Assert.Throws<ArgumentException>(() => OnnxPlanner.Plan(model));
+        Assert.Contains($"Initializer 'W' [4, 3, 3, 3] at Conv 'conv' input 1: attribute group = {group} must be a positive integer dividing the output channels (axis 0) = 4", e.Message);
+    }
+
+    [Fact]
+    public void Plan_ConvWithAValidGroup_HasTheGroupedFans()
+    {
+        // group 2 of W [4, 3, 3, 3]: fan_in = 3·9 = 27, fan_out = (4/2)·9 = 18 (docs/models.md's table).
+        var plan = OnnxPlanner.Plan(OnnxModel.Load(Conv(2).Save(Path.Combine(Scratch(), "model.onnx"))));
+        var w = plan.Tensors.Single(t => t.Name == "W");
+        Assert.Equal(27, w.Fans!.Value.FanIn);
+        Assert.Equal(18, w.Fans!.Value.FanOut);
+    }
 }

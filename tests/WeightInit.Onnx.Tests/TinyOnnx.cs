@@ -12,8 +12,8 @@ public sealed class TinyOnnx
     public sealed record Tensor(string Name, long[] Dims, int DataType = 1, byte[]? Raw = null, float[]? FloatData = null,
         (string Key, string Value)[]? External = null);
 
-    /// <summary>A node; <paramref name="TransB"/> adds Gemm's transB = 1.</summary>
-    public sealed record Node(string Op, string[] Inputs, string[] Outputs, string Name = "", bool TransB = false);
+    /// <summary>A node; <paramref name="TransB"/> adds Gemm's transB = 1, <paramref name="Group"/> a Conv's group attribute.</summary>
+    public sealed record Node(string Op, string[] Inputs, string[] Outputs, string Name = "", bool TransB = false, long? Group = null);
 
     /// <summary>ir_version, or null to leave it out.</summary>
     public long? IrVersion { get; set; } = 8;
@@ -66,8 +66,14 @@ public sealed class TinyOnnx
         foreach (string x in n.Outputs) String(o, 2, x);
         if (n.Name.Length > 0) String(o, 3, n.Name);
         String(o, 4, n.Op);
-        if (n.TransB)
-            Sub(o, 5, a => { String(a, 1, "transB"); a.WriteTag(3, WireFormat.WireType.Varint); a.WriteInt64(1); a.WriteTag(20, WireFormat.WireType.Varint); a.WriteInt32(2); });
+        if (n.TransB) IntAttribute(o, "transB", 1);
+        if (n.Group is { } group) IntAttribute(o, "group", group);
+    }
+
+    private static void IntAttribute(CodedOutputStream o, string name, long value)
+    {
+        // AttributeProto { name = 1, i = 3, type = 20 (INT = 2) }
+        Sub(o, 5, a => { String(a, 1, name); a.WriteTag(3, WireFormat.WireType.Varint); a.WriteInt64(value); a.WriteTag(20, WireFormat.WireType.Varint); a.WriteInt32(2); });
     }
 
     private static void TensorBody(CodedOutputStream o, Tensor t)

@@ -19,6 +19,10 @@ public sealed record OnnxAnalysisOptions
     /// <summary>The size of every dynamic input dimension (the batch, for torch exports with dynamic axes).</summary>
     public int Batch { get; init; } = 256;
 
+    /// <summary>The most input values fed in all (2²⁴, 64 MiB of float32): every node output is held as well, so a larger batch or
+    /// input shape is refused before anything is allocated.</summary>
+    public const int MaxInputElements = 1 << 24;
+
     /// <summary>Shapes of graph inputs, by name, replacing the model's (needed where an input has dynamic dimensions besides the batch).</summary>
     public IReadOnlyDictionary<string, int[]> InputShapes { get; init; } = new Dictionary<string, int[]>();
 
@@ -201,6 +205,7 @@ public sealed record OnnxAnalysis(IReadOnlyList<OnnxNodeStatistics> Nodes, IRead
             double sum = 0, sumSquares = 0;
             long count = 0;
             bool single = session.InputMetadata.Count == 1;
+            long fed = 0;
             foreach (var (name, meta) in session.InputMetadata)
             {
                 if (meta.ElementType != typeof(float))
@@ -208,7 +213,14 @@ public sealed record OnnxAnalysis(IReadOnlyList<OnnxNodeStatistics> Nodes, IRead
                 int[] dims = options.InputShapes.TryGetValue(name, out var given) ? given : meta.Dimensions.Select((d, i) => d > 0 ? d : i == 0 ? options.Batch : -1).ToArray();
                 if (dims.Any(d => d < 0))
                     throw new ArgumentException($"Input '{name}' has dynamic dimensions [{string.Join(", ", meta.Dimensions)}] besides the batch; give --input {name}=SHAPE.");
-                var values = AnalysisInputs.Gaussian(AnalysisInputs.InputKey(root, single ? null : name), dims.Aggregate(1L, (a, d) => checked(a * d)));
+                if (dims.Any(d => d == 0))
+                    throw new ArgumentException($"Input '{name}' would have shape [{string.Join(", ", dims)}], with no elements; every dimension must be at least 1.");
+                long elements = 1;
+                foreach (int d in dims) elements = Math.Min(elements * d, OnnxAnalysisOptions.MaxInputElements + 1L);
+                fed += elements;
+                if (fed > OnnxAnalysisOptions.MaxInputElements)
+                    throw new ArgumentException($"Input '{name}' of shape [{string.Join(", ", dims)}] makes more than {OnnxAnalysisOptions.MaxInputElements.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} input values in all, the most analyze feeds (every node output is held too); use a smaller --batch or --input shape.");
+                var values = AnalysisInputs.Gaussian(AnalysisInputs.InputKey(root, single ? null : name), elements);
                 foreach (float v in values) { sum += v; sumSquares += (double)v * v; }
                 count += values.Length;
                 variances[name] = Variance(values);

@@ -51,13 +51,19 @@ public sealed class OnnxModel
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         string full = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new InvalidDataException($"'{path}' is a directory, not an ONNX model file.");
         if (!File.Exists(full)) throw new FileNotFoundException($"The ONNX model '{path}' does not exist.", full);
         ModelProto proto;
         try
         {
-            // A sequence of known length, read window by window: each raw_data is allocated once (see FileSequence).
-            using var file = File.OpenHandle(full, FileMode.Open, FileAccess.Read, FileShare.Read);
-            proto = ModelProto.Parser.ParseFrom(FileSequence.Create(file, RandomAccess.GetLength(file)));
+            // A sequence of known length, read window by window: each raw_data is allocated once (see FileSequence). An empty
+            // file is not opened: a named pipe or a device stats as empty too, and opening one would wait for a writer.
+            if (FileLength(full) == 0) proto = new ModelProto();
+            else
+            {
+                using var file = File.OpenHandle(full, FileMode.Open, FileAccess.Read, FileShare.Read);
+                proto = ModelProto.Parser.ParseFrom(FileSequence.Create(file, RandomAccess.GetLength(file)));
+            }
         }
         catch (InvalidProtocolBufferException e)
         {
@@ -74,19 +80,107 @@ public sealed class OnnxModel
             if (!names.Add(t.Name)) throw new InvalidDataException($"'{path}': two initializers are named '{t.Name}' (ONNX requires unique names).");
             list.Add(Describe(t, folder, path));
         }
+        CheckNodes(proto.Graph, path);
         return new OnnxModel(full, proto, list);
     }
+
+    /// <summary>The highest TensorProto.DataType code onnx.proto defines (INT2 = 26, onnx 1.20); 0 is UNDEFINED.</summary>
+    internal const int MaxDataType = 26;
 
     private static OnnxInitializer Describe(TensorProto t, string folder, string path)
     {
         var dims = t.Dims.ToArray();
         foreach (long d in dims)
             if (d < 0 || d > int.MaxValue) throw new InvalidDataException($"'{path}': initializer '{t.Name}' has dimension {d}; dimensions must lie in 0…{int.MaxValue}.");
+        if (!t.HasDataType || t.DataType < 1 || t.DataType > MaxDataType)
+            throw new InvalidDataException($"'{path}': initializer '{t.Name}' has data_type {(t.HasDataType ? t.DataType.ToString(CultureInfo.InvariantCulture) : "(none)")}, not an ONNX TensorProto.DataType (1…{MaxDataType}: 1 float, 10 float16, 11 double, 16 bfloat16, 7 int64, …).");
+        long count = 1;
+        foreach (long d in dims)
+        {
+            if (d != 0 && count > long.MaxValue / d)
+                throw new InvalidDataException($"'{path}': initializer '{t.Name}' has dims [{string.Join(", ", dims)}], whose element count exceeds a 64-bit integer.");
+            count *= d;
+        }
+        int size = FixedElementSize(t.DataType);
+        if (size > 0 && count > long.MaxValue / size)
+            throw new InvalidDataException($"'{path}': initializer '{t.Name}' has dims [{string.Join(", ", dims)}], whose {size}-byte elements exceed a 64-bit byte count.");
+        long bytes = count * size;
         ExternalExtent? external = null;
         if (t.DataLocation == ExternalLocation)
+        {
             external = ResolveExternal(t, folder, path);
+            if (size > 0 && external.Length != bytes)
+                throw new InvalidDataException($"'{path}': initializer '{t.Name}': its external data holds {external.Length} bytes, but dims [{string.Join(", ", dims)}] of {size}-byte elements need {bytes}.");
+        }
+        else if (t.HasRawData)
+        {
+            if (size > 0 && t.RawData.Length != bytes)
+                throw new InvalidDataException($"'{path}': initializer '{t.Name}': raw_data holds {t.RawData.Length} bytes, but dims [{string.Join(", ", dims)}] of {size}-byte elements need {bytes}.");
+        }
+        else if (FloatType(t.DataType) is { } dtype)
+        {
+            // The typed field onnx.proto stores these in: float_data, double_data, or one bit pattern per int32_data entry.
+            int stored = dtype switch { TensorDType.Float32 => t.FloatData.Count, TensorDType.Float64 => t.DoubleData.Count, _ => t.Int32Data.Count };
+            if (stored != count)
+                throw new InvalidDataException($"'{path}': initializer '{t.Name}' stores {stored} values, but dims [{string.Join(", ", dims)}] hold {count}.");
+        }
         return new OnnxInitializer(t.Name, dims, t.DataType, external);
     }
+
+    /// <summary>Bytes per element of the ONNX data types stored one element per fixed number of bytes; 0 for strings and sub-byte types.</summary>
+    private static int FixedElementSize(int dataType) => dataType switch
+    {
+        2 or 3 or 9 or 17 or 18 or 19 or 20 or 24 => 1, // uint8, int8, bool, the float8 types
+        4 or 5 or 10 or 16 => 2, // uint16, int16, float16, bfloat16
+        1 or 6 or 12 => 4, // float, int32, uint32
+        7 or 11 or 13 or 14 => 8, // int64, double, uint64, complex64
+        15 => 16, // complex128
+        _ => 0, // string, 4-bit and 2-bit types
+    };
+
+    /// <summary>The graph's nodes in static single assignment (every value produced once, never an initializer or graph input) and
+    /// without cycles, as onnx.proto requires: the planner follows values from producer to consumer, and a cycle or a value with
+    /// two producers would make that walk loop.</summary>
+    private static void CheckNodes(GraphProto graph, string path)
+    {
+        var defined = new HashSet<string>(graph.Initializer.Select(t => t.Name), StringComparer.Ordinal);
+        defined.UnionWith(graph.Input.Select(i => i.Name));
+        var producer = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int n = 0; n < graph.Node.Count; n++)
+            foreach (string o in graph.Node[n].Output)
+            {
+                if (o.Length == 0) continue;
+                if (defined.Contains(o))
+                    throw new InvalidDataException($"'{path}': node {Describe(graph.Node[n], n)} outputs '{o}', which is already an initializer or a graph input (ONNX values have one producer).");
+                if (!producer.TryAdd(o, n))
+                    throw new InvalidDataException($"'{path}': nodes {Describe(graph.Node[producer[o]], producer[o])} and {Describe(graph.Node[n], n)} both output '{o}' (ONNX values have one producer).");
+            }
+        // Kahn's algorithm over producer → consumer edges; inputs with no producer (graph inputs, initializers, outer scope) are ready.
+        var waiting = new int[graph.Node.Count];
+        var consumers = new List<int>?[graph.Node.Count];
+        for (int n = 0; n < graph.Node.Count; n++)
+            foreach (string i in graph.Node[n].Input)
+                if (i.Length > 0 && producer.TryGetValue(i, out int p))
+                {
+                    waiting[n]++;
+                    (consumers[p] ??= []).Add(n);
+                }
+        var ready = new Queue<int>(Enumerable.Range(0, graph.Node.Count).Where(n => waiting[n] == 0));
+        int done = 0;
+        while (ready.TryDequeue(out int n))
+        {
+            done++;
+            foreach (int c in consumers[n] ?? []) if (--waiting[c] == 0) ready.Enqueue(c);
+        }
+        if (done < graph.Node.Count)
+        {
+            int first = Array.FindIndex(waiting, w => w > 0);
+            throw new InvalidDataException($"'{path}': the graph has a cycle through node {Describe(graph.Node[first], first)} (ONNX graphs are acyclic).");
+        }
+    }
+
+    private static string Describe(NodeProto node, int index) =>
+        $"{index} ({node.OpType}{(string.IsNullOrEmpty(node.Name) ? "" : $" '{node.Name}'")})";
 
     /// <summary>The file, offset and length of an external initializer, checked: the location relative, without "..", inside the folder, and the file long enough.</summary>
     private static ExternalExtent ResolveExternal(TensorProto t, string folder, string path)
@@ -111,13 +205,48 @@ public sealed class OnnxModel
         string root = System.IO.Path.TrimEndingDirectorySeparator(folder) + System.IO.Path.DirectorySeparatorChar;
         if (!file.StartsWith(root, StringComparison.Ordinal))
             throw new InvalidDataException($"'{path}': initializer '{t.Name}' has external data at '{location}', outside the model's folder.");
-        var info = new FileInfo(file);
+        // A symbolic link on the way (the file or a folder under the model's) must not lead out of the model's folder; the length
+        // is the file's it leads to (FileInfo of a link gives the link's own length).
+        string real = RealPath(file);
+        var info = new FileInfo(real);
         if (!info.Exists)
             throw new InvalidDataException($"'{path}': initializer '{t.Name}': its external data file '{location}' does not exist in {folder}.");
+        string realRoot = System.IO.Path.TrimEndingDirectorySeparator(RealPath(folder)) + System.IO.Path.DirectorySeparatorChar;
+        if (!real.StartsWith(realRoot, StringComparison.Ordinal))
+            throw new InvalidDataException($"'{path}': initializer '{t.Name}' has external data at '{location}', a symbolic link that leads outside the model's folder.");
         if (length < 0) length = info.Length - offset;
-        if (offset < 0 || length < 0 || offset + length > info.Length)
+        if (offset < 0 || length < 0 || offset > info.Length || length > info.Length - offset)
             throw new InvalidDataException($"'{path}': initializer '{t.Name}': external data '{location}' holds {info.Length} bytes, too few for offset {offset} and length {length}.");
         return new ExternalExtent(location, file, offset, length);
+    }
+
+    /// <summary>The length of the file at <paramref name="path"/>, following symbolic links (a link's own FileInfo gives the link's
+    /// length), without opening it: 0 for named pipes and devices.</summary>
+    internal static long FileLength(string path)
+    {
+        var info = new FileInfo(path);
+        if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo target) info = target;
+        return info.Exists ? info.Length : 0;
+    }
+
+    /// <summary><paramref name="full"/> with every symbolic link on the way resolved, component by component.</summary>
+    private static string RealPath(string full, int depth = 0)
+    {
+        if (depth > 40) throw new InvalidDataException($"'{full}': too many levels of symbolic links.");
+        string current = System.IO.Path.GetPathRoot(full)!;
+        foreach (string part in full[current.Length..].Split(System.IO.Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
+        {
+            string next = System.IO.Path.Combine(current, part);
+            var entry = new FileInfo(next);
+            if (entry.LinkTarget is not null)
+            {
+                var target = entry.ResolveLinkTarget(returnFinalTarget: true);
+                // The final target may itself sit under linked folders: resolve it again (a chain ends: the OS refuses loops).
+                next = target is null ? next : RealPath(System.IO.Path.GetFullPath(target.FullName), depth + 1);
+            }
+            current = next;
+        }
+        return current;
     }
 
     private static long ParseLong(string text, string key, string name, string path) =>

@@ -150,9 +150,13 @@ public static class OnnxPlanner
             case ("ConvTranspose", 1):
             {
                 if (dims.Length < 3) { reason = $"{op} weight of rank {dims.Length}"; return null; }
-                int group = (int)graph.Int(node, "group", 1);
+                long groupAttribute = graph.Int(node, "group", 1);
                 bool transposed = op == "ConvTranspose";
                 var layout = transposed ? WeightLayout.InOutKernel : WeightLayout.OutInKernel;
+                // ONNX requires group ≥ 1 dividing the channels; a value past int (2³² + 1) must not wrap to a valid one.
+                if (groupAttribute < 1 || groupAttribute > int.MaxValue || dims[0] % groupAttribute != 0)
+                    throw new ArgumentException($"Initializer '{init.Name}' [{string.Join(", ", dims)}] at {use.Describe()}: attribute group = {groupAttribute} must be a positive integer dividing {(transposed ? "the input" : "the output")} channels (axis 0) = {dims[0]}.");
+                int group = (int)groupAttribute;
                 var exact = FanCalculator.Compute(dims, layout, group);
                 var torch = FanCalculator.Compute(dims, FanConvention.PyTorch);
                 // PyTorch reads its ConvTranspose weight [in, out/g, k…] as [out, in, k…]; under pytorch-default do as it does.

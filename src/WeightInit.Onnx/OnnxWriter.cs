@@ -83,6 +83,11 @@ public static class OnnxWriter
             FillInline(tensor, source);
         }
 
+        // The new model's external data files keep their locations, relative to the new model's folder: none may be the model itself.
+        foreach (var init in model.Initializers.Where(i => i.External is not null))
+            if (string.Equals(Path.GetFullPath(Path.Combine(outFolder, init.External!.Location)), output, StringComparison.Ordinal))
+                throw new IOException($"Writing '{outPath}' would put the model where its external data '{init.External.Location}' goes (initializer '{init.Name}'); give the model another name.");
+
         var created = new List<string>();
         try
         {
@@ -93,11 +98,10 @@ public static class OnnxWriter
                 if (string.Equals(target, input, StringComparison.Ordinal))
                     throw new IOException($"Writing '{outPath}' would overwrite the input's external data file '{file.Key}'; write the new model to another folder.");
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                long length = new FileInfo(input).Length;
+                long length = OnnxModel.FileLength(input);
                 AtomicFile.Write(target, stream =>
                 {
-                    using (var from = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20))
-                        from.CopyTo(stream, 1 << 20);
+                    CopyData(input, stream);
                     var chunk = new byte[ChunkBytes];
                     foreach (var (_, extent, source) in file)
                     {
@@ -113,11 +117,7 @@ public static class OnnxWriter
                 string target = Path.GetFullPath(Path.Combine(outFolder, init.External!.Location));
                 if (string.Equals(target, init.External.FullPath, StringComparison.Ordinal) || created.Contains(target)) continue;
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                AtomicFile.Write(target, stream =>
-                {
-                    using var from = new FileStream(init.External.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-                    from.CopyTo(stream, 1 << 20);
-                });
+                AtomicFile.Write(target, stream => CopyData(init.External.FullPath, stream));
                 created.Add(target);
             }
             AtomicFile.Write(output, stream => model.Proto.WriteTo(stream));
@@ -127,6 +127,15 @@ public static class OnnxWriter
             foreach (var f in created) File.Delete(f);
             throw;
         }
+    }
+
+    /// <summary>Copies the data file <paramref name="path"/> into <paramref name="stream"/>; an empty one is not opened (a named pipe
+    /// stats as empty, and opening it would wait for a writer).</summary>
+    private static void CopyData(string path, Stream stream)
+    {
+        if (OnnxModel.FileLength(path) == 0) return;
+        using var from = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        from.CopyTo(stream, 1 << 20);
     }
 
     private static long Count(TensorProto t) => t.Dims.Aggregate(1L, (a, d) => checked(a * d));

@@ -22,8 +22,12 @@ internal static class OnnxAnalyze
         {
             int eq = text.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0) throw new UsageException($"--input '{text}': give NAME=SHAPE, such as x=[8,3,32,32].");
-            try { shapes[text[..eq].Trim()] = WeightInit.Shapes.WeightShape.Parse(text[(eq + 1)..]).Dimensions.ToArray(); }
+            string name = text[..eq].Trim();
+            if (shapes.ContainsKey(name)) throw new UsageException($"--input '{name}' is given twice; give each input's shape once.");
+            try { shapes[name] = WeightInit.Shapes.WeightShape.Parse(text[(eq + 1)..]).Dimensions.ToArray(); }
             catch (FormatException e) { throw new UsageException($"--input '{text}': {e.Message}"); }
+            if (shapes[name].Any(d => d < 1))
+                throw new UsageException($"--input '{text}': every dimension must be at least 1, such as {name}=[8,3,32,32].");
         }
         var plan = OnnxInit.Plan(path, preset, null, init);
         var names = plan.Model.InputNames;
@@ -36,7 +40,7 @@ internal static class OnnxAnalyze
         }
         catch (OnnxRuntimeException e)
         {
-            throw new UsageException($"ONNX Runtime cannot run '{path}': {e.Message.Split('\n')[0].Trim()}");
+            throw new UsageException($"ONNX Runtime cannot run '{path}': {string.Join(' ', e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))}");
         }
         if (json) context.Output.WriteLine(JsonSerializer.Serialize(ToJson(path, analysis), CliJson.Options));
         else Render(context, path, analysis);

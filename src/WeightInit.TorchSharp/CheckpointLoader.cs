@@ -16,8 +16,11 @@ public static class CheckpointLoader
 {
     /// <summary>Loads <paramref name="path"/> into <paramref name="module"/>.</summary>
     /// <returns>The names loaded, in the module's order.</returns>
-    /// <exception cref="ArgumentException">A name, shape or dtype disagrees (the first one found, with the expected and actual values).</exception>
-    /// <exception cref="FileNotFoundException">No checkpoint at <paramref name="path"/>.</exception>
+    /// <exception cref="ArgumentException">A name, shape or dtype disagrees (the first one found, with the expected and actual values),
+    /// or a module tensor cannot be written in place (on the meta device, or a view whose elements share memory).</exception>
+    /// <exception cref="FileNotFoundException">No checkpoint at <paramref name="path"/>, or a shard the index names is missing.</exception>
+    /// <exception cref="InvalidDataException">A file is no valid safetensors file (truncated, a corrupt header, a dtype other than
+    /// F32, F64, F16 or BF16), or the index is malformed; the message says which and why.</exception>
     public static IReadOnlyList<string> Load(nn.Module module, string path)
     {
         ArgumentNullException.ThrowIfNull(module);
@@ -52,6 +55,8 @@ public static class CheckpointLoader
                     throw new ArgumentException($"Checkpoint tensor '{t.Name}' is {found.Info.DType.SafetensorsName()}, but the module's is {t.Tensor.dtype}; convert the module (module.to(ScalarType.{dtype})) or write the checkpoint with --dtype {TensorDTypes.Spellings.First(s => s.DType == ToTensorDType(t.Tensor.dtype)).Name}.");
                 if (!found.Info.Shape.SequenceEqual(t.Tensor.shape))
                     throw new ArgumentException($"Checkpoint tensor '{t.Name}' has shape [{string.Join(", ", found.Info.Shape)}], but the module's is [{string.Join(", ", t.Tensor.shape)}].");
+                if (TensorWriter.WhyNotWritable(t.Tensor) is { } why)
+                    throw new ArgumentException($"Cannot load checkpoint tensor '{t.Name}': the module's tensor {why}.");
                 targets.Add((t, found.Reader, found.Info));
             }
             var known = tensors.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);

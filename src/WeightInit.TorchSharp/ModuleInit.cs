@@ -139,7 +139,12 @@ public sealed class ModuleInit
     {
         ArgumentNullException.ThrowIfNull(regex);
         ArgumentNullException.ThrowIfNull(initializer);
-        var whole = new Regex($"^(?:{regex})$", regex.Options, TimeSpan.FromSeconds(1));
+        // \A…\z: the whole name, whatever the options (with Multiline, ^ and $ would match at line breaks). In
+        // IgnorePatternWhitespace mode ((?x) inline too) a trailing # comment runs to the end of its line and would swallow
+        // the closing ")\z", so then the group closes on a line of its own.
+        Regex whole;
+        try { whole = new Regex($"\\A(?:{regex})\\z", regex.Options, TimeSpan.FromSeconds(1)); }
+        catch (ArgumentException) { whole = new Regex($"\\A(?:{regex}\n)\\z", regex.Options, TimeSpan.FromSeconds(1)); }
         _rules.Add(new NameRule("regex:" + regex, t => whole.IsMatch(t.Name), initializer));
         return this;
     }
@@ -176,8 +181,9 @@ public sealed class ModuleInit
     /// <summary>Initializes <paramref name="module"/> in place.</summary>
     /// <returns>The tensors written, in the order they were written.</returns>
     /// <exception cref="ArgumentException">A rule matches no parameter, an initializer cannot serve a tensor's shape (no stated
-    /// layout, or a vector where fans are needed), a dtype WeightInit does not write, an unknown padding module or index, or
-    /// (torch mode) rules or a dtype the torch stream does not draw. Nothing has been written then.</exception>
+    /// layout, or a vector where fans are needed), a dtype WeightInit does not write, a tensor on the meta device or a view whose
+    /// elements share memory (from <c>expand</c>), an unknown padding module or index, or (torch mode) rules or a dtype the torch
+    /// stream does not draw. Nothing has been written then.</exception>
     public IReadOnlyList<InitializedTensor> Apply(nn.Module module)
     {
         ArgumentNullException.ThrowIfNull(module);
@@ -185,8 +191,10 @@ public sealed class ModuleInit
         var parameters = tensors.Where(t => !t.IsBuffer).ToList();
         foreach (var rule in _rules)
             if (!parameters.Any(rule.Matches))
-                throw new ArgumentException($"Rule '{rule.Text}' matches no parameter of the {module.GetType().Name}; its parameters are: {string.Join(", ", parameters.Select(p => p.Name))}.");
+                throw new ArgumentException($"Rule '{rule.Text}' matches no parameter of the {module.GetType().Name}; " +
+                    (parameters.Count == 0 ? "it has no parameters." : $"its parameters are: {string.Join(", ", parameters.Select(p => p.Name))}."));
         var embeddings = CheckPadding(tensors);
+        foreach (var b in tensors.Where(ModuleLayouts.IsResetBuffer)) CheckWritable(b);
         return Mode == ModuleInitMode.Torch ? ApplyTorch(tensors, embeddings) : ApplyPhilox(tensors, embeddings);
     }
 
@@ -203,6 +211,7 @@ public sealed class ModuleInit
                 : _huggingFace is not null ? HuggingFaceLaw(t) : null;
             if (chosen is not { } c) continue;
             CheckDType(t);
+            CheckWritable(t);
             try { Check(c.Item1, c.Item2); }
             catch (ArgumentException e) { throw Cannot(t, c.Item1, e); }
             plan.Add((t, c.Item1, c.Item2));
@@ -231,6 +240,7 @@ public sealed class ModuleInit
             {
                 if (t.Tensor.dtype is not (ScalarType.Float32 or ScalarType.Float64))
                     throw new ArgumentException($"Torch mode draws float32 and float64 tensors as PyTorch does; '{t.Name}' is {t.Tensor.dtype}.");
+                CheckWritable(t);
                 order.Add((t, ModuleLayouts.PyTorchCall(t, tensors)));
             }
         var generator = new TorchCpuGenerator(seed);
@@ -275,7 +285,7 @@ public sealed class ModuleInit
 
     private static IEnumerable<InitializedTensor> ResetBuffers(List<ModuleTensor> tensors)
     {
-        foreach (var b in tensors.Where(t => t.IsBuffer && t.Module is NormBase).ToList())
+        foreach (var b in tensors.Where(ModuleLayouts.IsResetBuffer).ToList())
             if (ModuleLayouts.ResetBuffer(b))
                 yield return new InitializedTensor(b.Name, b.ModuleType, b.Dimensions, b.LocalName == "running_var" ? "ones" : "zeros", null);
     }
@@ -327,6 +337,12 @@ public sealed class ModuleInit
     {
         if (!TensorWriter.FloatTypes.Contains(t.Tensor.dtype))
             throw new ArgumentException($"Parameter '{t.Name}' is {t.Tensor.dtype}; WeightInit writes float32, float64, float16 and bfloat16.");
+    }
+
+    private static void CheckWritable(ModuleTensor t)
+    {
+        if (TensorWriter.WhyNotWritable(t.Tensor) is { } why)
+            throw new ArgumentException($"{(t.IsBuffer ? "Buffer" : "Parameter")} '{t.Name}' {Dims(t)} of module type {t.ModuleType} {why}.");
     }
 
     private static ArgumentException Cannot(ModuleTensor t, Initializer init, ArgumentException e) =>

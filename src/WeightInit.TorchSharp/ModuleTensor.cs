@@ -154,6 +154,10 @@ internal static class ModuleLayouts
     internal static IEnumerable<ModuleTensor> ConstructionOrder(IEnumerable<ModuleTensor> moduleTensors) =>
         moduleTensors.OrderBy(t => t.Module is MultiheadAttention && t.LocalName.StartsWith("out_proj.", StringComparison.Ordinal) ? 0 : 1);
 
+    /// <summary>Whether <see cref="ResetBuffer"/> resets <paramref name="t"/>: a norm's running_mean, running_var or num_batches_tracked.</summary>
+    internal static bool IsResetBuffer(ModuleTensor t) =>
+        t.IsBuffer && t.Module is NormBase && t.LocalName is "running_mean" or "running_var" or "num_batches_tracked";
+
     /// <summary>Resets a buffer to the value its module's <c>reset_running_stats</c> gives: running_mean 0, running_var 1,
     /// num_batches_tracked 0; other buffers are left as they are. Returns whether it was reset.</summary>
     internal static bool ResetBuffer(ModuleTensor t)

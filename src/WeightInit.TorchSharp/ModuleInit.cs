@@ -62,7 +62,7 @@ public sealed class ModuleInit
     /// <summary>An initializer keyed by <paramref name="key"/> (each tensor uses <c>key.Fold(name)</c>).</summary>
     public ModuleInit(PhiloxKey key, ModuleInitMode mode = ModuleInitMode.Philox)
     {
-        if (!Enum.IsDefined(mode)) throw new ArgumentOutOfRangeException(nameof(mode), mode, "Valid modes: Philox, Torch.");
+        if (!Enum.IsDefined(mode)) throw new ArgumentOutOfRangeException(nameof(mode), $"Unknown mode {(int)mode}; valid modes: Philox, Torch.");
         Key = key;
         Mode = mode;
     }
@@ -163,7 +163,8 @@ public sealed class ModuleInit
     /// <summary>Fills each tensor on at most <paramref name="maxThreads"/> threads (default: every core). No setting changes a value.</summary>
     public ModuleInit Threads(int maxThreads)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
+        if (maxThreads < 1)
+            throw new ArgumentOutOfRangeException(nameof(maxThreads), $"Threads: {maxThreads} is no thread count; give 1 or more (default: every core).");
         _options = new WeightInit.Sampling.SamplingOptions { MaxThreads = maxThreads };
         return this;
     }
@@ -173,7 +174,8 @@ public sealed class ModuleInit
     public ModuleInit PaddingIndex(string embeddingName, long index)
     {
         ArgumentNullException.ThrowIfNull(embeddingName);
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        if (index < 0)
+            throw new ArgumentOutOfRangeException(nameof(index), $"PaddingIndex: {index} is no row of Embedding '{embeddingName}'; give a row index ≥ 0 (0 … num_embeddings − 1).");
         _padding[embeddingName] = index;
         return this;
     }

@@ -154,4 +154,15 @@ public sealed class UnwritableTensorTests
         Assert.StartsWith($"TorchInit.{function} fills floating-point tensors (float32, float64, float16, bfloat16); this one is Int64.", e.Message);
         Assert.All(TestTensors.Values(t), v => Assert.Equal(0.0, v));
     }
+
+    [Fact]
+    public void OutOfRangeSettings_AreOneLine_NamingTheValidRange()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new ModuleInit(1).Threads(0));
+        Assert.Equal("Threads: 0 is no thread count; give 1 or more (default: every core). (Parameter 'maxThreads')", e.Message);
+        e = Assert.Throws<ArgumentOutOfRangeException>(() => new ModuleInit(1).PaddingIndex("emb", -1));
+        Assert.Equal("PaddingIndex: -1 is no row of Embedding 'emb'; give a row index ≥ 0 (0 … num_embeddings − 1). (Parameter 'index')", e.Message);
+        e = Assert.Throws<ArgumentOutOfRangeException>(() => new ModuleInit(1, (ModuleInitMode)7));
+        Assert.Equal("Unknown mode 7; valid modes: Philox, Torch. (Parameter 'mode')", e.Message);
+    }
 }

@@ -189,12 +189,13 @@ public sealed class ModuleInit
     public IReadOnlyList<InitializedTensor> Apply(nn.Module module)
     {
         ArgumentNullException.ThrowIfNull(module);
-        var tensors = ModuleLayouts.Enumerate(module);
+        var tensors = ModuleLayouts.Enumerate(module, out var aliases);
         var parameters = tensors.Where(t => !t.IsBuffer).ToList();
+        string tied = aliases.Count == 0 ? "" : $" (a tied tensor is initialized once, under its first name: {string.Join(", ", aliases.Select(a => $"{a.Key} is {a.Value}"))})";
         foreach (var rule in _rules)
             if (!parameters.Any(rule.Matches))
                 throw new ArgumentException($"Rule '{rule.Text}' matches no parameter of the {module.GetType().Name}; " +
-                    (parameters.Count == 0 ? "it has no parameters." : $"its parameters are: {string.Join(", ", parameters.Select(p => p.Name))}."));
+                    (parameters.Count == 0 ? "it has no parameters." : $"its parameters are: {string.Join(", ", parameters.Select(p => p.Name))}{tied}."));
         var embeddings = CheckPadding(tensors);
         foreach (var b in tensors.Where(ModuleLayouts.IsResetBuffer)) CheckWritable(b);
         return Mode == ModuleInitMode.Torch ? ApplyTorch(tensors, embeddings) : ApplyPhilox(tensors, embeddings);

@@ -34,22 +34,39 @@ internal static class ModuleLayouts
     internal const string Known = "Linear, Bilinear, Conv1d/2d/3d, ConvTranspose1d/2d/3d, Embedding, LayerNorm, GroupNorm, BatchNorm1d/2d/3d, InstanceNorm1d/2d/3d, RNN, LSTM, GRU, MultiheadAttention";
 
     /// <summary>Every parameter and buffer of <paramref name="root"/> and its descendants, parameters before buffers per module,
-    /// modules in registration order.</summary>
-    public static List<ModuleTensor> Enumerate(nn.Module root)
+    /// modules in registration order; a tensor registered under several names (tied weights) once, under its first name.</summary>
+    public static List<ModuleTensor> Enumerate(nn.Module root) => Enumerate(root, out _);
+
+    /// <summary><see cref="Enumerate(nn.Module)"/>, and each further name of a tied tensor (e.g. <c>lm_head.weight</c> set to
+    /// <c>transformer.wte.weight</c>) mapped to the first name, as PyTorch's <c>named_parameters()</c> drops such duplicates.</summary>
+    public static List<ModuleTensor> Enumerate(nn.Module root, out Dictionary<string, string> aliases)
     {
         var list = new List<ModuleTensor>();
-        Visit(root, "", list);
+        aliases = new Dictionary<string, string>(StringComparer.Ordinal);
+        Visit(root, "", list, aliases, []);
         return list;
     }
 
-    private static void Visit(nn.Module module, string prefix, List<ModuleTensor> list)
+    private static void Visit(nn.Module module, string prefix, List<ModuleTensor> list, Dictionary<string, string> aliases, Dictionary<IntPtr, string> seen)
     {
         foreach (var (local, p) in module.named_parameters(recurse: false))
-            list.Add(new ModuleTensor(prefix + local, local, module, p, false, ShapeFor(module, local, p)));
+            Add(new ModuleTensor(prefix + local, local, module, p, false, ShapeFor(module, local, p)), list, aliases, seen);
         foreach (var (local, b) in module.named_buffers(recurse: false))
-            list.Add(new ModuleTensor(prefix + local, local, module, b, true, ShapeFor(module, local, b)));
+            Add(new ModuleTensor(prefix + local, local, module, b, true, ShapeFor(module, local, b)), list, aliases, seen);
         foreach (var (name, child) in module.named_children())
-            Visit(child, prefix + name + ".", list);
+            Visit(child, prefix + name + ".", list, aliases, seen);
+    }
+
+    // The same native tensor (TorchSharp hands out one object per parameter, so its handle) is one tensor: the first name keeps it.
+    private static void Add(ModuleTensor t, List<ModuleTensor> list, Dictionary<string, string> aliases, Dictionary<IntPtr, string> seen)
+    {
+        if (seen.TryGetValue(t.Tensor.Handle, out var first))
+            aliases[t.Name] = first;
+        else
+        {
+            seen[t.Tensor.Handle] = t.Name;
+            list.Add(t);
+        }
     }
 
     /// <summary>Gates stacked along dimension 0 of a recurrent weight: 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n), 1 (RNN).</summary>

@@ -46,7 +46,7 @@ public static class CheckpointLoader
                 // A tied tensor (one tensor under several names) loads from whichever of its names the checkpoint holds.
                 if (!where.TryGetValue(t.Name, out var found))
                 {
-                    string? alias = aliases.FirstOrDefault(a => a.Value == t.Name && where.ContainsKey(a.Key)).Key;
+                    string? alias = aliases.FirstOrDefault(a => a.First == t.Name && where.ContainsKey(a.Tensor.Name)).Tensor?.Name;
                     if (alias is null)
                     {
                         if (t.IsBuffer) continue; // running statistics are optional
@@ -65,7 +65,7 @@ public static class CheckpointLoader
                     throw new ArgumentException($"Cannot load checkpoint tensor '{found.Info.Name}': the module's tensor {why}.");
                 targets.Add((t, found.Reader, found.Info));
             }
-            var known = tensors.Select(t => t.Name).Concat(aliases.Keys).ToHashSet(StringComparer.Ordinal);
+            var known = tensors.Select(t => t.Name).Concat(aliases.Select(a => a.Tensor.Name)).ToHashSet(StringComparer.Ordinal);
             if (where.Keys.FirstOrDefault(n => !known.Contains(n)) is { } extra)
                 throw new ArgumentException($"Checkpoint tensor '{extra}' is no parameter or buffer of the {module.GetType().Name} (its tensors: {Preview(known)}).");
             foreach (var (t, reader, info) in targets)

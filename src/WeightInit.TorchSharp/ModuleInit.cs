@@ -189,28 +189,31 @@ public sealed class ModuleInit
     public IReadOnlyList<InitializedTensor> Apply(nn.Module module)
     {
         ArgumentNullException.ThrowIfNull(module);
-        var tensors = ModuleLayouts.Enumerate(module, out var aliases);
+        // A tied tensor is initialized once, under its first name; its other names still serve as siblings (a bias's weight)
+        // and, in torch mode, as draws PyTorch's constructors make before the tie.
+        var all = ModuleLayouts.EnumerateAll(module, out var aliasOf);
+        var tensors = all.Where(t => !aliasOf.ContainsKey(t)).ToList();
         var parameters = tensors.Where(t => !t.IsBuffer).ToList();
-        string tied = aliases.Count == 0 ? "" : $" (a tied tensor is initialized once, under its first name: {string.Join(", ", aliases.Select(a => $"{a.Key} is {a.Value}"))})";
+        string tied = aliasOf.Count == 0 ? "" : $" (a tied tensor is initialized once, under its first name: {string.Join(", ", aliasOf.Select(a => $"{a.Key.Name} is {a.Value}"))})";
         foreach (var rule in _rules)
             if (!parameters.Any(rule.Matches))
                 throw new ArgumentException($"Rule '{rule.Text}' matches no parameter of the {module.GetType().Name}; " +
                     (parameters.Count == 0 ? "it has no parameters." : $"its parameters are: {string.Join(", ", parameters.Select(p => p.Name))}{tied}."));
         var embeddings = CheckPadding(tensors);
         foreach (var b in tensors.Where(ModuleLayouts.IsResetBuffer)) CheckWritable(b);
-        return Mode == ModuleInitMode.Torch ? ApplyTorch(tensors, embeddings) : ApplyPhilox(tensors, embeddings);
+        return Mode == ModuleInitMode.Torch ? ApplyTorch(tensors, all, aliasOf, embeddings) : ApplyPhilox(tensors, all, embeddings);
     }
 
-    private IReadOnlyList<InitializedTensor> ApplyPhilox(List<ModuleTensor> tensors, Dictionary<ModuleTensor, long> padding)
+    private IReadOnlyList<InitializedTensor> ApplyPhilox(List<ModuleTensor> tensors, List<ModuleTensor> all, Dictionary<ModuleTensor, long> padding)
     {
         // Plan everything first: every failure is raised before the first write.
         var plan = new List<(ModuleTensor Tensor, Initializer Initializer, WeightShape Shape)>();
         foreach (var t in tensors.Where(t => !t.IsBuffer))
         {
             var rule = _rules.LastOrDefault(r => r.Matches(t));
-            var ruled = rule is null ? null : ModuleLayouts.CompleteBias(rule.Initializer, t, tensors);
+            var ruled = rule is null ? null : ModuleLayouts.CompleteBias(rule.Initializer, t, all);
             (Initializer, WeightShape)? chosen = ruled is not null ? (ruled, Shape(t, ruled))
-                : _pytorchDefault ? ModuleLayouts.PyTorchDefault(t, tensors)
+                : _pytorchDefault ? ModuleLayouts.PyTorchDefault(t, all)
                 : _huggingFace is not null ? HuggingFaceLaw(t) : null;
             if (chosen is not { } c) continue;
             CheckDType(t);
@@ -231,25 +234,32 @@ public sealed class ModuleInit
         return done;
     }
 
-    private IReadOnlyList<InitializedTensor> ApplyTorch(List<ModuleTensor> tensors, Dictionary<ModuleTensor, long> padding)
+    private IReadOnlyList<InitializedTensor> ApplyTorch(List<ModuleTensor> tensors, List<ModuleTensor> all, Dictionary<ModuleTensor, string> aliasOf, Dictionary<ModuleTensor, long> padding)
     {
         if (_rules.Count > 0 || !_pytorchDefault)
             throw new ArgumentException("Torch mode reproduces PyTorch's constructors: it takes the preset pytorch-default and no rules (use Philox mode for rules).");
         if (Seed is not { } seed)
             throw new ArgumentException("Torch mode needs the seed (new ModuleInit(seed, ModuleInitMode.Torch)): it replays torch.manual_seed(seed).");
         var order = new List<(ModuleTensor Tensor, TorchCall Call)>();
-        foreach (var group in tensors.Where(t => !t.IsBuffer).GroupBy(t => t.Module))
+        foreach (var group in all.Where(t => !t.IsBuffer).GroupBy(t => t.Module))
             foreach (var t in ModuleLayouts.ConstructionOrder(group))
             {
                 if (t.Tensor.dtype is not (ScalarType.Float32 or ScalarType.Float64))
                     throw new ArgumentException($"Torch mode draws float32 and float64 tensors as PyTorch does; '{t.Name}' is {t.Tensor.dtype}.");
                 CheckWritable(t);
-                order.Add((t, ModuleLayouts.PyTorchCall(t, tensors)));
+                order.Add((t, ModuleLayouts.PyTorchCall(t, all)));
             }
         var generator = new TorchCpuGenerator(seed);
         var done = new List<InitializedTensor>();
         foreach (var (t, call) in order)
         {
+            if (aliasOf.ContainsKey(t))
+            {
+                // A tied name: PyTorch's constructor drew this parameter before the tie replaced it; draw and discard.
+                if (t.Tensor.dtype == ScalarType.Float64) generator.Apply(call, new double[t.Tensor.numel()]);
+                else generator.Apply(call, new float[t.Tensor.numel()]);
+                continue;
+            }
             if (t.Tensor.dtype == ScalarType.Float64)
             {
                 var values = new double[t.Tensor.numel()];

@@ -38,35 +38,40 @@ internal static class ModuleLayouts
     public static List<ModuleTensor> Enumerate(nn.Module root) => Enumerate(root, out _);
 
     /// <summary><see cref="Enumerate(nn.Module)"/>, and each further name of a tied tensor (e.g. <c>lm_head.weight</c> set to
-    /// <c>transformer.wte.weight</c>) mapped to the first name, as PyTorch's <c>named_parameters()</c> drops such duplicates.</summary>
-    public static List<ModuleTensor> Enumerate(nn.Module root, out Dictionary<string, string> aliases)
+    /// <c>transformer.wte.weight</c>) with the first name, as PyTorch's <c>named_parameters()</c> drops such duplicates.</summary>
+    public static List<ModuleTensor> Enumerate(nn.Module root, out List<(ModuleTensor Tensor, string First)> aliases)
+    {
+        var all = EnumerateAll(root, out var aliasOf);
+        aliases = all.Where(aliasOf.ContainsKey).Select(t => (t, aliasOf[t])).ToList();
+        return all.Where(t => !aliasOf.ContainsKey(t)).ToList();
+    }
+
+    /// <summary>Every name of every tensor, tied names included (each module's own view, for sibling look-ups and for the order
+    /// PyTorch's constructors draw in), and which of them are further names of a tensor met before (→ its first name).</summary>
+    public static List<ModuleTensor> EnumerateAll(nn.Module root, out Dictionary<ModuleTensor, string> aliasOf)
     {
         var list = new List<ModuleTensor>();
-        aliases = new Dictionary<string, string>(StringComparer.Ordinal);
-        Visit(root, "", list, aliases, []);
+        aliasOf = new Dictionary<ModuleTensor, string>(ReferenceEqualityComparer.Instance);
+        Visit(root, "", list, aliasOf, []);
         return list;
     }
 
-    private static void Visit(nn.Module module, string prefix, List<ModuleTensor> list, Dictionary<string, string> aliases, Dictionary<IntPtr, string> seen)
+    private static void Visit(nn.Module module, string prefix, List<ModuleTensor> list, Dictionary<ModuleTensor, string> aliasOf, Dictionary<IntPtr, string> seen)
     {
         foreach (var (local, p) in module.named_parameters(recurse: false))
-            Add(new ModuleTensor(prefix + local, local, module, p, false, ShapeFor(module, local, p)), list, aliases, seen);
+            Add(new ModuleTensor(prefix + local, local, module, p, false, ShapeFor(module, local, p)), list, aliasOf, seen);
         foreach (var (local, b) in module.named_buffers(recurse: false))
-            Add(new ModuleTensor(prefix + local, local, module, b, true, ShapeFor(module, local, b)), list, aliases, seen);
+            Add(new ModuleTensor(prefix + local, local, module, b, true, ShapeFor(module, local, b)), list, aliasOf, seen);
         foreach (var (name, child) in module.named_children())
-            Visit(child, prefix + name + ".", list, aliases, seen);
+            Visit(child, prefix + name + ".", list, aliasOf, seen);
     }
 
     // The same native tensor (TorchSharp hands out one object per parameter, so its handle) is one tensor: the first name keeps it.
-    private static void Add(ModuleTensor t, List<ModuleTensor> list, Dictionary<string, string> aliases, Dictionary<IntPtr, string> seen)
+    private static void Add(ModuleTensor t, List<ModuleTensor> list, Dictionary<ModuleTensor, string> aliasOf, Dictionary<IntPtr, string> seen)
     {
-        if (seen.TryGetValue(t.Tensor.Handle, out var first))
-            aliases[t.Name] = first;
-        else
-        {
-            seen[t.Tensor.Handle] = t.Name;
-            list.Add(t);
-        }
+        if (seen.TryGetValue(t.Tensor.Handle, out var first)) aliasOf[t] = first;
+        else seen[t.Tensor.Handle] = t.Name;
+        list.Add(t);
     }
 
     /// <summary>Gates stacked along dimension 0 of a recurrent weight: 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n), 1 (RNN).</summary>

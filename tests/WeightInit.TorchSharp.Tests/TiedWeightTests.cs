@@ -67,4 +67,31 @@ public sealed class TiedWeightTests
         }
         finally { Directory.Delete(dir, true); }
     }
+
+    [Fact]
+    public void TorchMode_TiedWeight_DrawsTheTiedNameAsPyTorchsConstructorDid_ThenDiscardsIt()
+    {
+        // PyTorch (and TorchSharp's correct Linear constructor): a draws weight and bias, b draws weight and bias, then the tie
+        // replaces b's weight; so b.bias is the fourth draw, and a.weight the first.
+        torch.manual_seed(11);
+        var (reference, _, _) = Tied();
+        using var _r = reference;
+        var (ours, a, b) = Tied();
+        using var _o = ours;
+        new ModuleInit(11, ModuleInitMode.Torch).Preset("pytorch-default").Apply(ours);
+        foreach (var (n, p) in reference.named_parameters())
+            Assert.True(TestTensors.Bytes(p).AsSpan().SequenceEqual(TestTensors.Bytes(TestTensors.Param(ours, n))), $"{n} differs from TorchSharp's constructor");
+        Assert.True(ReferenceEquals(a.weight, b.weight));
+    }
+
+    [Fact]
+    public void PyTorchDefaultPreset_BiasBesideATiedWeight_TakesThatWeightsFanIn()
+    {
+        var (m, _, _) = Tied();
+        using var _m = m;
+        var done = new ModuleInit(2).Preset("pytorch-default").Apply(m).ToDictionary(d => d.Name, d => d.How);
+        Assert.Equal(["a.weight", "a.bias", "b.bias"], done.Keys);
+        // nn.Linear(3, 3)'s bias: U(±1/√3), fan_in 3 of the (tied) weight beside it.
+        Assert.Equal("uniform(low=-0.5773502691896258, high=0.5773502691896258)", done["b.bias"]);
+    }
 }

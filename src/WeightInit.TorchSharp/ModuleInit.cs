@@ -38,7 +38,7 @@ public sealed record InitializedTensor(string Name, string ModuleType, IReadOnly
 /// expression, module type) and an optional preset, with exact fans from each module type's stated layout.</summary>
 /// <remarks>
 /// <para>Rules are tried in order and the last one that matches a parameter wins; parameters no rule matches get the preset's
-/// initializer; with no preset they keep their values and are reported in neither list. Every rule must match at least one
+/// initializer; with no preset they keep their values and are not in the list <see cref="Apply"/> returns. Every rule must match at least one
 /// parameter. BatchNorm / InstanceNorm running statistics are always reset (mean 0, var 1, num_batches_tracked 0).</para>
 /// <para>Nothing is written until every tensor's initializer, dtype and fans have been checked.</para>
 /// <example><code>

@@ -16,8 +16,11 @@ public static class CheckpointLoader
 {
     /// <summary>Loads <paramref name="path"/> into <paramref name="module"/>.</summary>
     /// <returns>The names loaded, in the module's order.</returns>
-    /// <exception cref="ArgumentException">A name, shape or dtype disagrees (the first one found, with the expected and actual values).</exception>
-    /// <exception cref="FileNotFoundException">No checkpoint at <paramref name="path"/>.</exception>
+    /// <exception cref="ArgumentException">A name, shape or dtype disagrees (the first one found, with the expected and actual values),
+    /// or a module tensor cannot be written in place (on the meta device, or a view whose elements share memory).</exception>
+    /// <exception cref="FileNotFoundException">No checkpoint at <paramref name="path"/>, or a shard the index names is missing.</exception>
+    /// <exception cref="InvalidDataException">A file is no valid safetensors file (truncated, a corrupt header, a dtype other than
+    /// F32, F64, F16 or BF16), or the index is malformed; the message says which and why.</exception>
     public static IReadOnlyList<string> Load(nn.Module module, string path)
     {
         ArgumentNullException.ThrowIfNull(module);
@@ -35,26 +38,34 @@ public static class CheckpointLoader
                     if (!where.TryAdd(info.Name, (reader, info)))
                         throw new ArgumentException($"Tensor '{info.Name}' is in two shards of '{path}'.");
             }
-            var tensors = ModuleLayouts.Enumerate(module);
+            var tensors = ModuleLayouts.Enumerate(module, out var aliases);
             var targets = new List<(ModuleTensor Tensor, SafetensorsReader Reader, SafetensorsTensorInfo Info)>();
             foreach (var t in tensors)
             {
                 bool floating = TensorWriter.FloatTypes.Contains(t.Tensor.dtype);
+                // A tied tensor (one tensor under several names) loads from whichever of its names the checkpoint holds.
                 if (!where.TryGetValue(t.Name, out var found))
                 {
-                    if (t.IsBuffer) continue; // running statistics are optional
-                    throw new ArgumentException($"Parameter '{t.Name}' of the {module.GetType().Name} is not in checkpoint '{path}' ({where.Count} tensors: {Preview(where.Keys)}).");
+                    string? alias = aliases.FirstOrDefault(a => a.First == t.Name && where.ContainsKey(a.Tensor.Name)).Tensor?.Name;
+                    if (alias is null)
+                    {
+                        if (t.IsBuffer) continue; // running statistics are optional
+                        throw new ArgumentException($"Parameter '{t.Name}' of the {module.GetType().Name} is not in checkpoint '{path}' ({where.Count} tensors: {Preview(where.Keys)}).");
+                    }
+                    found = where[alias];
                 }
                 if (!floating)
-                    throw new ArgumentException($"Checkpoint tensor '{t.Name}' is {found.Info.DType}, but the module's is {t.Tensor.dtype}, which WeightInit does not load.");
+                    throw new ArgumentException($"Checkpoint tensor '{found.Info.Name}' is {found.Info.DType.SafetensorsName()}, but the module's is {t.Tensor.dtype}, which WeightInit does not load.");
                 var dtype = ToScalarType(found.Info.DType);
                 if (dtype != t.Tensor.dtype)
-                    throw new ArgumentException($"Checkpoint tensor '{t.Name}' is {found.Info.DType.SafetensorsName()}, but the module's is {t.Tensor.dtype}; convert the module (module.to(ScalarType.{dtype})) or write the checkpoint with --dtype {TensorDTypes.Spellings.First(s => s.DType == ToTensorDType(t.Tensor.dtype)).Name}.");
+                    throw new ArgumentException($"Checkpoint tensor '{found.Info.Name}' is {found.Info.DType.SafetensorsName()}, but the module's is {t.Tensor.dtype}; convert the module (module.to(ScalarType.{dtype})) or write the checkpoint with --dtype {TensorDTypes.Spellings.First(s => s.DType == ToTensorDType(t.Tensor.dtype)).Name}.");
                 if (!found.Info.Shape.SequenceEqual(t.Tensor.shape))
-                    throw new ArgumentException($"Checkpoint tensor '{t.Name}' has shape [{string.Join(", ", found.Info.Shape)}], but the module's is [{string.Join(", ", t.Tensor.shape)}].");
+                    throw new ArgumentException($"Checkpoint tensor '{found.Info.Name}' has shape [{string.Join(", ", found.Info.Shape)}], but the module's is [{string.Join(", ", t.Tensor.shape)}].");
+                if (TensorWriter.WhyNotWritable(t.Tensor) is { } why)
+                    throw new ArgumentException($"Cannot load checkpoint tensor '{found.Info.Name}': the module's tensor {why}.");
                 targets.Add((t, found.Reader, found.Info));
             }
-            var known = tensors.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+            var known = tensors.Select(t => t.Name).Concat(aliases.Select(a => a.Tensor.Name)).ToHashSet(StringComparer.Ordinal);
             if (where.Keys.FirstOrDefault(n => !known.Contains(n)) is { } extra)
                 throw new ArgumentException($"Checkpoint tensor '{extra}' is no parameter or buffer of the {module.GetType().Name} (its tensors: {Preview(known)}).");
             foreach (var (t, reader, info) in targets)

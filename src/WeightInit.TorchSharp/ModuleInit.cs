@@ -38,7 +38,7 @@ public sealed record InitializedTensor(string Name, string ModuleType, IReadOnly
 /// expression, module type) and an optional preset, with exact fans from each module type's stated layout.</summary>
 /// <remarks>
 /// <para>Rules are tried in order and the last one that matches a parameter wins; parameters no rule matches get the preset's
-/// initializer; with no preset they keep their values and are reported in neither list. Every rule must match at least one
+/// initializer; with no preset they keep their values and are not in the list <see cref="Apply"/> returns. Every rule must match at least one
 /// parameter. BatchNorm / InstanceNorm running statistics are always reset (mean 0, var 1, num_batches_tracked 0).</para>
 /// <para>Nothing is written until every tensor's initializer, dtype and fans have been checked.</para>
 /// <example><code>
@@ -62,7 +62,7 @@ public sealed class ModuleInit
     /// <summary>An initializer keyed by <paramref name="key"/> (each tensor uses <c>key.Fold(name)</c>).</summary>
     public ModuleInit(PhiloxKey key, ModuleInitMode mode = ModuleInitMode.Philox)
     {
-        if (!Enum.IsDefined(mode)) throw new ArgumentOutOfRangeException(nameof(mode), mode, "Valid modes: Philox, Torch.");
+        if (!Enum.IsDefined(mode)) throw new ArgumentOutOfRangeException(nameof(mode), $"Unknown mode {(int)mode}; valid modes: Philox, Torch.");
         Key = key;
         Mode = mode;
     }
@@ -139,7 +139,12 @@ public sealed class ModuleInit
     {
         ArgumentNullException.ThrowIfNull(regex);
         ArgumentNullException.ThrowIfNull(initializer);
-        var whole = new Regex($"^(?:{regex})$", regex.Options, TimeSpan.FromSeconds(1));
+        // \A…\z: the whole name, whatever the options (with Multiline, ^ and $ would match at line breaks). In
+        // IgnorePatternWhitespace mode ((?x) inline too) a trailing # comment runs to the end of its line and would swallow
+        // the closing ")\z", so then the group closes on a line of its own.
+        Regex whole;
+        try { whole = new Regex($"\\A(?:{regex})\\z", regex.Options, TimeSpan.FromSeconds(1)); }
+        catch (ArgumentException) { whole = new Regex($"\\A(?:{regex}\n)\\z", regex.Options, TimeSpan.FromSeconds(1)); }
         _rules.Add(new NameRule("regex:" + regex, t => whole.IsMatch(t.Name), initializer));
         return this;
     }
@@ -158,7 +163,8 @@ public sealed class ModuleInit
     /// <summary>Fills each tensor on at most <paramref name="maxThreads"/> threads (default: every core). No setting changes a value.</summary>
     public ModuleInit Threads(int maxThreads)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxThreads, 1);
+        if (maxThreads < 1)
+            throw new ArgumentOutOfRangeException(nameof(maxThreads), $"Threads: {maxThreads} is no thread count; give 1 or more (default: every core).");
         _options = new WeightInit.Sampling.SamplingOptions { MaxThreads = maxThreads };
         return this;
     }
@@ -168,7 +174,8 @@ public sealed class ModuleInit
     public ModuleInit PaddingIndex(string embeddingName, long index)
     {
         ArgumentNullException.ThrowIfNull(embeddingName);
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        if (index < 0)
+            throw new ArgumentOutOfRangeException(nameof(index), $"PaddingIndex: {index} is no row of Embedding '{embeddingName}'; give a row index ≥ 0 (0 … num_embeddings − 1).");
         _padding[embeddingName] = index;
         return this;
     }
@@ -176,33 +183,41 @@ public sealed class ModuleInit
     /// <summary>Initializes <paramref name="module"/> in place.</summary>
     /// <returns>The tensors written, in the order they were written.</returns>
     /// <exception cref="ArgumentException">A rule matches no parameter, an initializer cannot serve a tensor's shape (no stated
-    /// layout, or a vector where fans are needed), a dtype WeightInit does not write, an unknown padding module or index, or
-    /// (torch mode) rules or a dtype the torch stream does not draw. Nothing has been written then.</exception>
+    /// layout, or a vector where fans are needed), a dtype WeightInit does not write, a tensor on the meta device or a view whose
+    /// elements share memory (from <c>expand</c>), an unknown padding module or index, or (torch mode) rules or a dtype the torch
+    /// stream does not draw. Nothing has been written then.</exception>
     public IReadOnlyList<InitializedTensor> Apply(nn.Module module)
     {
         ArgumentNullException.ThrowIfNull(module);
-        var tensors = ModuleLayouts.Enumerate(module);
+        // A tied tensor is initialized once, under its first name; its other names still serve as siblings (a bias's weight)
+        // and, in torch mode, as draws PyTorch's constructors make before the tie.
+        var all = ModuleLayouts.EnumerateAll(module, out var aliasOf);
+        var tensors = all.Where(t => !aliasOf.ContainsKey(t)).ToList();
         var parameters = tensors.Where(t => !t.IsBuffer).ToList();
+        string tied = aliasOf.Count == 0 ? "" : $" (a tied tensor is initialized once, under its first name: {string.Join(", ", aliasOf.Select(a => $"{a.Key.Name} is {a.Value}"))})";
         foreach (var rule in _rules)
             if (!parameters.Any(rule.Matches))
-                throw new ArgumentException($"Rule '{rule.Text}' matches no parameter of the {module.GetType().Name}; its parameters are: {string.Join(", ", parameters.Select(p => p.Name))}.");
+                throw new ArgumentException($"Rule '{rule.Text}' matches no parameter of the {module.GetType().Name}; " +
+                    (parameters.Count == 0 ? "it has no parameters." : $"its parameters are: {string.Join(", ", parameters.Select(p => p.Name))}{tied}."));
         var embeddings = CheckPadding(tensors);
-        return Mode == ModuleInitMode.Torch ? ApplyTorch(tensors, embeddings) : ApplyPhilox(tensors, embeddings);
+        foreach (var b in tensors.Where(ModuleLayouts.IsResetBuffer)) CheckWritable(b);
+        return Mode == ModuleInitMode.Torch ? ApplyTorch(tensors, all, aliasOf, embeddings) : ApplyPhilox(tensors, all, embeddings);
     }
 
-    private IReadOnlyList<InitializedTensor> ApplyPhilox(List<ModuleTensor> tensors, Dictionary<ModuleTensor, long> padding)
+    private IReadOnlyList<InitializedTensor> ApplyPhilox(List<ModuleTensor> tensors, List<ModuleTensor> all, Dictionary<ModuleTensor, long> padding)
     {
         // Plan everything first: every failure is raised before the first write.
         var plan = new List<(ModuleTensor Tensor, Initializer Initializer, WeightShape Shape)>();
         foreach (var t in tensors.Where(t => !t.IsBuffer))
         {
             var rule = _rules.LastOrDefault(r => r.Matches(t));
-            var ruled = rule is null ? null : ModuleLayouts.CompleteBias(rule.Initializer, t, tensors);
+            var ruled = rule is null ? null : ModuleLayouts.CompleteBias(rule.Initializer, t, all);
             (Initializer, WeightShape)? chosen = ruled is not null ? (ruled, Shape(t, ruled))
-                : _pytorchDefault ? ModuleLayouts.PyTorchDefault(t, tensors)
+                : _pytorchDefault ? ModuleLayouts.PyTorchDefault(t, all)
                 : _huggingFace is not null ? HuggingFaceLaw(t) : null;
             if (chosen is not { } c) continue;
             CheckDType(t);
+            CheckWritable(t);
             try { Check(c.Item1, c.Item2); }
             catch (ArgumentException e) { throw Cannot(t, c.Item1, e); }
             plan.Add((t, c.Item1, c.Item2));
@@ -219,24 +234,32 @@ public sealed class ModuleInit
         return done;
     }
 
-    private IReadOnlyList<InitializedTensor> ApplyTorch(List<ModuleTensor> tensors, Dictionary<ModuleTensor, long> padding)
+    private IReadOnlyList<InitializedTensor> ApplyTorch(List<ModuleTensor> tensors, List<ModuleTensor> all, Dictionary<ModuleTensor, string> aliasOf, Dictionary<ModuleTensor, long> padding)
     {
         if (_rules.Count > 0 || !_pytorchDefault)
             throw new ArgumentException("Torch mode reproduces PyTorch's constructors: it takes the preset pytorch-default and no rules (use Philox mode for rules).");
         if (Seed is not { } seed)
             throw new ArgumentException("Torch mode needs the seed (new ModuleInit(seed, ModuleInitMode.Torch)): it replays torch.manual_seed(seed).");
         var order = new List<(ModuleTensor Tensor, TorchCall Call)>();
-        foreach (var group in tensors.Where(t => !t.IsBuffer).GroupBy(t => t.Module))
+        foreach (var group in all.Where(t => !t.IsBuffer).GroupBy(t => t.Module))
             foreach (var t in ModuleLayouts.ConstructionOrder(group))
             {
                 if (t.Tensor.dtype is not (ScalarType.Float32 or ScalarType.Float64))
                     throw new ArgumentException($"Torch mode draws float32 and float64 tensors as PyTorch does; '{t.Name}' is {t.Tensor.dtype}.");
-                order.Add((t, ModuleLayouts.PyTorchCall(t, tensors)));
+                CheckWritable(t);
+                order.Add((t, ModuleLayouts.PyTorchCall(t, all)));
             }
         var generator = new TorchCpuGenerator(seed);
         var done = new List<InitializedTensor>();
         foreach (var (t, call) in order)
         {
+            if (aliasOf.ContainsKey(t))
+            {
+                // A tied name: PyTorch's constructor drew this parameter before the tie replaced it; draw and discard.
+                if (t.Tensor.dtype == ScalarType.Float64) generator.Apply(call, new double[t.Tensor.numel()]);
+                else generator.Apply(call, new float[t.Tensor.numel()]);
+                continue;
+            }
             if (t.Tensor.dtype == ScalarType.Float64)
             {
                 var values = new double[t.Tensor.numel()];
@@ -275,7 +298,7 @@ public sealed class ModuleInit
 
     private static IEnumerable<InitializedTensor> ResetBuffers(List<ModuleTensor> tensors)
     {
-        foreach (var b in tensors.Where(t => t.IsBuffer && t.Module is NormBase).ToList())
+        foreach (var b in tensors.Where(ModuleLayouts.IsResetBuffer).ToList())
             if (ModuleLayouts.ResetBuffer(b))
                 yield return new InitializedTensor(b.Name, b.ModuleType, b.Dimensions, b.LocalName == "running_var" ? "ones" : "zeros", null);
     }
@@ -327,6 +350,12 @@ public sealed class ModuleInit
     {
         if (!TensorWriter.FloatTypes.Contains(t.Tensor.dtype))
             throw new ArgumentException($"Parameter '{t.Name}' is {t.Tensor.dtype}; WeightInit writes float32, float64, float16 and bfloat16.");
+    }
+
+    private static void CheckWritable(ModuleTensor t)
+    {
+        if (TensorWriter.WhyNotWritable(t.Tensor) is { } why)
+            throw new ArgumentException($"{(t.IsBuffer ? "Buffer" : "Parameter")} '{t.Name}' {Dims(t)} of module type {t.ModuleType} {why}.");
     }
 
     private static ArgumentException Cannot(ModuleTensor t, Initializer init, ArgumentException e) =>

@@ -34,22 +34,44 @@ internal static class ModuleLayouts
     internal const string Known = "Linear, Bilinear, Conv1d/2d/3d, ConvTranspose1d/2d/3d, Embedding, LayerNorm, GroupNorm, BatchNorm1d/2d/3d, InstanceNorm1d/2d/3d, RNN, LSTM, GRU, MultiheadAttention";
 
     /// <summary>Every parameter and buffer of <paramref name="root"/> and its descendants, parameters before buffers per module,
-    /// modules in registration order.</summary>
-    public static List<ModuleTensor> Enumerate(nn.Module root)
+    /// modules in registration order; a tensor registered under several names (tied weights) once, under its first name.</summary>
+    public static List<ModuleTensor> Enumerate(nn.Module root) => Enumerate(root, out _);
+
+    /// <summary><see cref="Enumerate(nn.Module)"/>, and each further name of a tied tensor (e.g. <c>lm_head.weight</c> set to
+    /// <c>transformer.wte.weight</c>) with the first name, as PyTorch's <c>named_parameters()</c> drops such duplicates.</summary>
+    public static List<ModuleTensor> Enumerate(nn.Module root, out List<(ModuleTensor Tensor, string First)> aliases)
+    {
+        var all = EnumerateAll(root, out var aliasOf);
+        aliases = all.Where(aliasOf.ContainsKey).Select(t => (t, aliasOf[t])).ToList();
+        return all.Where(t => !aliasOf.ContainsKey(t)).ToList();
+    }
+
+    /// <summary>Every name of every tensor, tied names included (each module's own view, for sibling look-ups and for the order
+    /// PyTorch's constructors draw in), and which of them are further names of a tensor met before (→ its first name).</summary>
+    public static List<ModuleTensor> EnumerateAll(nn.Module root, out Dictionary<ModuleTensor, string> aliasOf)
     {
         var list = new List<ModuleTensor>();
-        Visit(root, "", list);
+        aliasOf = new Dictionary<ModuleTensor, string>(ReferenceEqualityComparer.Instance);
+        Visit(root, "", list, aliasOf, []);
         return list;
     }
 
-    private static void Visit(nn.Module module, string prefix, List<ModuleTensor> list)
+    private static void Visit(nn.Module module, string prefix, List<ModuleTensor> list, Dictionary<ModuleTensor, string> aliasOf, Dictionary<IntPtr, string> seen)
     {
         foreach (var (local, p) in module.named_parameters(recurse: false))
-            list.Add(new ModuleTensor(prefix + local, local, module, p, false, ShapeFor(module, local, p)));
+            Add(new ModuleTensor(prefix + local, local, module, p, false, ShapeFor(module, local, p)), list, aliasOf, seen);
         foreach (var (local, b) in module.named_buffers(recurse: false))
-            list.Add(new ModuleTensor(prefix + local, local, module, b, true, ShapeFor(module, local, b)));
+            Add(new ModuleTensor(prefix + local, local, module, b, true, ShapeFor(module, local, b)), list, aliasOf, seen);
         foreach (var (name, child) in module.named_children())
-            Visit(child, prefix + name + ".", list);
+            Visit(child, prefix + name + ".", list, aliasOf, seen);
+    }
+
+    // The same native tensor (TorchSharp hands out one object per parameter, so its handle) is one tensor: the first name keeps it.
+    private static void Add(ModuleTensor t, List<ModuleTensor> list, Dictionary<ModuleTensor, string> aliasOf, Dictionary<IntPtr, string> seen)
+    {
+        if (seen.TryGetValue(t.Tensor.Handle, out var first)) aliasOf[t] = first;
+        else seen[t.Tensor.Handle] = t.Name;
+        list.Add(t);
     }
 
     /// <summary>Gates stacked along dimension 0 of a recurrent weight: 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n), 1 (RNN).</summary>
@@ -153,6 +175,10 @@ internal static class ModuleLayouts
     /// (drawing its weight and bias) before _reset_parameters draws in_proj; every other module draws in parameter order.</summary>
     internal static IEnumerable<ModuleTensor> ConstructionOrder(IEnumerable<ModuleTensor> moduleTensors) =>
         moduleTensors.OrderBy(t => t.Module is MultiheadAttention && t.LocalName.StartsWith("out_proj.", StringComparison.Ordinal) ? 0 : 1);
+
+    /// <summary>Whether <see cref="ResetBuffer"/> resets <paramref name="t"/>: a norm's running_mean, running_var or num_batches_tracked.</summary>
+    internal static bool IsResetBuffer(ModuleTensor t) =>
+        t.IsBuffer && t.Module is NormBase && t.LocalName is "running_mean" or "running_var" or "num_batches_tracked";
 
     /// <summary>Resets a buffer to the value its module's <c>reset_running_stats</c> gives: running_mean 0, running_var 1,
     /// num_batches_tracked 0; other buffers are left as they are. Returns whether it was reset.</summary>

@@ -81,9 +81,59 @@ internal static class TensorWriter
     internal static Exception Unsupported(ScalarType dtype) =>
         new ArgumentException($"WeightInit writes float32, float64, float16 and bfloat16 tensors; this one is {dtype}.");
 
+    /// <summary>Why <paramref name="tensor"/> cannot be written in place, or null when it can: a tensor on the meta device holds
+    /// no data (a write would silently do nothing), and a view whose elements share memory (a stride-0 dimension from
+    /// <c>expand</c>, or any other overlap) cannot hold one value per element. Callers check every tensor before the first write.</summary>
+    internal static string? WhyNotWritable(Tensor tensor)
+    {
+        if (tensor.device_type == DeviceType.META)
+            return "is on the meta device, which holds no data (writing it would do nothing); create the module on the CPU or a CUDA device first";
+        if (tensor.numel() > 1 && !tensor.is_contiguous() && Overlaps(tensor.shape, tensor.stride()))
+            return $"is a view whose elements share memory (sizes [{string.Join(", ", tensor.shape)}], strides [{string.Join(", ", tensor.stride())}], " +
+                "e.g. from expand), so it cannot hold one value per element; give the module a tensor of its own (clone() or contiguous())";
+        return null;
+    }
+
+    /// <summary>Whether two elements of the view (sizes, strides) have the same storage offset.</summary>
+    internal static bool Overlaps(long[] sizes, long[] strides)
+    {
+        // Quick sufficient test: with the dimensions sorted by stride, each stride passes the span of all smaller ones.
+        var dims = Enumerable.Range(0, sizes.Length).Where(d => sizes[d] > 1).OrderBy(d => strides[d]).ToArray();
+        long span = 0;
+        bool separated = true;
+        foreach (int d in dims)
+        {
+            if (strides[d] == 0) return true;
+            if (strides[d] <= span) { separated = false; break; }
+            span += (sizes[d] - 1) * strides[d];
+        }
+        if (separated) return false;
+        // Exact: mark every element's offset (rare interleaved as_strided views only).
+        long extent = 1;
+        foreach (int d in dims) extent += (sizes[d] - 1) * strides[d];
+        var seen = new System.Collections.BitArray(checked((int)extent));
+        var index = new long[dims.Length];
+        long offset = 0;
+        while (true)
+        {
+            if (seen[(int)offset]) return true;
+            seen[(int)offset] = true;
+            int k = dims.Length - 1;
+            for (; k >= 0; k--)
+            {
+                int d = dims[k];
+                if (++index[k] < sizes[d]) { offset += strides[d]; break; }
+                offset -= (sizes[d] - 1) * strides[d];
+                index[k] = 0;
+            }
+            if (k < 0) return false;
+        }
+    }
+
     /// <summary>Writes every element of <paramref name="tensor"/> from <paramref name="source"/>.</summary>
     public static void Write(Tensor tensor, IElementSource source)
     {
+        if (WhyNotWritable(tensor) is { } why) throw new ArgumentException($"This tensor {why}.");
         using var _ = torch.no_grad();
         if (tensor.device_type != DeviceType.CPU || StageEveryTensor)
         {

@@ -19,6 +19,7 @@ public static class TorchInit
     public static Tensor uniform_(Tensor tensor, double a = 0, double b = 1, Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(tensor);
+        RequireFloat(tensor, "uniform_");
         using var _ = torch.no_grad();
         return tensor.uniform_(a, b, generator);
     }
@@ -27,6 +28,7 @@ public static class TorchInit
     public static Tensor normal_(Tensor tensor, double mean = 0, double std = 1, Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(tensor);
+        RequireFloat(tensor, "normal_");
         using var _ = torch.no_grad();
         return tensor.normal_(mean, std, generator);
     }
@@ -37,6 +39,7 @@ public static class TorchInit
     public static Tensor trunc_normal_(Tensor tensor, double mean = 0, double std = 1, double a = -2, double b = 2, Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(tensor);
+        RequireFloat(tensor, "trunc_normal_");
         if (!(std > 0) || !double.IsFinite(std)) throw new ArgumentException($"trunc_normal_ needs a positive finite std; got {std}.", nameof(std));
         if (!(a < b)) throw new ArgumentException($"trunc_normal_ needs a < b; got a = {a}, b = {b}.", nameof(a));
         using var _ = torch.no_grad();
@@ -54,6 +57,7 @@ public static class TorchInit
     public static Tensor xavier_normal_(Tensor tensor, double gain = 1, Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(tensor);
+        RequireFloat(tensor, "xavier_normal_");
         var fans = FanCalculator.Compute(tensor.shape.Select(d => checked((int)d)).ToArray(), FanConvention.PyTorch);
         double std = gain * Math.Sqrt(2.0 / (fans.FanIn + fans.FanOut));
         using var _ = torch.no_grad();
@@ -64,10 +68,18 @@ public static class TorchInit
     public static Tensor xavier_uniform_(Tensor tensor, double gain = 1, Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(tensor);
+        RequireFloat(tensor, "xavier_uniform_");
         var fans = FanCalculator.Compute(tensor.shape.Select(d => checked((int)d)).ToArray(), FanConvention.PyTorch);
         double bound = Math.Sqrt(3.0) * gain * Math.Sqrt(2.0 / (fans.FanIn + fans.FanOut));
         using var _ = torch.no_grad();
         return tensor.uniform_(-bound, bound, generator);
+    }
+
+    // libtorch's own refusal of an integer tensor is a multi-line C++ trace; this is one line naming the choices.
+    private static void RequireFloat(Tensor tensor, string function)
+    {
+        if (!tensor.is_floating_point())
+            throw new ArgumentException($"TorchInit.{function} fills floating-point tensors (float32, float64, float16, bfloat16); this one is {tensor.dtype}.", nameof(tensor));
     }
 
     // norm_cdf(x) = (1 + erf(x/√2))/2, as torch/nn/init.py writes it.

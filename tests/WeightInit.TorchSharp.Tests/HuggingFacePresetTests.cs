@@ -97,6 +97,20 @@ public sealed class HuggingFacePresetTests
     }
 
     [Fact]
+    public void Gpt2Preset_LmHeadTiedToTheEmbedding_IsTheEmbedding_InitializedOnceUnderItsName()
+    {
+        // GPT2LMHeadModel ties lm_head.weight to transformer.wte.weight, and its checkpoint has no lm_head.weight.
+        using var m = TinyGpt2();
+        var lmHead = nn.Linear(Embd, Vocab, hasBias: false);
+        lmHead.weight = (Parameter)TestTensors.Param(m, "transformer.wte.weight");
+        m.register_module("lm_head", lmHead);
+        var done = new ModuleInit(Seed).Preset(Gpt2).Apply(m);
+        Assert.DoesNotContain(done, d => d.Name == "lm_head.weight");
+        var expected = PlanBytes(HuggingFaceNamedConfigs.Resolve(Gpt2));
+        Assert.Equal(expected["transformer.wte.weight"], TestTensors.Bytes(lmHead.weight!));
+    }
+
+    [Fact]
     public void Gpt2Preset_UsesGpt2sLaws_ResidualProjectionsScaledByOneOverSqrtTwoNLayer()
     {
         using var m = TinyGpt2();

@@ -402,6 +402,20 @@ public sealed record TruncatedNormalDistribution : Distribution
 
     internal override (double, bool, double, bool) Support => (AbsoluteLower, false, AbsoluteUpper, false);
 
+    /// <summary>The values must stay inside the finite range of the type they are computed in (float32 for f32, f16 and bf16):
+    /// beyond it they would all be clamped onto the largest value. Where they can reach is the interval cut to the parent's
+    /// μ ± 9σ, or from the near bound 9σ on when the interval lies beyond (the quantile of a 2⁻³³ tail is about 6.4σ out).</summary>
+    private protected override void CheckFinite(ElementFormat format)
+    {
+        double largest = format == ElementFormat.Double ? double.MaxValue : float.MaxValue;
+        double lower = AbsoluteLower, upper = AbsoluteUpper;
+        double high = Math.Min(upper, Math.Max(lower, Mean) + 9 * StdDev), low = Math.Max(lower, Math.Min(upper, Mean) - 9 * StdDev);
+        if (high > largest || low < -largest)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"TN({Mean:R}, {StdDev:R}²; ({lower:R}, {upper:R})) does not fit {FormatName(format)}: its values reach {(high > largest ? high : low):G6}, " +
+                $"beyond the largest finite {(format == ElementFormat.Double ? "float64" : "float32")} {largest:G9}; use a smaller std or bounds{(format == ElementFormat.Double ? "" : ", or f64")}."));
+    }
+
     internal override SingleKernel CreateSingleKernel(float lo, float hi) => _tail is { } t && UsesTailForm
         ? new TruncatedTailSingleKernel(t, t.Mirrored ? AbsoluteUpper : AbsoluteLower, t.Mirrored ? -StdDev : StdDev, lo, hi)
         : new TruncatedNormalSingleKernel(Plan, Mean, StdDev, lo, hi);

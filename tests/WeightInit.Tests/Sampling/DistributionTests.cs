@@ -130,6 +130,23 @@ public class DistributionTests
     }
 
     [Fact]
+    public void TruncatedNormal_ValuesBeyondTheComputingType_Refused_FarFromItKept()
+    {
+        // ±2σ of σ = 1e300 lies far beyond float32: every value would be clamped onto ±3.4e38.
+        var wide = new TruncatedNormalDistribution(0, 1e300);
+        Assert.Contains("does not fit float32", Assert.Throws<ArgumentException>(() => wide.Fill(Key, new float[4])).Message);
+        Assert.Contains("does not fit float16", Assert.Throws<ArgumentException>(() => wide.Fill(Key, new Half[4])).Message);
+        var x = new double[256]; wide.Fill(Key, x);
+        Assert.All(x, v => Assert.True(Math.Abs(v) < 2e300, $"{v}"));
+        // The far tail [38σ, 38.3σ] at σ = 1e37 lies at 3.8e38: beyond float32 although μ + 9σ is not.
+        Assert.Contains("does not fit float32", Assert.Throws<ArgumentException>(() =>
+            new TruncatedNormalDistribution(0, 1e37, 38, 38.3).Fill(Key, new float[4])).Message);
+        // A bound far out does not matter when the mass is near μ: (0, 1e39) with σ = 1 is drawn in float32.
+        var f = new float[1024]; new TruncatedNormalDistribution(0, 1, 0, 1e39, BoundUnit.Absolute).Fill(Key, f);
+        Assert.All(f, v => Assert.True(v > 0 && v < 10, $"{v}"));
+    }
+
+    [Fact]
     public void Normal_ZeroStdDev_GivesTheMean()
     {
         var f = new float[100]; new NormalDistribution(0.5, 0).Fill(Key, f);

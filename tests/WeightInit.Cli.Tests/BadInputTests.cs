@@ -121,6 +121,7 @@ public class BadInputTests
         { ["sample", "he_normal", "--shape", $"{Big},{Big},{Big}"], "more elements than a 64-bit count holds" },
         { ["sample", "he_normal", "--shape", $"{Big},{Big},{Big}", "--stats"], "more elements than a 64-bit count holds" },
         { ["sample", "he_normal", "--shape", "65536,65536", "--stats"], "more than the" },
+        { ["sample", "he_normal", "--shape", "99999,99999", "--count", "2147483647"], "give --count at most 2147483591" },
         { ["fan", "--shape", $"{Big},{Big},{Big},{Big}", "--layout", "oihw"], "more elements than a 64-bit count holds" },
         { ["fan", "--shape", "4,x", "--layout", "oihw"], "'x'" },
         { ["fan", "--shape", "3,3,64", "--layout", "OutIn"], "OutIn" },

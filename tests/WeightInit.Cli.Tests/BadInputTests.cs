@@ -164,6 +164,9 @@ public class BadInputTests
         { ["analyze", "--mlp", "100000-100000:relu"], "layer0.weight [100000, 100000] has 10000000000 elements" },
         { ["analyze", "--mlp", "2147483647-2147483647:relu", "--svg", S + "/a.svg"], "layer0.weight" },
         { ["analyze", "--mlp", "4-4:relu", "--init", "normal(std=1e300)"], "does not fit float32" },
+        { ["analyze", "--mlp", "4-4x2147483647-4:relu"], "more than 100000 hidden layers" },
+        { ["analyze", "--mlp", "4-4x60000-4x60000-4:relu"], "more than 100000 hidden layers" },
+        { ["analyze", "resmlp:4x100000000:relu"], "depth '100000000' must lie in 1..100000" },
 
         // Paths and sizes.
         { ["sample", "he_normal", "--shape", "4,4", "--out", S + "/w.txt"], ".npy" },

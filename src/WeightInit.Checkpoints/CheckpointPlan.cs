@@ -145,7 +145,19 @@ public sealed class CheckpointPlan
         try
         {
             var initializer = InitializerRegistry.Parse(t.Initializer);
-            _ = initializer.DistributionFor(t.Shape);
+            // One element drawn in the tensor's type runs the law's own range check (a normal whose values overflow float32, …)
+            // now, before any file is written, rather than when the writer reaches this tensor.
+            if (initializer.DistributionFor(t.Shape) is { } law && t.ElementCount > 0)
+            {
+                var key = WeightInit.Random.PhiloxKey.FromSeed(0);
+                switch (t.DType)
+                {
+                    case TensorDType.Float64: law.Fill(key, new double[1]); break;
+                    case TensorDType.Float16: law.Fill(key, new Half[1]); break;
+                    case TensorDType.BFloat16: law.FillBFloat16Bits(key, new ushort[1]); break;
+                    default: law.Fill(key, new float[1]); break;
+                }
+            }
             if (generator == CheckpointGenerator.Torch) _ = TorchSequentialInit.Call(t);
         }
         catch (ArgumentException e)

@@ -30,6 +30,8 @@ public static class CheckpointVerifier
         ArgumentNullException.ThrowIfNull(directory);
         if (sample is <= 0) throw new ArgumentException($"--sample must be a positive number of tensors; got {sample}.");
         string manifestPath = Path.Combine(directory, CheckpointPlan.ManifestFileName);
+        if (File.Exists(directory))
+            throw new ArgumentException($"'{directory}' is a file; give the checkpoint directory that 'weightinit init --out' wrote (it holds weightinit.json).");
         if (!Directory.Exists(directory)) throw new ArgumentException($"Checkpoint directory '{directory}' does not exist.");
         if (RegularFile.KindOf(manifestPath, followLinks: false) == FileKind.Missing)
             throw new ArgumentException($"'{directory}' has no {CheckpointPlan.ManifestFileName}: not a checkpoint written by 'weightinit init', or its run did not finish (rank 0 writes it last).");

@@ -29,7 +29,11 @@ public sealed class TensorSource
         DType = dtype;
         Shape = shape.ToArray();
         ElementCount = CountElements(Shape, name);
-        ByteLength = checked(ElementCount * dtype.ElementSize());
+        try { ByteLength = checked(ElementCount * dtype.ElementSize()); }
+        catch (OverflowException)
+        {
+            throw new ArgumentException($"Tensor '{name}' [{string.Join(", ", Shape)}] has {ElementCount} elements of {dtype.ElementSize()} bytes: more bytes than a 64-bit size holds (2⁶³ − 1).");
+        }
         Fill = fill;
     }
 

@@ -300,6 +300,8 @@ internal static class InlineModel
             int x = token.IndexOfAny(['x', '×']);
             if (x < 0) { hidden.Add(Width(text, token, "hidden width")); continue; }
             int width = Width(text, token[..x], "hidden width"), count = Width(text, token[(x + 1)..], "repeat count");
+            if (count > MaxLayers - hidden.Count)
+                throw Error(text, $"repeat count '{token[(x + 1)..]}' makes more than {MaxLayers} hidden layers; give at most {MaxLayers} in all");
             hidden.AddRange(Enumerable.Repeat(width, count));
         }
         int output = Width(text, tokens[^1], "output width");
@@ -321,6 +323,7 @@ internal static class InlineModel
         int x = shapeText.IndexOfAny(['x', '×']);
         if (x < 0) throw Error(text, $"'{shapeText}' must be WIDTHxDEPTH, e.g. 256x20");
         int width = Width(text, shapeText[..x], "width"), depth = Width(text, shapeText[(x + 1)..], "depth");
+        if (depth > MaxLayers) throw Error(text, $"depth '{shapeText[(x + 1)..]}' must lie in 1..{MaxLayers}");
         if (activation is null) throw Error(text, $"missing the activation after WIDTHxDEPTH, e.g. resmlp:256x20:relu; valid: {string.Join(", ", Gains.Activation.Names)}");
         double scale = options.TryGetValue("scale", out var scaleText) ? Scale(text, scaleText, depth) : 1.0;
         var layers = new List<LayerSpec>(depth + 1);
@@ -342,6 +345,10 @@ internal static class InlineModel
         };
         return result ?? throw Error(text, $"scale must be a number or 1/sqrt(L), 1/sqrt(2L), 1/L (L = depth); got '{value}'");
     }
+
+    /// <summary>The most hidden layers (mlp) or residual blocks (resmlp) an inline form may describe: far beyond any network
+    /// worth analysing, and few enough that the model and its shapes are built at once.</summary>
+    internal const int MaxLayers = 100_000;
 
     private static int Width(string text, string token, string what) =>
         int.TryParse(token.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int w) && w > 0 ? w

@@ -101,6 +101,20 @@ public class CheckpointPlanTests
     }
 
     [Fact]
+    public void LawBeyondTheTensorsType_RefusedWhenThePlanIsMade()
+    {
+        // N(0, (1e300)²) overflows float32 but not float64; the plan, not the writer, says so (no file is begun).
+        var e = Assert.Throws<ArgumentException>(() =>
+            CheckpointPlan.Create([new("a", [4, 4]), new("w", [4, 4], Initializer: "normal(std=1e300)")], InitPolicy.Default, 5));
+        Assert.Contains("Tensor 'w' [4, 4]", e.Message);
+        Assert.Contains("does not fit float32", e.Message);
+        var f64 = CheckpointPlan.Create([new("w", [4, 4], TensorDType.Float64, Initializer: "normal(std=1e300)")], InitPolicy.Default, 5);
+        Assert.Single(f64.Tensors);
+        Assert.Contains("does not fit bfloat16", Assert.Throws<ArgumentException>(() =>
+            CheckpointPlan.Create([new("w", [4, 4], TensorDType.BFloat16, Initializer: "uniform(low=-3e38, high=3e38)")], InitPolicy.Default, 5)).Message);
+    }
+
+    [Fact]
     public void PyTorchBias_WithoutAWeightBeside_RefusesWithTheRegistrysMessage()
     {
         var e = Assert.Throws<ArgumentException>(() =>

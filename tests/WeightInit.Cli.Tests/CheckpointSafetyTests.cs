@@ -346,6 +346,10 @@ public class CheckpointSafetyTests
         { ["init", "--model", S + "/empty.json", "--out", S + "/o"], "empty.json" },
         { ["init", "--model", """{"tensors": [{"name": "a"}]}""", "--out", S + "/o"], "shape" },
         { ["init", "--model", """{"tensors": []}""", "--out", S + "/o"], "tensor" },
+        // A law whose values overflow the element type would write infinities: refused, the second tensor's failure included.
+        { ["init", "--model", """{"tensors": [{"name": "w", "shape": [4, 4], "init": "normal(std=1e300)"}]}""", "--out", S + "/o"], "float32" },
+        { ["init", "--model", """{"tensors": [{"name": "a", "shape": [4, 4]}, {"name": "w", "shape": [4, 4], "init": "normal(std=1e300)"}]}""", "--format", "npy", "--out", S + "/o"], "float32" },
+        { ["init", "--model", """{"tensors": [{"name": "w", "shape": [4, 4], "init": "uniform(low=-3e38, high=3e38)"}]}""", "--format", "npz", "--out", S + "/o"], "width" },
         { ["init", "--template", S + "/templatedir", "--out", S + "/o"], "directory" },
         { ["init", "--template", S + "/missing.safetensors", "--out", S + "/o"], "missing.safetensors" },
         { ["init", "--template", S + "/notst.safetensors", "--out", S + "/o"], "notst.safetensors" },
@@ -379,6 +383,7 @@ public class CheckpointSafetyTests
         { ["init", "--preset", Tiny, "--out", S + "/o", "--format", "npy", "--dtype", "bf16"], "bfloat16" },
         { ["init", "--presett", Tiny, "--out", S + "/o"], "Did you mean '--preset'" },
         { ["verify", S + "/missing"], "missing" },
+        { ["verify", S + "/empty.json"], "is a file" },
         { ["verify", S + "/noindex"], "index" },
         { ["verify", S + "/version"], "9.9.9" },
         { ["verify", S + "/symlink"], "link" },

@@ -28,6 +28,20 @@ public class GainCommandTests
     }
 
     [Fact]
+    public void Gain_MomentThatOverflows_HasNoGain_NeverNaNOrAZeroGain()
+    {
+        // Slope 1e308: E[φ²] = (1 + s²)/2 overflows a double, and Var[φ] = E[φ²] − E[φ]² is ∞ − ∞. Neither has a gain (1/√∞
+        // was shown as 0, and the note said "= NaN").
+        var run = CliRunner.Run("gain", "leaky_relu:1e308");
+        Assert.Equal(ExitCodes.Success, run.ExitCode);
+        Assert.DoesNotContain("NaN", run.Output, StringComparison.Ordinal);
+        Assert.Contains("overflows a double", run.Output, StringComparison.Ordinal);
+        var row = Single(CliRunner.Run("gain", "leaky_relu:1e308", "--json"));
+        Assert.Equal(JsonValueKind.Null, row.GetProperty("secondMoment").ValueKind);
+        Assert.Equal(JsonValueKind.Null, row.GetProperty("variance").ValueKind);
+    }
+
+    [Fact]
     public void Gain_LeakyReluAtQ2_SecondMomentFollowsTheFormula()
     {
         // E[φ²] = q(1 + s²)/2 = 2·1.04/2 = 1.04 for slope 0.2 at q = 2; PyTorch's gain √(2/(1 + s²)) does not depend on q.

@@ -126,6 +126,7 @@ public static class VarianceDiagnosis
         if (!(options.Factor > 1) || !double.IsFinite(options.Factor))
             throw new ArgumentOutOfRangeException(nameof(options), options.Factor, $"The flag factor must be a finite number > 1; got {options.Factor.ToString(CultureInfo.InvariantCulture)}.");
         if (options.Threads < 0) throw new ArgumentOutOfRangeException(nameof(options), options.Threads, $"Threads must be ≥ 0; got {options.Threads}.");
+        CheckFits(model, options.Batch);
 
         var (rows, shapes) = Measure(model, options);
         if (!rows.Any(r => r.Flagged)) return new Diagnosis(model, options, rows, null, null);
@@ -167,6 +168,36 @@ public static class VarianceDiagnosis
         }
         string? advice = attempt is { Accepted: true } ? null : Advice(attempt, layers, options.Factor);
         return new Diagnosis(model, options, withFixes, attempt, advice);
+    }
+
+    /// <summary>Refuses, before any allocation, a model whose Monte Carlo pass cannot fit: every parameter tensor and every layer's
+    /// batch of inputs and outputs is one float32 array (at most <see cref="Array.MaxLength"/> elements), and the parameters, their
+    /// gradients and the batch's activations together must fit the memory the runtime may use.</summary>
+    /// <exception cref="ArgumentException">Something does not fit; the message names the tensor or layer and the sizes.</exception>
+    internal static void CheckFits(ModelSpec model, int batch)
+    {
+        var shapes = model.Infer();
+        double values = (double)batch * model.Input.ElementCount;
+        foreach (var layer in ModelShapes.Walk(shapes.Layers))
+        {
+            foreach (var p in layer.Parameters)
+            {
+                if (p.Shape.ElementCount > Array.MaxLength)
+                    throw new ArgumentException($"{layer.Name}: tensor {p.Name} {p.Shape} has {p.Shape.ElementCount} elements, " +
+                        $"more than the {Array.MaxLength} one array holds; use narrower layers.");
+                values += 2.0 * p.Shape.ElementCount;
+            }
+            long features = Math.Max(layer.Input.ElementCount, layer.Output.ElementCount);
+            if ((double)batch * features > Array.MaxLength)
+                throw new ArgumentException($"{layer.Name}: a batch of {batch} × {features} features is {(long)batch * features} values, " +
+                    $"more than the {Array.MaxLength} one array holds; use a smaller batch (at most {Array.MaxLength / features}).");
+            values += (double)batch * layer.Output.ElementCount;
+        }
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (available > 0 && 4 * values > available)
+            throw new ArgumentException($"Model '{model.Name}' with a batch of {batch} needs at least {(4 * values / (1L << 30)).ToString("0.#", CultureInfo.InvariantCulture)} GiB " +
+                $"(float32 parameters, their gradients and the batch's activations), more than the {(available / (double)(1L << 30)).ToString("0.#", CultureInfo.InvariantCulture)} GiB of memory available; " +
+                "use narrower or fewer layers or a smaller batch.");
     }
 
     /// <summary>Explodes above <paramref name="factor"/> (or when not finite), vanishes below its inverse.</summary>

@@ -37,9 +37,10 @@ internal sealed class ReportCommand : CliCommand
             if (parsed.GetValue(full) && parsed.GetValue(training) is not null)
                 throw new UsageException("--full trains into OUT/training and reports that; give either --full or --training DIR, not both.");
             string directory = parsed.GetValue(output)!;
-            CheckWritable(directory);
-            // Read the training results first: a missing or garbled cache stops the command before the long run.
+            // Read the training results first: a missing or garbled cache stops the command before the long run,
+            // and before --out is created.
             var loaded = parsed.GetValue(training) is { } trainingDir ? TrainingReport.Load(trainingDir) : [];
+            CheckWritable(directory);
             // --full adds the scaled-down training experiments; they run under the same contract as the others.
             var experiments = parsed.GetValue(full)
                 ? [.. selected, .. TrainingReport.Full(Path.Combine(directory, "training"), context.ErrorIsTerminal ? null : context.Error)]

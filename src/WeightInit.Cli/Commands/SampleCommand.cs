@@ -56,7 +56,9 @@ internal sealed class SampleCommand : CliCommand
         var distribution = empty ? null : initializer.DistributionFor(shape);
         long filled = request.Stats ? shape.ElementCount : Math.Min(request.Count, shape.ElementCount);
         if (filled > Array.MaxLength)
-            throw new UsageException($"--stats fills the whole tensor in memory; {shape} has {shape.ElementCount} elements, more than the {Array.MaxLength} an array holds.");
+            throw new UsageException(request.Stats
+                ? $"--stats fills the whole tensor in memory; {shape} has {shape.ElementCount} elements, more than the {Array.MaxLength} an array holds."
+                : $"--count {request.Count} prints {filled} elements of {shape}, more than the {Array.MaxLength} an array holds; give --count at most {Array.MaxLength}.");
         // The initializer checks the shape when it fills: fill at least one element, whatever --count, so that a shape it
         // refuses is refused before anything is printed or written.
         var buffer = new ElementBuffer(type, (int)Math.Max(filled, empty ? 0 : 1));

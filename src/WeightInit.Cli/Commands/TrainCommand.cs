@@ -60,6 +60,7 @@ internal sealed class TrainCommand : CliCommand
                 parsed.GetValue(arch), parsed.GetValue(activation), parsed.GetValue(seeds));
             settings.Validate();
             string directory = Path.Combine(parsed.GetValue(output)!, experiment.Name);
+            string? created = FirstMissing(directory);
             try
             {
                 Directory.CreateDirectory(directory);
@@ -74,9 +75,12 @@ internal sealed class TrainCommand : CliCommand
             {
                 outcome = experiment.RunAndWrite(settings, directory, context.Error);
             }
-            catch (FileNotFoundException e) when (settings.Data == "fashion-mnist")
+            catch (Exception e)
             {
-                throw new UsageException(e.Message);
+                // A run refused before it trained (too large, unreadable data) leaves no directory it created behind.
+                RemoveIfEmpty(created);
+                if (e is FileNotFoundException && settings.Data == "fashion-mnist") throw new UsageException(e.Message);
+                throw;
             }
             context.Output.Write(WeightInit.Analysis.Experiments.ReportBuilder.Page(outcome));
             context.Output.WriteLine($"wrote {directory} in {clock.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s");
@@ -101,6 +105,28 @@ internal sealed class TrainCommand : CliCommand
             string torchText = t is null ? "—" : $"{Ms(t.Median)} ({Ms(t.Best)})";
             string ratio = t is null ? "—" : (t.Median / o.Median).ToString("F2", CultureInfo.InvariantCulture) + "×";
             context.Output.WriteLine($"| {o.Batch} | {Ms(o.Median)} ({Ms(o.Best)}) | {torchText} | {ratio} |");
+        }
+    }
+
+    /// <summary>The outermost directory on the way to <paramref name="directory"/> that does not exist yet, or null.</summary>
+    private static string? FirstMissing(string directory)
+    {
+        string? missing = null;
+        for (var d = new DirectoryInfo(Path.GetFullPath(directory)); d is not null && !d.Exists; d = d.Parent) missing = d.FullName;
+        return missing;
+    }
+
+    /// <summary>Deletes <paramref name="directory"/> when it holds no file at any depth.</summary>
+    private static void RemoveIfEmpty(string? directory)
+    {
+        try
+        {
+            if (directory is not null && Directory.Exists(directory) && Directory.GetFiles(directory, "*", SearchOption.AllDirectories).Length == 0)
+                Directory.Delete(directory, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left as it is: the error that stopped the run is the one to report.
         }
     }
 

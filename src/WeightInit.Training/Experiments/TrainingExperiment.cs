@@ -104,6 +104,7 @@ public abstract class TrainingExperiment
         settings.Validate();
         var data = settings.OpenData();
         var plan = Plan(settings, data);
+        TrainingRunner.CheckFits(plan);
         var records = TrainingRunner.RunSeeds(plan, data, settings, directory, log, progress);
         var facts = DataFacts.Of(data);
         var result = Summarize(records, settings, facts);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -37,6 +38,37 @@ public static class TrainingRunner
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
     };
+
+    /// <summary>Refuses, before any training, a run whose network cannot fit: every parameter tensor and every layer's minibatch
+    /// of outputs is one float32 array (at most <see cref="Array.MaxLength"/> values), and the weights, their gradients and
+    /// momenta and the batch's activations together must fit the memory the runtime may use.</summary>
+    /// <exception cref="ArgumentException">A run does not fit; the message names it and the sizes.</exception>
+    public static void CheckFits(IReadOnlyList<PlannedRun> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        foreach (var run in runs)
+        {
+            int batch = run.Trainer.BatchSize;
+            double values = 0;
+            foreach (var layer in ModelShapes.Walk(run.Model.Infer().Layers))
+            {
+                foreach (var p in layer.Parameters)
+                {
+                    if (p.Shape.ElementCount > Array.MaxLength)
+                        throw new ArgumentException($"{run.Label}: tensor {p.Name} {p.Shape} has {p.Shape.ElementCount} values, more than the {Array.MaxLength} one array holds; use a smaller --width.");
+                    values += 3.0 * p.Shape.ElementCount;
+                }
+                if ((double)batch * layer.Output.ElementCount > Array.MaxLength)
+                    throw new ArgumentException($"{run.Label}: a batch of {batch} × {layer.Output.ElementCount} outputs of {layer.Name} is more than the {Array.MaxLength} values one array holds; use a smaller --batch or --width.");
+                values += 2.0 * batch * layer.Output.ElementCount;
+            }
+            if (available > 0 && 4 * values > available)
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                    $"{run.Label}: training needs at least {4 * values / (1L << 30):0.#} GiB (float32 weights, gradients, momenta and the batch's activations), " +
+                    $"more than the {available / (double)(1L << 30):0.#} GiB of memory available; use a smaller --width, --depths or --batch."));
+        }
+    }
 
     /// <summary>The cache file of a run.</summary>
     public static string RunPath(string directory, string id) => Path.Combine(directory, "runs", id + ".json");

@@ -42,12 +42,22 @@ public sealed record TrainingSettings(
     /// <summary>The data choices besides a directory.</summary>
     public static IReadOnlyList<string> DataNames { get; } = ["shapeset", "fashion-mnist"];
 
+    /// <summary>The widest <see cref="Width"/>: ⌊√<see cref="Array.MaxLength"/>⌋, so that a width × width weight matrix fits one array.</summary>
+    public const int MaxWidth = 46340;
+
+    /// <summary>The deepest of <see cref="Depths"/> (weight layers); far beyond any trainable plain network.</summary>
+    public const int MaxDepth = 100_000;
+
     /// <summary>Throws when a field is out of range (the message names it).</summary>
     public void Validate()
     {
         if (Updates is < 1) throw new ArgumentException($"--updates must be positive; got {Updates}.");
         if (Width is < 1) throw new ArgumentException($"--width must be positive; got {Width}.");
+        if (Width > MaxWidth)
+            throw new ArgumentException($"--width must lie in 1..{MaxWidth} (a width × width weight matrix is one array of at most {Array.MaxLength} values); got {Width}.");
         if (Depths is { } d && (d.Count == 0 || d.Any(x => x < 1))) throw new ArgumentException($"--depths must be positive numbers; got {string.Join(",", d)}.");
+        if (Depths is { } big && big.Any(x => x > MaxDepth))
+            throw new ArgumentException($"--depths must lie in 1..{MaxDepth}; got {big.First(x => x > MaxDepth)}.");
         if (LearningRate is { } lr && !(lr > 0 && double.IsFinite(lr))) throw new ArgumentException($"--lr must be a positive number; got {lr}.");
         if (BatchSize is < 1) throw new ArgumentException($"--batch must be positive; got {BatchSize}.");
         if (TestExamples < 1) throw new ArgumentException($"--test-examples must be positive; got {TestExamples}.");

@@ -120,7 +120,9 @@ public static class Gain
     private const double KinkTolerance = 1e-12;
 
     private static double InverseSqrt(double moment, string what, Activation activation, double q) =>
-        moment > 0
+        moment > 0 && double.IsFinite(moment)
             ? 1 / Math.Sqrt(moment)
-            : throw new InvalidOperationException($"{what} = {moment} for '{activation}' at pre-activation variance {q}; no gain exists.");
+            : throw new InvalidOperationException(double.IsFinite(moment)
+                ? $"{what} = {moment} for '{activation}' at pre-activation variance {q}; no gain exists."
+                : $"{what} overflows a double for '{activation}' at pre-activation variance {q}; no finite gain exists.");
 }

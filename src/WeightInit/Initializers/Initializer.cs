@@ -38,7 +38,7 @@ public abstract record Initializer
     {
         CheckRange(shape, firstIndex, destination.Length);
         if (DistributionFor(shape) is { } d) { d.Fill(key, destination, firstIndex, options); return; }
-        Structured(key, shape, firstIndex, destination, static v => (float)v);
+        Structured(key, shape, firstIndex, destination, static v => (float)v, float.IsFinite, "float32");
     }
 
     /// <inheritdoc cref="Fill(PhiloxKey, WeightShape, Span{float}, long, SamplingOptions?)"/>
@@ -46,7 +46,7 @@ public abstract record Initializer
     {
         CheckRange(shape, firstIndex, destination.Length);
         if (DistributionFor(shape) is { } d) { d.Fill(key, destination, firstIndex, options); return; }
-        Structured(key, shape, firstIndex, destination, static v => v);
+        Structured(key, shape, firstIndex, destination, static v => v, double.IsFinite, "float64");
     }
 
     /// <summary>Fills float16 elements: each is the float32 value rounded to nearest, ties to even; see <see cref="Fill(PhiloxKey, WeightShape, Span{float}, long, SamplingOptions?)"/>.</summary>
@@ -54,7 +54,7 @@ public abstract record Initializer
     {
         CheckRange(shape, firstIndex, destination.Length);
         if (DistributionFor(shape) is { } d) { d.Fill(key, destination, firstIndex, options); return; }
-        Structured(key, shape, firstIndex, destination, static v => (Half)(float)v);
+        Structured(key, shape, firstIndex, destination, static v => (Half)(float)v, Half.IsFinite, "float16");
     }
 
     /// <summary>Fills bfloat16 bit patterns: each is the float32 value rounded to nearest, ties to even; see <see cref="Fill(PhiloxKey, WeightShape, Span{float}, long, SamplingOptions?)"/>.</summary>
@@ -62,7 +62,8 @@ public abstract record Initializer
     {
         CheckRange(shape, firstIndex, destination.Length);
         if (DistributionFor(shape) is { } d) { d.FillBFloat16Bits(key, destination, firstIndex, options); return; }
-        Structured(key, shape, firstIndex, destination, static v => ElementConversion.RoundToBFloat16Bits((float)v));
+        Structured(key, shape, firstIndex, destination, static v => ElementConversion.RoundToBFloat16Bits((float)v),
+            static b => (b & 0x7F80) != 0x7F80, "bfloat16");
     }
 
     /// <summary>A new float32 array holding the whole tensor.</summary>
@@ -87,7 +88,9 @@ public abstract record Initializer
     /// <inheritdoc/>
     public override string ToString() => Spec;
 
-    private void Structured<T>(PhiloxKey key, WeightShape shape, long firstIndex, Span<T> destination, Func<double, T> convert)
+    // A value the element type cannot hold (constant(value=1e300) in float32, orthogonal(gain=1e300)) is refused, never written as ∞.
+    private void Structured<T>(PhiloxKey key, WeightShape shape, long firstIndex, Span<T> destination, Func<double, T> convert,
+        Func<T, bool> finite, string typeName)
     {
         const int chunk = 1 << 20;
         var buffer = ArrayPool<double>.Shared.Rent(Math.Min(chunk, Math.Max(destination.Length, 1)));
@@ -99,7 +102,14 @@ public abstract record Initializer
                 var values = buffer.AsSpan(0, n);
                 FillStructured(key, shape, firstIndex + from, values);
                 var dst = destination.Slice(from, n);
-                for (int i = 0; i < n; i++) dst[i] = convert(values[i]);
+                for (int i = 0; i < n; i++)
+                {
+                    var v = convert(values[i]);
+                    if (!finite(v) && double.IsFinite(values[i]))
+                        throw new ArgumentException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                            $"{Spec}: element {firstIndex + from + i} of {shape} is {values[i]:G6}, beyond the largest finite {typeName}; use a smaller value or gain{(typeName == "float64" ? "" : ", or f64")}."));
+                    dst[i] = v;
+                }
             }
         }
         finally

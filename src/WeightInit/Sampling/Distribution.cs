@@ -1,3 +1,4 @@
+using System.Globalization;
 using WeightInit.Random;
 
 namespace WeightInit.Sampling;
@@ -57,6 +58,7 @@ public abstract record Distribution
     internal unsafe void Fill(PhiloxKey key, uint stream, Span<float> destination, long firstIndex, SamplingOptions? options)
     {
         CheckIndex(firstIndex, destination.Length);
+        CheckFinite(ElementFormat.Single);
         var (lo, hi) = Clamps(ElementFormat.Single);
         fixed (float* p = destination)
             SamplingDriver.FillSingle(CreateSingleKernel((float)lo, (float)hi), key, stream, p, SamplingDriver.SingleTarget.Single,
@@ -66,6 +68,7 @@ public abstract record Distribution
     internal unsafe void Fill(PhiloxKey key, uint stream, Span<double> destination, long firstIndex, SamplingOptions? options)
     {
         CheckIndex(firstIndex, destination.Length);
+        CheckFinite(ElementFormat.Double);
         var (lo, hi) = Clamps(ElementFormat.Double);
         fixed (double* p = destination)
             SamplingDriver.FillDouble(CreateDoubleKernel(lo, hi), key, stream, p, firstIndex, destination.Length, options ?? SamplingOptions.Default);
@@ -88,6 +91,7 @@ public abstract record Distribution
         SamplingDriver.SingleTarget target, long firstIndex, SamplingOptions? options)
     {
         CheckIndex(firstIndex, length);
+        CheckFinite(format);
         var (lo32, hi32) = Clamps(ElementFormat.Single);
         var (lo, hi) = Clamps(format);
         SamplingDriver.FillSingle(CreateSingleKernel((float)lo32, (float)hi32), key, stream, destination, target,
@@ -99,6 +103,20 @@ public abstract record Distribution
         var (lower, lowerInclusive, upper, upperInclusive) = Support;
         return ElementConversion.Clamps(format, lower, lowerInclusive, upper, upperInclusive);
     }
+
+    /// <summary>Throws when some values of this law in <paramref name="format"/> would be infinite or NaN, or wrong because a
+    /// parameter overflows the float32 arithmetic the float32, float16 and bfloat16 streams are computed in.</summary>
+    /// <exception cref="ArgumentException">The law does not fit the element type; the message says which bound and what would.</exception>
+    private protected virtual void CheckFinite(ElementFormat format) { }
+
+    /// <summary>The element type's name as the command line spells it.</summary>
+    private protected static string FormatName(ElementFormat format) => format switch
+    {
+        ElementFormat.Single => "float32",
+        ElementFormat.Double => "float64",
+        ElementFormat.Half => "float16",
+        _ => "bfloat16",
+    };
 
     private static void CheckIndex(long firstIndex, int length)
     {
@@ -154,6 +172,16 @@ public sealed record UniformDistribution(double Low, double High) : Distribution
 
     internal override SingleKernel CreateSingleKernel(float lo, float hi) => new UniformSingleKernel((float)Low, (float)(High - Low), lo, hi);
 
+    /// <summary>float32, float16 and bfloat16 values are low + (high − low)·u in float32: both ends and the width must be finite there.</summary>
+    private protected override void CheckFinite(ElementFormat format)
+    {
+        if (format == ElementFormat.Double) return; // the constructor checked that High − Low is finite
+        if (!float.IsFinite((float)Low) || !float.IsFinite((float)High) || !float.IsFinite((float)(High - Low)))
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"U[{Low:R}, {High:R}) does not fit {FormatName(format)}: its values are low + (high − low)·u computed in float32, and {(float.IsFinite((float)Low) && float.IsFinite((float)High) ? $"the width {High - Low:R}" : "an end")} " +
+                $"overflows float32 (largest {float.MaxValue:R}); narrow the interval or use f64."));
+    }
+
     internal override DoubleKernel CreateDoubleKernel(double lo, double hi) => new UniformDoubleKernel(Low, High - Low, lo, hi);
 }
 
@@ -195,6 +223,25 @@ public sealed record NormalDistribution(double Mean, double StdDev) : Distributi
     internal override (double, bool, double, bool) Support => (double.NegativeInfinity, false, double.PositiveInfinity, false);
 
     internal override SingleKernel CreateSingleKernel(float lo, float hi) => new NormalSingleKernel((float)Mean, (float)StdDev);
+
+    // The largest |z| Box–Muller gives: √(−2 ln u₁) at the smallest u₁, 2⁻³² in float32 and 2⁻⁵⁴ in float64 (rounded up).
+    private const double MaxZSingle = 6.6605, MaxZDouble = 8.6525;
+
+    /// <summary>μ + σ·z must stay finite: in float32 (and float64) every value up to |μ| + σ·max|z| must be a finite value;
+    /// in the float32 arithmetic of the 16-bit types μ and σ must be finite (values beyond the 16-bit range are kept finite).</summary>
+    private protected override void CheckFinite(ElementFormat format)
+    {
+        double maxZ = format == ElementFormat.Double ? MaxZDouble : MaxZSingle;
+        double largest = format == ElementFormat.Double ? double.MaxValue : float.MaxValue;
+        bool fits = format is ElementFormat.Single or ElementFormat.Double
+            ? Math.Abs(Mean) + maxZ * StdDev <= largest
+            : float.IsFinite((float)Mean) && float.IsFinite((float)StdDev);
+        if (!fits)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"N({Mean:R}, {StdDev:R}²) does not fit {FormatName(format)}: values reach |mean| + {maxZ:0.##}·std = {Math.Abs(Mean) + maxZ * StdDev:G6}, " +
+                $"beyond the largest finite {(format == ElementFormat.Double ? "float64" : "float32")} {largest:G9}, so some would be infinite; " +
+                $"use a smaller mean and std{(format == ElementFormat.Double ? "" : " or f64")}."));
+    }
 
     internal override DoubleKernel CreateDoubleKernel(double lo, double hi) => new NormalDoubleKernel(Mean, StdDev);
 }
@@ -354,6 +401,20 @@ public sealed record TruncatedNormalDistribution : Distribution
     }
 
     internal override (double, bool, double, bool) Support => (AbsoluteLower, false, AbsoluteUpper, false);
+
+    /// <summary>The values must stay inside the finite range of the type they are computed in (float32 for f32, f16 and bf16):
+    /// beyond it they would all be clamped onto the largest value. Where they can reach is the interval cut to the parent's
+    /// μ ± 9σ, or from the near bound 9σ on when the interval lies beyond (the quantile of a 2⁻³³ tail is about 6.4σ out).</summary>
+    private protected override void CheckFinite(ElementFormat format)
+    {
+        double largest = format == ElementFormat.Double ? double.MaxValue : float.MaxValue;
+        double lower = AbsoluteLower, upper = AbsoluteUpper;
+        double high = Math.Min(upper, Math.Max(lower, Mean) + 9 * StdDev), low = Math.Max(lower, Math.Min(upper, Mean) - 9 * StdDev);
+        if (high > largest || low < -largest)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"TN({Mean:R}, {StdDev:R}²; ({lower:R}, {upper:R})) does not fit {FormatName(format)}: its values reach {(high > largest ? high : low):G6}, " +
+                $"beyond the largest finite {(format == ElementFormat.Double ? "float64" : "float32")} {largest:G9}; use a smaller std or bounds{(format == ElementFormat.Double ? "" : ", or f64")}."));
+    }
 
     internal override SingleKernel CreateSingleKernel(float lo, float hi) => _tail is { } t && UsesTailForm
         ? new TruncatedTailSingleKernel(t, t.Mirrored ? AbsoluteUpper : AbsoluteLower, t.Mirrored ? -StdDev : StdDev, lo, hi)

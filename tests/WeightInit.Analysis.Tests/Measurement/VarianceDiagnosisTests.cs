@@ -56,6 +56,18 @@ public class VarianceDiagnosisTests
         Assert.Contains("what its shape implies", Assert.Single(d.Notes));
     }
 
+    [Theory]
+    [InlineData("mlp:100000-100000:relu", 256, "layer0.weight [100000, 100000] has 10000000000 elements")]
+    [InlineData("mlp:4-4:relu", 2_000_000_000, "at most 536870897")]
+    [InlineData("mlp:30000-30000x200-10:relu", 2, "GiB of memory available")]
+    public void Run_ModelOrBatchThatCannotFit_RefusedBeforeAnyAllocation(string spec, int batch, string named)
+    {
+        // 10¹⁰ weights or 8·10⁹ inputs are past Array.MaxLength = 2147483591; 200 layers of 30000² float32 weights and
+        // their gradients need 1.4 TiB.
+        var e = Assert.Throws<ArgumentException>(() => VarianceDiagnosis.Run(ModelSpec.Parse(spec), new DiagnosisOptions { Batch = batch }));
+        Assert.Contains(named, e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Run_LayersAreTheUsersLayers_ActivationsBelongToTheirLayer()
     {

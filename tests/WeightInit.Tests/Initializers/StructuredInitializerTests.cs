@@ -10,6 +10,21 @@ public class StructuredInitializerTests
     private static readonly PhiloxKey Key = PhiloxKey.FromSeed(11).Fold("structured");
 
     [Fact]
+    public void StructuredValue_BeyondTheElementType_Refused_NotWrittenAsInfinity()
+    {
+        // 1e300 is a float64 but no float32; 1e5 is a float32 but no float16 (largest 65504); 4e38 no bfloat16 (largest ≈ 3.39e38).
+        var shape = WeightShape.OutIn(4, 4);
+        Assert.Contains("beyond the largest finite float32", Assert.Throws<ArgumentException>(() => new Constant(1e300).CreateSingle(Key, shape)).Message);
+        Assert.Contains("beyond the largest finite float16", Assert.Throws<ArgumentException>(() => new Constant(1e5).Fill(Key, shape, new Half[16])).Message);
+        Assert.Contains("beyond the largest finite bfloat16", Assert.Throws<ArgumentException>(() => new Constant(4e38).FillBFloat16Bits(Key, shape, new ushort[16])).Message);
+        Assert.Contains("beyond the largest finite float32", Assert.Throws<ArgumentException>(() => InitializerRegistry.Parse("orthogonal(gain=1e300)").CreateSingle(Key, shape)).Message);
+        Assert.All(new Constant(1e300).CreateDouble(Key, shape), v => Assert.Equal(1e300, v));
+        Assert.All(new Constant(65504).CreateSingle(Key, shape), v => Assert.Equal(65504f, v));
+        var h = new Half[16]; new Constant(65504).Fill(Key, shape, h);
+        Assert.All(h, v => Assert.Equal((Half)65504, v));
+    }
+
+    [Fact]
     public void Identity_Rectangular_OnesOnMainDiagonal()
     {
         var w = new Identity(2).CreateDouble(Key, WeightShape.OutIn(3, 4));

@@ -93,6 +93,60 @@ public class DistributionTests
     }
 
     [Fact]
+    public void Normal_ValuesBeyondTheElementType_Refused_BeforeAnyValue()
+    {
+        // Box–Muller reaches |z| = √(64 ln 2) ≈ 6.6604 in float32 and √(108 ln 2) ≈ 8.6522 in float64: a σ that carries
+        // such a z past the largest finite value would write infinities (and a float32 σ of ∞ times cos = 0 a NaN).
+        var f = new float[64];
+        Assert.Contains("does not fit float32", Assert.Throws<ArgumentException>(() => new NormalDistribution(0, 1e38).Fill(Key, f)).Message);
+        Assert.Contains("does not fit float32", Assert.Throws<ArgumentException>(() => new NormalDistribution(-1e39, 1).Fill(Key, f)).Message);
+        Assert.All(f, v => Assert.Equal(0f, v));
+        Assert.Contains("does not fit float64", Assert.Throws<ArgumentException>(() => new NormalDistribution(0, 1e308).Fill(Key, new double[4])).Message);
+        Assert.Contains("does not fit float16", Assert.Throws<ArgumentException>(() => new NormalDistribution(0, 1e300).Fill(Key, new Half[4])).Message);
+        Assert.Contains("does not fit bfloat16", Assert.Throws<ArgumentException>(() => new NormalDistribution(1e39, 1).FillBFloat16Bits(Key, new ushort[4])).Message);
+
+        // Just inside: 3.4e38 / 6.6605 ≈ 5.1e37 in float32, 1.797e308 / 8.6525 ≈ 2.08e307 in float64; every value finite.
+        var inside = new float[1 << 16]; new NormalDistribution(0, 5e37).Fill(Key, inside);
+        Assert.All(inside, v => Assert.True(float.IsFinite(v), $"{v}"));
+        var inside64 = new double[1 << 12]; new NormalDistribution(0, 2e307).Fill(Key, inside64);
+        Assert.All(inside64, v => Assert.True(double.IsFinite(v), $"{v}"));
+        // The 16-bit types keep values finite by saturation, so a σ far beyond their range is still drawn (finite float32 arithmetic).
+        var h = new Half[4096]; new NormalDistribution(0, 1e5).Fill(Key, h);
+        Assert.All(h, v => Assert.True(Half.IsFinite(v), $"{v}"));
+    }
+
+    [Fact]
+    public void Uniform_WidthBeyondFloat32_Refused_InFloat32Arithmetic_DrawnInFloat64()
+    {
+        // float32, float16 and bfloat16 values are low + (high − low)·u in float32: a width of 6e38 is ∞ there (every value was
+        // the same clamp before). float64 has the room.
+        var d = new UniformDistribution(-3e38, 3e38);
+        Assert.Contains("the width 6E+38 overflows float32", Assert.Throws<ArgumentException>(() => d.Fill(Key, new float[4])).Message);
+        Assert.Contains("does not fit float16", Assert.Throws<ArgumentException>(() => d.Fill(Key, new Half[4])).Message);
+        Assert.Contains("an end overflows float32", Assert.Throws<ArgumentException>(() => new UniformDistribution(-1e300, 0).FillBFloat16Bits(Key, new ushort[4])).Message);
+        var x = new double[1 << 12]; d.Fill(Key, x);
+        Assert.All(x, v => Assert.True(v >= -3e38 && v < 3e38, $"{v}"));
+        Assert.True(x.Max() - x.Min() > 5e38, "spread over the interval");
+    }
+
+    [Fact]
+    public void TruncatedNormal_ValuesBeyondTheComputingType_Refused_FarFromItKept()
+    {
+        // ±2σ of σ = 1e300 lies far beyond float32: every value would be clamped onto ±3.4e38.
+        var wide = new TruncatedNormalDistribution(0, 1e300);
+        Assert.Contains("does not fit float32", Assert.Throws<ArgumentException>(() => wide.Fill(Key, new float[4])).Message);
+        Assert.Contains("does not fit float16", Assert.Throws<ArgumentException>(() => wide.Fill(Key, new Half[4])).Message);
+        var x = new double[256]; wide.Fill(Key, x);
+        Assert.All(x, v => Assert.True(Math.Abs(v) < 2e300, $"{v}"));
+        // The far tail [38σ, 38.3σ] at σ = 1e37 lies at 3.8e38: beyond float32 although μ + 9σ is not.
+        Assert.Contains("does not fit float32", Assert.Throws<ArgumentException>(() =>
+            new TruncatedNormalDistribution(0, 1e37, 38, 38.3).Fill(Key, new float[4])).Message);
+        // A bound far out does not matter when the mass is near μ: (0, 1e39) with σ = 1 is drawn in float32.
+        var f = new float[1024]; new TruncatedNormalDistribution(0, 1, 0, 1e39, BoundUnit.Absolute).Fill(Key, f);
+        Assert.All(f, v => Assert.True(v > 0 && v < 10, $"{v}"));
+    }
+
+    [Fact]
     public void Normal_ZeroStdDev_GivesTheMean()
     {
         var f = new float[100]; new NormalDistribution(0.5, 0).Fill(Key, f);

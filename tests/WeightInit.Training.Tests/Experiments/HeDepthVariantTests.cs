@@ -89,6 +89,28 @@ public class HeDepthVariantTests
     }
 
     [Theory]
+    [InlineData(46341, null, "--width must lie in 1..46340")]
+    [InlineData(null, 100_001, "--depths must lie in 1..100000")]
+    public void Settings_WidthOrDepthPastWhatAnArrayHolds_Refused(int? width, int? depth, string named)
+    {
+        var settings = new TrainingSettings(Width: width, Depths: depth is { } d ? [3, d] : null);
+        Assert.Contains(named, Assert.Throws<ArgumentException>(settings.Validate).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckFits_RunPastTheMemoryAvailable_RefusedNamingTheRun()
+    {
+        // 46340² weights per layer (just within one array), 22 layers: 4·3·22·46340² bytes ≈ 527 GiB with gradients and momenta.
+        var settings = new TrainingSettings(Width: 46340, Depths: [22], Updates: 1, TestExamples: 10, Seeds: 1);
+        var experiment = TrainingExperiment.Find("he-depth");
+        var plan = experiment.Plan(settings, settings.OpenData());
+        var e = Assert.Throws<ArgumentException>(() => TrainingRunner.CheckFits(plan));
+        Assert.Contains("22 layers", e.Message, StringComparison.Ordinal);
+        Assert.Contains("GiB of memory available", e.Message, StringComparison.Ordinal);
+        TrainingRunner.CheckFits(experiment.Plan(settings with { Width = 8 }, settings.OpenData()));
+    }
+
+    [Theory]
     [InlineData("lstm", null, "--arch")]
     [InlineData(null, "tanh", "--activation")]
     public void BadVariant_MessageNamesTheChoices(string? arch, string? activation, string option)

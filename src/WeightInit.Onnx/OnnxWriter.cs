@@ -17,7 +17,7 @@ namespace WeightInit.Onnx;
 /// files are copied through a 1 MiB buffer and the rewritten tensors' extents overwritten chunk by chunk. Peak memory: the
 /// parsed model plus one chunk (<see cref="ChunkBytes"/>).</para>
 /// <para><b>Files.</b> Each file goes through <see cref="AtomicFile"/> (temporary name, flushed, renamed); external-data files
-/// first, with their locations unchanged and relative to the new model's folder, then the model; on failure every file this
+/// first, with their locations unchanged and relative to the new model's folder, then the model; on failure every file and folder this
 /// call created is removed. Writing an external-data file over the input's own one is refused.</para>
 /// </remarks>
 public static class OnnxWriter
@@ -89,6 +89,7 @@ public static class OnnxWriter
                 throw new IOException($"Writing '{outPath}' would put the model where its external data '{init.External.Location}' goes (initializer '{init.Name}'); give the model another name.");
 
         var created = new List<string>();
+        var createdFolders = new List<string>();
         try
         {
             foreach (var file in external.GroupBy(e => e.Extent.Location))
@@ -97,7 +98,7 @@ public static class OnnxWriter
                 string target = Path.GetFullPath(Path.Combine(outFolder, file.Key));
                 if (string.Equals(target, input, StringComparison.Ordinal))
                     throw new IOException($"Writing '{outPath}' would overwrite the input's external data file '{file.Key}'; write the new model to another folder.");
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                CreateFolder(Path.GetDirectoryName(target)!, createdFolders);
                 long length = OnnxModel.FileLength(input);
                 AtomicFile.Write(target, stream =>
                 {
@@ -116,7 +117,7 @@ public static class OnnxWriter
             {
                 string target = Path.GetFullPath(Path.Combine(outFolder, init.External!.Location));
                 if (string.Equals(target, init.External.FullPath, StringComparison.Ordinal) || created.Contains(target)) continue;
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                CreateFolder(Path.GetDirectoryName(target)!, createdFolders);
                 AtomicFile.Write(target, stream => CopyData(init.External.FullPath, stream));
                 created.Add(target);
             }
@@ -125,7 +126,22 @@ public static class OnnxWriter
         catch
         {
             foreach (var f in created) File.Delete(f);
+            foreach (var d in Enumerable.Reverse(createdFolders)) // deepest first; one that holds anything else stays
+                if (Directory.Exists(d) && !Directory.EnumerateFileSystemEntries(d).Any()) Directory.Delete(d);
             throw;
+        }
+    }
+
+    /// <summary>Creates <paramref name="folder"/> and any missing folders above it, adding each one created to <paramref name="created"/>
+    /// (outermost first), so that a failed write can remove what it made.</summary>
+    private static void CreateFolder(string folder, List<string> created)
+    {
+        var missing = new Stack<string>();
+        for (string? d = folder; d is not null && !Directory.Exists(d); d = Path.GetDirectoryName(d)) missing.Push(d);
+        foreach (string d in missing)
+        {
+            Directory.CreateDirectory(d);
+            created.Add(d);
         }
     }
 

@@ -212,6 +212,22 @@ public sealed class MalformedModelTests
     }
 
     [Fact]
+    public void Write_FailingAfterTheDataFiles_RemovesTheFilesAndTheFoldersItCreated()
+    {
+        // The model's data lies in data/deep/w.bin; the new model's own path is a folder, so its rename fails last.
+        string dir = Scratch(), output = Scratch();
+        Directory.CreateDirectory(Path.Combine(dir, "data", "deep"));
+        File.WriteAllBytes(Path.Combine(dir, "data", "deep", "w.bin"), new byte[48]);
+        Directory.CreateDirectory(Path.Combine(output, "data")); // there before: stays
+        File.WriteAllText(Path.Combine(output, "data", "keep.txt"), "the user's");
+        Directory.CreateDirectory(Path.Combine(output, "new.onnx", "occupied"));
+        var plan = OnnxPlanner.Plan(OnnxModel.Load(External("data/deep/w.bin").Save(Path.Combine(dir, "model.onnx"))));
+        Assert.ThrowsAny<IOException>(() => OnnxWriter.Write(plan, plan.ToCheckpointPlan(5), Path.Combine(output, "new.onnx")));
+        Assert.Equal(["data", "data/keep.txt", "new.onnx", "new.onnx/occupied"],
+            Directory.GetFileSystemEntries(output, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(output, p)).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Load_DirectoryNamedLikeAModel_SaysItIsADirectory()
     {
         // Was "The ONNX model 'x.onnx' does not exist" for a folder that does.

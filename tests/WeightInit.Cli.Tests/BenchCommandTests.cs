@@ -99,9 +99,18 @@ public class BenchCommandTests
             Assert.Contains($"│ {info.Name} ", run.Output);
     }
 
+    [Fact]
+    public void Bench_ThreadsZero_MeansAllCores_AsInTheOtherCommands()
+    {
+        var run = CliRunner.Run("bench", "--json", "--size", "4096", "--warmup", "0", "--repetitions", "1", "--threads", "0");
+        Assert.True(run.ExitCode == ExitCodes.Success, run.Error);
+        using var doc = JsonDocument.Parse(run.Output);
+        Assert.Equal(Environment.ProcessorCount, doc.RootElement.GetProperty("configuration").GetProperty("threads").GetInt32());
+    }
+
     [Theory]
     [InlineData("--size", "0", "--size must be ≥ 1")]
-    [InlineData("--threads", "0", "--threads must be ≥ 1")]
+    [InlineData("--threads", "-1", "--threads must be ≥ 0 (0: all cores)")]
     [InlineData("--dtype", "int8", "f32, f64, f16, bf16")]
     [InlineData("--repetitions", "0", "--repetitions must be ≥ 1")]
     [InlineData("--warmup", "-1", "--warmup")]

@@ -33,7 +33,7 @@ internal sealed class BenchCommand : CliCommand
     protected override Command Create(CliContext context)
     {
         var size = new Option<int>("--size") { Description = $"Elements per fill (default 2^26 = {DefaultSize}).", DefaultValueFactory = _ => DefaultSize };
-        var threads = new Option<int>("--threads") { Description = "Threads for every fill, and for PyTorch (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = new Option<int>("--threads") { Description = "Threads for every fill, and for PyTorch (0: all cores, the default).", DefaultValueFactory = _ => 0 };
         var dtype = new Option<string>("--dtype") { Description = "Element type of the buffer: f32, f64, f16 or bf16.", DefaultValueFactory = _ => "f32" };
         var repetitions = new Option<int>("--repetitions") { Description = $"Timed repetitions per case after one warm-up; the best counts (default {DefaultRepetitions}).", DefaultValueFactory = _ => DefaultRepetitions };
         var warmUp = new Option<double>("--warmup") { Description = $"Seconds each case runs untimed before timing (default {DefaultWarmUpSeconds}), so that the JIT has optimized the hot loops.", DefaultValueFactory = _ => DefaultWarmUpSeconds };
@@ -49,7 +49,8 @@ internal sealed class BenchCommand : CliCommand
         {
             if (parsed.GetValue(gemm) is { Length: > 0 } sides)
                 return RunGemm(context, sides, parsed.GetValue(repetitions), parsed.GetValue(warmUp), parsed.GetValue(python)!, parsed.GetValue(json));
-            var settings = new BenchSettings(parsed.GetValue(size), parsed.GetValue(threads), TensorDTypes.Parse(parsed.GetValue(dtype)!), parsed.GetValue(repetitions), parsed.GetValue(warmUp));
+            int threadCount = parsed.GetValue(threads) is 0 ? Environment.ProcessorCount : parsed.GetValue(threads); // 0: all cores, as every command has it
+            var settings = new BenchSettings(parsed.GetValue(size), threadCount, TensorDTypes.Parse(parsed.GetValue(dtype)!), parsed.GetValue(repetitions), parsed.GetValue(warmUp));
             Validate(settings);
             var report = Run(context, settings, parsed.GetValue(compare) ? parsed.GetValue(python)! : null);
             if (parsed.GetValue(json)) context.Output.WriteLine(JsonSerializer.Serialize(report, CliJson.Options));
@@ -89,7 +90,7 @@ internal sealed class BenchCommand : CliCommand
     private static void Validate(BenchSettings s)
     {
         if (s.Size < 1) throw new UsageException($"--size must be ≥ 1; got {s.Size}.");
-        if (s.Threads < 1) throw new UsageException($"--threads must be ≥ 1; got {s.Threads}.");
+        if (s.Threads < 1) throw new UsageException($"--threads must be ≥ 0 (0: all cores); got {s.Threads}.");
         if (s.Repetitions < 1) throw new UsageException($"--repetitions must be ≥ 1; got {s.Repetitions}.");
         if (!(s.WarmUpSeconds >= 0) || !double.IsFinite(s.WarmUpSeconds)) throw new UsageException($"--warmup must be a number of seconds ≥ 0; got {s.WarmUpSeconds}.");
     }

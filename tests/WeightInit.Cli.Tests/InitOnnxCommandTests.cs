@@ -133,6 +133,10 @@ public sealed class InitOnnxCommandTests
         AssertOneErrorLine(CliRunner.Run("init", "--model", Mlp, "--format", "onnx", "--out", dir), "is a directory");
         AssertOneErrorLine(CliRunner.Run("init", "--model", Mlp, "--format", "onnx", "--out", Path.Combine(dir, "missing", "new.onnx")), "does not exist");
         AssertOneErrorLine(CliRunner.Run("init", "--model", Mlp, "--format", "tflite", "--out", output), "valid: onnx, safetensors, npy, npz");
+        // A folder the file system will not create a file in: the message names the path given, not our temporary beside it.
+        var proc = CliRunner.Run("init", "--model", Mlp, "--format", "onnx", "--out", "/proc/weightinit-new.onnx");
+        AssertOneErrorLine(proc, "--out '/proc/weightinit-new.onnx' could not be written (the file system does not let a file be created there)");
+        Assert.DoesNotContain(".tmp-", proc.Error);
         AssertOneErrorLine(CliRunner.Run("init", "--model", Mlp, "--rules", """{"tensors": []}""", "--plan"), "valid: defaults, rules");
         AssertOneErrorLine(CliRunner.Run("init", "--model", Mlp, "--rules", """{"rules": [{"pattern": "*", "init": "he_normal"}]}""", "--plan"), "0.bias");
         Assert.Empty(Directory.GetFileSystemEntries(dir));

@@ -102,7 +102,11 @@ internal static class OnnxInit
         {
             OnnxWriter.Write(plan, checkpoint, full, new WeightInit.Sampling.SamplingOptions { MaxThreads = threads });
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception e) when (WriteFailure.IsFileSystem(e))
+        {
+            throw WriteFailure.Describe(outPath, e);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
         {
             throw new UsageException($"--out '{outPath}': {e.Message}");
         }

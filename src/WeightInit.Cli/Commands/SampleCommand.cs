@@ -104,31 +104,11 @@ internal sealed class SampleCommand : CliCommand
         {
             NpyWriter.WriteFile(full, InitializerTensors.Source(request.Name ?? "tensor", initializer, key, shape, type, options));
         }
-        catch (UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new UsageException($"--out '{path}' is not writable: permission denied.");
-        }
-        catch (PathTooLongException)
-        {
-            throw new UsageException($"--out '{path}': the file name is too long for the file system.");
-        }
-        catch (IOException e)
-        {
-            throw new UsageException($"--out '{path}' could not be written ({IoReason(e)}); no file was left.");
+            throw WriteFailure.Describe(path, e);
         }
         context.Error.WriteLine($"wrote {full} ({shape.ElementCount} elements, {type})");
-    }
-
-    /// <summary>The operating system's reason for a failed write, without the path .NET repeats after it.</summary>
-    private static string IoReason(IOException e)
-    {
-        // The writer's temporary file is ours, not the user's: a missing one means the file system would not create it.
-        if (e is FileNotFoundException or DirectoryNotFoundException) return "the file system does not let a file be created there";
-        string message = e.Message;
-        int path = message.IndexOf(" : '", StringComparison.Ordinal);
-        if (path > 0) message = message[..path];
-        message = message.TrimEnd('.', ' ');
-        return message.Length == 0 ? "input/output error" : char.ToLowerInvariant(message[0]) + message[1..];
     }
 
     private static string DescribeFans(WeightShape shape)

@@ -227,6 +227,18 @@ public static class OnnxPlanner
                 // B's fans are W's (its gate blocks' input width and hidden size), so B needs W's shape.
                 int inputWidth = use.Input == 1 ? (dims.Length == 3 ? dims[2] : -1)
                     : graph.WeightOf(node, 1) is { } w && w.Init.Dimensions.Count == 3 ? (int)w.Init.Dimensions[2] : -1;
+                string direction = node.Attribute.FirstOrDefault(a => a.Name == "direction") is { HasS: true } d ? d.S.ToStringUtf8() : "forward";
+                if (direction is not ("forward" or "reverse" or "bidirectional"))
+                {
+                    reason = $"{op} direction '{direction}' (valid: forward, reverse, bidirectional)";
+                    return null;
+                }
+                int directions = direction == "bidirectional" ? 2 : 1;
+                if (dims.Length > 0 && dims[0] != directions)
+                {
+                    reason = $"{op} input {use.Input} of shape [{string.Join(", ", dims)}] holds {dims[0]} direction(s), but direction '{direction}' has {directions}";
+                    return null;
+                }
                 return Recurrent(op, use.Input, dims, graph.Int(node, "hidden_size", -1), inputWidth, options, out reason);
             }
             default:
@@ -252,7 +264,7 @@ public static class OnnxPlanner
         reason = null;
         int gates = op switch { "LSTM" => 4, "GRU" => 3, _ => 1 };
         string gateNames = op switch { "LSTM" => "gates i, o, f, c", "GRU" => "gates z, r, h", _ => "one gate" };
-        if (hidden <= 0 || dims.Length != (input == 3 ? 2 : 3) || dims[1] != (input == 3 ? 2 : 1) * gates * hidden)
+        if (hidden <= 0 || dims.Length != (input == 3 ? 2 : 3) || dims[1] != (input == 3 ? 2 : 1) * gates * hidden || (input == 2 && dims[2] != hidden))
         {
             reason = $"{op} input {input} of shape [{string.Join(", ", dims)}] does not match hidden_size {hidden}";
             return null;

@@ -300,4 +300,52 @@ public sealed class MalformedModelTests
         Assert.Equal(27, w.Fans!.Value.FanIn);
         Assert.Equal(18, w.Fans!.Value.FanOut);
     }
+
+    /// <summary>A GRU with hidden_size 2 over 3 inputs: W [nd, 3·2, 3], R [nd, 6, <paramref name="rWidth"/>], B [nd, 12].</summary>
+    private static TinyOnnx Gru(string direction, long nd, long rWidth = 2)
+    {
+        var model = new TinyOnnx();
+        model.Initializers.Clear();
+        model.Initializers.AddRange([
+            new("W", [nd, 6, 3], Raw: new byte[nd * 6 * 3 * 4]),
+            new("R", [nd, 6, rWidth], Raw: new byte[nd * 6 * rWidth * 4]),
+            new("B", [nd, 12], Raw: new byte[nd * 12 * 4]),
+        ]);
+        model.Nodes[0] = new("GRU", ["x", "W", "R", "B"], ["y"], "gru", Ints: [("hidden_size", 2)], Strings: [("direction", direction)]);
+        return model;
+    }
+
+    [Theory]
+    [InlineData("forward", 1L)]
+    [InlineData("reverse", 1L)]
+    [InlineData("bidirectional", 2L)]
+    public void Plan_GruWhoseWeightsHoldItsDirections_IsPlaced(string direction, long nd)
+    {
+        var plan = OnnxPlanner.Plan(OnnxModel.Load(Gru(direction, nd).Save(Path.Combine(Scratch(), "model.onnx"))));
+        Assert.All(plan.Tensors, t => Assert.True(t.IsRewritten, $"{t.Name}: {t.Reason}"));
+        Assert.Equal(3, plan.Tensors.Single(t => t.Name == "W").Fans!.Value.FanIn);
+    }
+
+    [Theory]
+    [InlineData("bidirectional", 1L, "holds 1 direction(s), but direction 'bidirectional' has 2")]
+    [InlineData("forward", 2L, "holds 2 direction(s), but direction 'forward' has 1")]
+    [InlineData("sideways", 1L, "direction 'sideways' (valid: forward, reverse, bidirectional)")]
+    public void Plan_GruWhoseWeightsContradictItsDirection_KeptWithTheReason(string direction, long nd, string reason)
+    {
+        // Was planned as if the weights were right: a bidirectional GRU with one direction's weights got laws and fans.
+        var plan = OnnxPlanner.Plan(OnnxModel.Load(Gru(direction, nd).Save(Path.Combine(Scratch(), "model.onnx"))));
+        var w = plan.Tensors.Single(t => t.Name == "W");
+        Assert.False(w.IsRewritten);
+        Assert.Contains(reason, w.Reason);
+    }
+
+    [Fact]
+    public void Plan_GruWhoseRecurrentWeightIsNotHiddenWide_KeptWithTheReason()
+    {
+        var plan = OnnxPlanner.Plan(OnnxModel.Load(Gru("forward", 1, rWidth: 3).Save(Path.Combine(Scratch(), "model.onnx"))));
+        var r = plan.Tensors.Single(t => t.Name == "R");
+        Assert.False(r.IsRewritten);
+        Assert.Contains("does not match hidden_size 2", r.Reason);
+        Assert.True(plan.Tensors.Single(t => t.Name == "W").IsRewritten);
+    }
 }

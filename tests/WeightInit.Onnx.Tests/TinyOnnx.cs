@@ -12,8 +12,10 @@ public sealed class TinyOnnx
     public sealed record Tensor(string Name, long[] Dims, int DataType = 1, byte[]? Raw = null, float[]? FloatData = null,
         (string Key, string Value)[]? External = null);
 
-    /// <summary>A node; <paramref name="TransB"/> adds Gemm's transB = 1, <paramref name="Group"/> a Conv's group attribute.</summary>
-    public sealed record Node(string Op, string[] Inputs, string[] Outputs, string Name = "", bool TransB = false, long? Group = null);
+    /// <summary>A node; <paramref name="TransB"/> adds Gemm's transB = 1, <paramref name="Group"/> a Conv's group attribute,
+    /// <paramref name="Ints"/> and <paramref name="Strings"/> any other INT and STRING attributes (hidden_size, direction, …).</summary>
+    public sealed record Node(string Op, string[] Inputs, string[] Outputs, string Name = "", bool TransB = false, long? Group = null,
+        (string Name, long Value)[]? Ints = null, (string Name, string Value)[]? Strings = null);
 
     /// <summary>ir_version, or null to leave it out.</summary>
     public long? IrVersion { get; set; } = 8;
@@ -68,6 +70,10 @@ public sealed class TinyOnnx
         String(o, 4, n.Op);
         if (n.TransB) IntAttribute(o, "transB", 1);
         if (n.Group is { } group) IntAttribute(o, "group", group);
+        foreach (var (name, value) in n.Ints ?? []) IntAttribute(o, name, value);
+        foreach (var (name, value) in n.Strings ?? [])
+            // AttributeProto { name = 1, s = 4, type = 20 (STRING = 3) }
+            Sub(o, 5, a => { String(a, 1, name); String(a, 4, value); a.WriteTag(20, WireFormat.WireType.Varint); a.WriteInt32(3); });
     }
 
     private static void IntAttribute(CodedOutputStream o, string name, long value)

@@ -89,7 +89,7 @@ public static class OnnxWriter
                 throw new IOException($"Writing '{outPath}' would put the model where its external data '{init.External.Location}' goes (initializer '{init.Name}'); give the model another name.");
 
         var created = new List<string>();
-        var createdFolders = new List<string>();
+        var createdFolders = new List<string?>();
         try
         {
             foreach (var file in external.GroupBy(e => e.Extent.Location))
@@ -98,7 +98,7 @@ public static class OnnxWriter
                 string target = Path.GetFullPath(Path.Combine(outFolder, file.Key));
                 if (string.Equals(target, input, StringComparison.Ordinal))
                     throw new IOException($"Writing '{outPath}' would overwrite the input's external data file '{file.Key}'; write the new model to another folder.");
-                CreateFolder(Path.GetDirectoryName(target)!, createdFolders);
+                createdFolders.Add(CreatedDirectory.Create(Path.GetDirectoryName(target)!));
                 long length = OnnxModel.FileLength(input);
                 AtomicFile.Write(target, stream =>
                 {
@@ -117,7 +117,7 @@ public static class OnnxWriter
             {
                 string target = Path.GetFullPath(Path.Combine(outFolder, init.External!.Location));
                 if (string.Equals(target, init.External.FullPath, StringComparison.Ordinal) || created.Contains(target)) continue;
-                CreateFolder(Path.GetDirectoryName(target)!, createdFolders);
+                createdFolders.Add(CreatedDirectory.Create(Path.GetDirectoryName(target)!));
                 AtomicFile.Write(target, stream => CopyData(init.External.FullPath, stream));
                 created.Add(target);
             }
@@ -126,22 +126,8 @@ public static class OnnxWriter
         catch
         {
             foreach (var f in created) File.Delete(f);
-            foreach (var d in Enumerable.Reverse(createdFolders)) // deepest first; one that holds anything else stays
-                if (Directory.Exists(d) && !Directory.EnumerateFileSystemEntries(d).Any()) Directory.Delete(d);
+            foreach (var d in createdFolders) CreatedDirectory.RemoveIfNoFiles(d); // one that holds anything else stays
             throw;
-        }
-    }
-
-    /// <summary>Creates <paramref name="folder"/> and any missing folders above it, adding each one created to <paramref name="created"/>
-    /// (outermost first), so that a failed write can remove what it made.</summary>
-    private static void CreateFolder(string folder, List<string> created)
-    {
-        var missing = new Stack<string>();
-        for (string? d = folder; d is not null && !Directory.Exists(d); d = Path.GetDirectoryName(d)) missing.Push(d);
-        foreach (string d in missing)
-        {
-            Directory.CreateDirectory(d);
-            created.Add(d);
         }
     }
 

@@ -113,7 +113,7 @@ internal sealed class InitCommand : CliCommand
         }
 
         string directory = Path.GetFullPath(r.Out!);
-        bool created = PrepareDirectory(directory);
+        string? created = OutputDirectory.Prepare(directory);
         using var stop = new CancellationTokenSource();
         PosixSignal? received = null;
         void OnSignal(PosixSignalContext signal)
@@ -130,7 +130,7 @@ internal sealed class InitCommand : CliCommand
             {
                 Directory = directory, Format = format, ShardBytes = shardBytes, Rank = rank, World = world, Threads = r.Threads,
                 Resume = r.Resume, Companions = companions, ChunkBytes = (int)chunkBytes, WaitTimeout = TimeSpan.FromSeconds(r.WaitSeconds), Log = context.Error,
-                Cancellation = stop.Token, RemoveWrittenOnFailure = created, Unbuffered = !r.Buffered,
+                Cancellation = stop.Token, RemoveWrittenOnFailure = created is not null, Unbuffered = !r.Buffered,
             });
             context.Output.WriteLine($"{plan.Tensors.Count} tensors, {plan.ParameterCount} parameters, {plan.ByteLength} bytes of data in {files.Count} file(s) in {directory}");
             context.Output.WriteLine($"rank {rank} of {world}: wrote {result.Written.Count}, kept {result.Kept.Count}{(result.WroteIndex ? "; manifest" + (files.Count > 1 && format == CheckpointFormat.Safetensors ? " and index" : "") + " written" : "")}");
@@ -138,34 +138,34 @@ internal sealed class InitCommand : CliCommand
         }
         catch (OperationCanceledException) when (received is { } signal)
         {
-            RemoveIfEmpty(directory, created);
+            CreatedDirectory.RemoveIfNoFiles(created);
             int complete = files.Count(f => File.Exists(Path.Combine(directory, f.FileName + CheckpointWriter.SidecarSuffix)));
             context.Error.WriteLine($"error: interrupted by {signal}: the file in progress was removed; {complete} complete file(s) kept in '{directory}' (run again with --resume to finish).");
             return SignalExitCode(signal);
         }
         catch (WriterLockedException e)
         {
-            RemoveIfEmpty(directory, created);
+            CreatedDirectory.RemoveIfNoFiles(created);
             throw new UsageException(e.Message);
         }
         catch (TimeoutException e)
         {
-            RemoveIfEmpty(directory, created);
+            CreatedDirectory.RemoveIfNoFiles(created);
             throw new UsageException($"{e.Message} (--wait-timeout {r.WaitSeconds} s)");
         }
         catch (IOException e) when (e.Message.StartsWith("The device is full", StringComparison.Ordinal))
         {
-            RemoveIfEmpty(directory, created);
+            CreatedDirectory.RemoveIfNoFiles(created);
             throw new UsageException(e.Message);
         }
         catch (UnauthorizedAccessException e)
         {
-            RemoveIfEmpty(directory, created);
+            CreatedDirectory.RemoveIfNoFiles(created);
             throw new UsageException($"--out '{r.Out}' is not writable: {e.Message}");
         }
         catch
         {
-            RemoveIfEmpty(directory, created);
+            CreatedDirectory.RemoveIfNoFiles(created);
             throw;
         }
     }
@@ -191,36 +191,5 @@ internal sealed class InitCommand : CliCommand
         (int Rank, int World) result = rank.HasValue ? (rank.Value, world!.Value) : LaunchEnvironment.Detect(getVariable) is { } e ? (e.Rank, e.World) : (0, 1);
         CheckpointWriter.CheckRanks(result.Rank, result.World);
         return result;
-    }
-
-    /// <summary>Creates the directory when missing and proves it writable; true when this call created it.</summary>
-    private static bool PrepareDirectory(string directory)
-    {
-        bool created = !Directory.Exists(directory);
-        try
-        {
-            if (created && File.Exists(directory)) throw new UsageException($"--out '{directory}' is a file, not a directory.");
-            Directory.CreateDirectory(directory);
-            string probe = Path.Combine(directory, $".weightinit-probe-{Environment.ProcessId}");
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
-            return created;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            RemoveIfEmpty(directory, created);
-            throw new UsageException($"--out '{directory}' is not a writable directory: {e.Message}");
-        }
-    }
-
-    private static void RemoveIfEmpty(string directory, bool created)
-    {
-        try
-        {
-            if (created && Directory.Exists(directory) && !Directory.EnumerateFileSystemEntries(directory).Any()) Directory.Delete(directory);
-        }
-        catch (IOException)
-        {
-        }
     }
 }

@@ -40,7 +40,7 @@ internal sealed class ReportCommand : CliCommand
             // Read the training results first: a missing or garbled cache stops the command before the long run,
             // and before --out is created.
             var loaded = parsed.GetValue(training) is { } trainingDir ? TrainingReport.Load(trainingDir) : [];
-            CheckWritable(directory);
+            OutputDirectory.Prepare(directory);
             // --full adds the scaled-down training experiments; they run under the same contract as the others.
             var experiments = parsed.GetValue(full)
                 ? [.. selected, .. TrainingReport.Full(Path.Combine(directory, "training"), context.ErrorIsTerminal ? null : context.Error)]
@@ -101,20 +101,5 @@ internal sealed class ReportCommand : CliCommand
                 }
             });
         return results;
-    }
-
-    private static void CheckWritable(string directory)
-    {
-        try
-        {
-            Directory.CreateDirectory(directory);
-            string probe = Path.Combine(directory, $".weightinit-probe-{Environment.ProcessId}");
-            File.WriteAllText(probe, "");
-            File.Delete(probe);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"--out '{directory}' is not a writable directory: {e.Message}");
-        }
     }
 }

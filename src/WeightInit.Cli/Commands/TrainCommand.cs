@@ -60,15 +60,7 @@ internal sealed class TrainCommand : CliCommand
                 parsed.GetValue(arch), parsed.GetValue(activation), parsed.GetValue(seeds));
             settings.Validate();
             string directory = Path.Combine(parsed.GetValue(output)!, experiment.Name);
-            string? created = FirstMissing(directory);
-            try
-            {
-                Directory.CreateDirectory(directory);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new UsageException($"--out: cannot create '{directory}': {e.Message}");
-            }
+            string? created = OutputDirectory.Prepare(directory);
             var clock = Stopwatch.StartNew();
             WeightInit.Analysis.Experiments.ExperimentResult outcome;
             try
@@ -78,7 +70,7 @@ internal sealed class TrainCommand : CliCommand
             catch (Exception e)
             {
                 // A run refused before it trained (too large, unreadable data) leaves no directory it created behind.
-                RemoveIfEmpty(created);
+                WeightInit.IO.CreatedDirectory.RemoveIfNoFiles(created);
                 if (e is FileNotFoundException && settings.Data == "fashion-mnist") throw new UsageException(e.Message);
                 throw;
             }
@@ -105,28 +97,6 @@ internal sealed class TrainCommand : CliCommand
             string torchText = t is null ? "—" : $"{Ms(t.Median)} ({Ms(t.Best)})";
             string ratio = t is null ? "—" : (t.Median / o.Median).ToString("F2", CultureInfo.InvariantCulture) + "×";
             context.Output.WriteLine($"| {o.Batch} | {Ms(o.Median)} ({Ms(o.Best)}) | {torchText} | {ratio} |");
-        }
-    }
-
-    /// <summary>The outermost directory on the way to <paramref name="directory"/> that does not exist yet, or null.</summary>
-    private static string? FirstMissing(string directory)
-    {
-        string? missing = null;
-        for (var d = new DirectoryInfo(Path.GetFullPath(directory)); d is not null && !d.Exists; d = d.Parent) missing = d.FullName;
-        return missing;
-    }
-
-    /// <summary>Deletes <paramref name="directory"/> when it holds no file at any depth.</summary>
-    private static void RemoveIfEmpty(string? directory)
-    {
-        try
-        {
-            if (directory is not null && Directory.Exists(directory) && Directory.GetFiles(directory, "*", SearchOption.AllDirectories).Length == 0)
-                Directory.Delete(directory, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Left as it is: the error that stopped the run is the one to report.
         }
     }
 
